@@ -1,0 +1,10 @@
+export { SiphonError, type RequestSummary, type ResponseSummary, type SiphonErrorOptions } from './siphon-error.js';
+export { HttpStatusError } from './http-status-error.js';
+export { NetworkError } from './network-error.js';
+export { TimeoutError } from './timeout-error.js';
+export { ResponseBodyError } from './response-body-error.js';
+export { RateLimitedError } from './rate-limited-error.js';
+export { PaginationError, PaginationLoopError } from './pagination-error.js';
+export { CrossOriginError } from './cross-origin-error.js';
+export { AuthError } from './auth-error.js';
+export { ConfigError } from './config-error.js';

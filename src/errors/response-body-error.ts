@@ -1,0 +1,27 @@
+import { SiphonError, type RequestSummary, type ResponseSummary, type SiphonErrorOptions } from './siphon-error.js';
+
+/** The response body is not the JSON Siphon expected: HTML, plain text, or cut short. */
+export class ResponseBodyError extends SiphonError {
+  override name = 'ResponseBodyError' as const;
+  readonly contentType: string;
+  readonly bodySnippet: string;
+  declare readonly request: RequestSummary;
+  declare readonly response: ResponseSummary;
+
+  constructor(
+    request: RequestSummary,
+    response: ResponseSummary,
+    reason: string,
+    bodySnippet: string,
+    options: Omit<SiphonErrorOptions, 'request' | 'response'> = {},
+  ) {
+    const contentType = response.headers['content-type'] ?? '';
+    const body = bodySnippet ? `: ${bodySnippet}` : '';
+    super(
+      `${reason} from ${request.method} ${request.url} (HTTP ${response.status}, content-type ${contentType || 'none'})${body}`,
+      { ...options, request, response },
+    );
+    this.contentType = contentType;
+    this.bodySnippet = bodySnippet;
+  }
+}
