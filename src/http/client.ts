@@ -1,0 +1,253 @@
+import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { CrossOriginError } from '../errors/cross-origin-error.js';
+import { HttpStatusError } from '../errors/http-status-error.js';
+import { NetworkError } from '../errors/network-error.js';
+import { RateLimitedError } from '../errors/rate-limited-error.js';
+import { ResponseBodyError } from '../errors/response-body-error.js';
+import type { RequestSummary, ResponseSummary, SiphonError } from '../errors/siphon-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import { delay } from '../util/delay.js';
+import { parseDuration } from '../util/duration.js';
+import { parseJson, type NumberMode } from '../util/exact-json.js';
+import { jsonPath, type JsonPath } from '../util/json-path.js';
+import { redactUrl, snippet } from '../util/redact.js';
+import { createAuth } from './auth/index.js';
+import type { ClientEvent, HttpClientOptions } from './client-options.js';
+import { createRateBudget } from './rate-budget/index.js';
+import { parseRateLimitHeaders } from './rate-limit-headers.js';
+import { backoffDelay, resolveRetryPolicy, type RetryPolicy } from './retry-policy.js';
+import { sendOnce, type RawResponse } from './send-once.js';
+import type { Auth, AuthContext, JsonResponse, OutgoingRequest, RateBudget } from './types.js';
+
+/** Headers that carry credentials and never follow a link to another origin. */
+const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|api[-_]?key|token|secret/i;
+
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+
+export interface GetJsonInit {
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * A JSON-over-HTTP client for one source: it applies the source's auth on
+ * the source's origin only, stays inside the source's rate budget, and
+ * retries what can be retried, waiting as long as the server asks.
+ */
+export class HttpClient {
+  /** The source's budget; share the client (or this budget) to share the limit. */
+  readonly budget: RateBudget;
+  readonly #auth: Auth | undefined;
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #policy: RetryPolicy;
+  readonly #timeoutMs: number;
+  readonly #crossOrigin: 'strip' | 'refuse';
+  readonly #maxRedirects: number;
+  readonly #numbers: NumberMode;
+  readonly #limitedWhen: { path: JsonPath; equals: string | number | boolean } | undefined;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #onEvent: ((event: ClientEvent) => void) | undefined;
+  readonly #secretNames: readonly string[];
+  #origin: string | undefined;
+
+  constructor(options: HttpClientOptions = {}) {
+    this.#auth = options.auth === undefined ? undefined : createAuth(options.auth);
+    this.#headers = options.headers ?? {};
+    this.#policy = resolveRetryPolicy(options.retry);
+    this.#timeoutMs = parseDuration(options.timeout ?? '30s');
+    this.#crossOrigin = options.crossOrigin ?? 'strip';
+    this.#maxRedirects = options.maxRedirects ?? 5;
+    this.#numbers = options.numbers ?? 'exact';
+    this.#limitedWhen = options.rateLimitedWhen
+      ? { path: jsonPath(options.rateLimitedWhen.path), equals: options.rateLimitedWhen.equals }
+      : undefined;
+    this.budget = createRateBudget(options.rateLimit);
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+    this.#onEvent = options.onEvent;
+    this.#secretNames = this.#auth?.secretNames ?? [];
+    this.#origin = options.origin === undefined ? undefined : new URL(options.origin).origin;
+  }
+
+  /** The origin credentials are sent to. */
+  get origin(): string | undefined {
+    return this.#origin;
+  }
+
+  /** `url` with user info and secret query values masked, for messages and logs. */
+  redact(url: string | URL): string {
+    return redactUrl(url, this.#secretNames);
+  }
+
+  /**
+   * GETs `target` and parses the JSON body, retrying transient failures.
+   * Throws a {@link SiphonError} subclass naming the redacted URL.
+   */
+  async getJson(target: string | URL, init: GetJsonInit = {}): Promise<JsonResponse> {
+    const { signal } = init;
+    let url = new URL(String(target));
+    this.#origin ??= url.origin;
+    let attempt = 0;
+    let waitedMs = 0;
+    let redirects = 0;
+    let reauthorized = false;
+    for (;;) {
+      attempt += 1;
+      const throttled = await this.budget.acquire(signal);
+      if (throttled > 0) {
+        waitedMs += throttled;
+        this.#onEvent?.({ type: 'throttle', waitMs: throttled, url: this.redact(url) });
+      }
+      const request = await this.#prepare(url, init.headers, signal);
+      const summary: RequestSummary = { method: request.method, url: this.redact(request.url) };
+      let raw: RawResponse | undefined;
+      let failure: SiphonError | undefined;
+      try {
+        raw = await sendOnce(request, { timeoutMs: this.#timeoutMs, signal, dispatcher: this.#dispatcher, summary });
+      } catch (error) {
+        if (!(error instanceof NetworkError || error instanceof TimeoutError)) throw error;
+        failure = error;
+      }
+      if (raw) {
+        const info = parseRateLimitHeaders(raw.headers);
+        await this.budget.observe(info);
+        const response = this.#summarize(raw);
+        if (REDIRECT.has(raw.status) && raw.headers.get('location')) {
+          redirects += 1;
+          if (redirects > this.#maxRedirects) {
+            throw new HttpStatusError(summary, response, '', { attempt, note: `more than ${this.#maxRedirects} redirects` });
+          }
+          url = new URL(raw.headers.get('location') as string, raw.url);
+          attempt -= 1; // following a redirect is not a retry
+          continue;
+        }
+        if (raw.status === 401 && !reauthorized && this.#auth?.onUnauthorized && request.url.origin === this.#origin) {
+          reauthorized = true;
+          if (await this.#auth.onUnauthorized(this.#authContext(signal))) {
+            attempt -= 1;
+            continue;
+          }
+        }
+        if (raw.status >= 200 && raw.status < 300) {
+          const body = this.#parseBody(raw, summary, response, attempt);
+          const limited = this.#limitedSignal(body);
+          if (!limited) return { ...response, headers: raw.headers, url: raw.url, body, attempts: attempt, waitedMs };
+          failure = new RateLimitedError(summary, response, limited, { attempt });
+        } else if (this.#policy.statuses.has(raw.status)) {
+          failure = new HttpStatusError(summary, response, snippet(raw.text), { attempt });
+        } else {
+          throw new HttpStatusError(summary, response, snippet(raw.text), { attempt });
+        }
+      }
+      if (!failure) throw new Error('unreachable: a failed attempt without an error');
+      failure.attempt = attempt;
+      if (attempt > this.#policy.retries) {
+        failure.message += ` (gave up after ${attempt} attempts)`;
+        throw failure;
+      }
+      waitedMs += await this.#waitBeforeRetry(failure, raw, attempt, url, signal);
+    }
+  }
+
+  /** Closes the keep-alive connections the client opened. */
+  async close(): Promise<void> {
+    const steps: Promise<unknown>[] = [];
+    if (this.#ownsDispatcher) steps.push(this.#dispatcher.close());
+    if (this.budget.close) steps.push(this.budget.close());
+    await Promise.allSettled(steps);
+  }
+
+  async #waitBeforeRetry(
+    failure: SiphonError,
+    raw: RawResponse | undefined,
+    attempt: number,
+    url: URL,
+    signal: AbortSignal | undefined,
+  ): Promise<number> {
+    const reason = describeFailure(failure, raw);
+    const info = raw ? parseRateLimitHeaders(raw.headers) : undefined;
+    let announced = info?.retryAfterMs;
+    if (announced === undefined && info?.remaining === 0 && info.resetAt !== undefined) {
+      announced = Math.max(0, info.resetAt - Date.now());
+    }
+    if (announced !== undefined && announced > this.#policy.maxMs) {
+      failure.message += ` (the server asks to wait ${Math.ceil(announced / 1000)} s, more than retry.max ${this.#policy.maxMs / 1000} s)`;
+      throw failure;
+    }
+    if (announced !== undefined && announced > 0) {
+      // The server spoke for the whole source: every request of it waits, not
+      // only this one; the next acquire() serves out the pause.
+      await this.budget.pauseUntil(Date.now() + announced);
+      this.#onEvent?.({ type: 'retry', attempt, waitMs: announced, reason, announced: true, url: this.redact(url) });
+      return 0;
+    }
+    let waitMs = backoffDelay(this.#policy, attempt);
+    // `Retry-After: 0` on a refusal would otherwise allow an instant retry storm.
+    if (announced === 0) waitMs = Math.max(waitMs, this.#policy.baseMs);
+    this.#onEvent?.({ type: 'retry', attempt, waitMs, reason, announced: false, url: this.redact(url) });
+    await delay(waitMs, signal);
+    return waitMs;
+  }
+
+  async #prepare(url: URL, extra: Readonly<Record<string, string>> | undefined, signal: AbortSignal | undefined): Promise<OutgoingRequest> {
+    const headers = new Headers({ accept: 'application/json', 'user-agent': 'siphon', ...this.#headers, ...extra });
+    const request: OutgoingRequest = { method: 'GET', url: new URL(url), headers };
+    if (url.origin === this.#origin) {
+      await this.#auth?.apply(request, this.#authContext(signal));
+      return request;
+    }
+    if (this.#crossOrigin === 'refuse') {
+      throw new CrossOriginError(this.#origin ?? '', this.redact(url));
+    }
+    const secret = new Set(this.#secretNames.map((name) => name.toLowerCase()));
+    for (const name of [...headers.keys()]) {
+      if (CREDENTIAL_HEADER.test(name) || secret.has(name)) headers.delete(name);
+    }
+    return request;
+  }
+
+  #authContext(signal: AbortSignal | undefined): AuthContext {
+    const dispatcher = this.#dispatcher;
+    const fetchWithAgent = ((input: string | URL, init?: RequestInit) =>
+      undiciFetch(input, { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as typeof fetch;
+    return { signal: signal ?? new AbortController().signal, fetch: fetchWithAgent };
+  }
+
+  #summarize(raw: RawResponse): ResponseSummary {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of raw.headers) headers[name] = value;
+    return { status: raw.status, statusText: raw.statusText, url: this.redact(raw.url), headers };
+  }
+
+  #parseBody(raw: RawResponse, summary: RequestSummary, response: ResponseSummary, attempt: number): unknown {
+    const text = raw.text;
+    if (text.trim() === '') return null;
+    const contentType = raw.headers.get('content-type') ?? '';
+    if (/html/i.test(contentType) || /^\s*</.test(text)) {
+      throw new ResponseBodyError(summary, response, 'expected JSON but got HTML', snippet(text), { attempt });
+    }
+    try {
+      return parseJson(text, this.#numbers);
+    } catch (error) {
+      const reason = /^\s*[[{]/.test(text) ? 'JSON body is malformed or truncated' : 'expected JSON but got text';
+      throw new ResponseBodyError(summary, response, reason, snippet(text), { attempt, cause: error });
+    }
+  }
+
+  #limitedSignal(body: unknown): string | undefined {
+    if (!this.#limitedWhen) return undefined;
+    const value = this.#limitedWhen.path.get(body);
+    // Compare loosely on text so `429` matches `"429"` and a bigint 429.
+    if (value === undefined || String(value) !== String(this.#limitedWhen.equals)) return undefined;
+    return `${this.#limitedWhen.path.source} = ${String(value)}`;
+  }
+}
+
+function describeFailure(failure: SiphonError, raw: RawResponse | undefined): string {
+  if (failure instanceof RateLimitedError) return 'rate limited (body)';
+  if (raw) return `HTTP ${raw.status}`;
+  if (failure instanceof TimeoutError) return 'timeout';
+  if (failure instanceof NetworkError) return failure.code ?? 'network error';
+  return failure.name;
+}

@@ -1,0 +1,19 @@
+import type { RateBudget, RateLimitOptions } from '../types.js';
+import { SlidingWindowBudget } from './sliding-window-budget.js';
+
+export { SlidingWindowBudget, type SlidingWindowBudgetOptions } from './sliding-window-budget.js';
+export { LearnedLimit } from './learned-limit.js';
+export { resolveRateLimitOptions, type DeclaredLimit } from './rate-limit-options.js';
+
+/**
+ * The budget of one source: an existing `RateBudget` (one shared across
+ * clients, or a distributed one) passes through; options, or nothing, make an
+ * in-process {@link SlidingWindowBudget}. Without options only the limits the
+ * server announces and its pauses apply.
+ */
+export function createRateBudget(options?: RateLimitOptions | RateBudget): RateBudget {
+  if (options !== null && typeof options === 'object' && typeof (options as Partial<RateBudget>).acquire === 'function') {
+    return options as RateBudget;
+  }
+  return new SlidingWindowBudget(options as RateLimitOptions | undefined);
+}

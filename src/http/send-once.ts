@@ -1,0 +1,81 @@
+import { fetch, type Dispatcher } from 'undici';
+import { NetworkError } from '../errors/network-error.js';
+import type { RequestSummary } from '../errors/siphon-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import type { OutgoingRequest } from './types.js';
+
+/** One HTTP exchange with its body read in full. */
+export interface RawResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly url: string;
+  readonly headers: Headers;
+  readonly text: string;
+}
+
+export interface SendOptions {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+  readonly dispatcher?: Dispatcher | undefined;
+  readonly summary: RequestSummary;
+}
+
+/**
+ * Sends `request` once and reads the whole body, so a stall or a cut in the
+ * middle of the body counts against the same timeout and surfaces as a
+ * retryable {@link NetworkError} / {@link TimeoutError}. Redirects are not
+ * followed here: the client follows them itself to keep credentials on their
+ * origin.
+ */
+export async function sendOnce(request: OutgoingRequest, options: SendOptions): Promise<RawResponse> {
+  const { timeoutMs, signal, summary } = options;
+  signal?.throwIfAborted();
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error('timeout'));
+  }, timeoutMs);
+  const onAbort = (): void => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let stage = 'connect';
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: Object.fromEntries(request.headers),
+      body: request.body ?? null,
+      redirect: 'manual',
+      signal: controller.signal,
+      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    });
+    stage = 'body';
+    const text = await response.text();
+    return {
+      status: response.status,
+      statusText: response.statusText,
+      url: response.url || request.url.toString(),
+      headers: response.headers as unknown as Headers,
+      text,
+    };
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (timedOut) throw new TimeoutError(summary, timeoutMs, { cause: error });
+    const code = systemCode(error);
+    const note = stage === 'body' ? 'response body cut short' : undefined;
+    throw new NetworkError(summary, { cause: error, ...(code ? { code } : {}), ...(note ? { note } : {}) });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Digs the errno-style code out of undici's `TypeError: fetch failed` chain. */
+function systemCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

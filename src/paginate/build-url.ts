@@ -1,0 +1,32 @@
+import type { QueryParams, QueryValue } from '../http/types.js';
+import type { RequestPatch } from '../pagination/types.js';
+
+/**
+ * The URL of one page: a patch URL (a next link) is taken as it is, query
+ * included, because the server built it; otherwise the base URL with the base
+ * params and the patch params over them (`null` removes a base param).
+ */
+export function buildPageUrl(baseUrl: string, baseParams: QueryParams | undefined, patch: RequestPatch): URL {
+  if (patch.url !== undefined) {
+    const url = new URL(patch.url, baseUrl);
+    if (patch.params) applyParams(url, patch.params);
+    return url;
+  }
+  const url = new URL(baseUrl);
+  if (baseParams) applyParams(url, baseParams);
+  if (patch.params) applyParams(url, patch.params);
+  return url;
+}
+
+function applyParams(url: URL, params: QueryParams): void {
+  for (const [name, value] of Object.entries(params)) {
+    url.searchParams.delete(name);
+    for (const item of flatten(value)) url.searchParams.append(name, item);
+  }
+}
+
+function flatten(value: QueryValue): string[] {
+  if (value === null || value === undefined) return [];
+  if (Array.isArray(value)) return value.map((item) => String(item));
+  return [String(value)];
+}

@@ -1,0 +1,73 @@
+import type { ClientEvent, HttpClientOptions } from '../http/client-options.js';
+import type { HttpClient } from '../http/client.js';
+import type { QueryParams } from '../http/types.js';
+import type { PaginatorConfig } from '../pagination/registry.js';
+import type { PageToken, Paginator } from '../pagination/types.js';
+
+/** What a walk reports besides its pages. */
+export type WalkEvent =
+  | ClientEvent
+  | {
+      /** `auto` decided on a strategy after the first page. */
+      readonly type: 'detected';
+      readonly description: string;
+    };
+
+/** Options of {@link paginate}: the request, the strategy, and the client's options. */
+export interface PaginateOptions extends Omit<HttpClientOptions, 'onEvent' | 'origin'> {
+  /** Absolute URL of the endpoint. */
+  url: string;
+  /** Query parameters of every page request. */
+  params?: QueryParams | undefined;
+  /**
+   * The pagination strategy: a config (`{ type: 'pageNumber', pageParam: 'page' }`),
+   * its type name, or a custom {@link Paginator}.
+   * @default 'auto'
+   */
+  paginator?: PaginatorConfig | Paginator | PaginatorConfig['type'] | undefined;
+  /**
+   * JSON path of the records in a page; `'auto'` takes a top-level array or the
+   * array under `data`, `results`, `items` or `records`.
+   * @default 'auto'
+   */
+  records?: string | undefined;
+  /**
+   * Pages in flight at once, for strategies whose later pages are known in
+   * advance (page number, offset); pages are still delivered in order.
+   * @default 1
+   */
+  concurrency?: number | undefined;
+  /** A token from an earlier page: the walk resumes at the page it points to. */
+  resume?: PageToken | undefined;
+  /** Stop after this many pages. */
+  maxPages?: number | undefined;
+  /** Aborts the walk, including waits and requests in flight. */
+  signal?: AbortSignal | undefined;
+  /** A client to reuse, e.g. one per source so its walks share one rate budget. */
+  client?: HttpClient | undefined;
+  onEvent?: ((event: WalkEvent) => void) | undefined;
+}
+
+/** One page of a walk. */
+export interface Page<T = unknown> {
+  /** 0-based position of the page in this walk. */
+  readonly index: number;
+  readonly records: T[];
+  /**
+   * Where the walk goes next: pass it as `resume` to continue after this page.
+   * `null` when this page was the last one.
+   */
+  readonly token: PageToken | null;
+  /** The token that fetched this page. */
+  readonly pageToken: PageToken;
+  readonly response: {
+    readonly status: number;
+    readonly headers: Headers;
+    /** Redacted URL of the page. */
+    readonly url: string;
+  };
+  /** Attempts the page took (1 = no retry). */
+  readonly attempts: number;
+  /** Milliseconds waited on the budget and on retries for this page. */
+  readonly waitedMs: number;
+}

@@ -1,0 +1,151 @@
+import { ConfigError } from '../errors/config-error.js';
+import { PaginationLoopError } from '../errors/pagination-error.js';
+import { HttpClient } from '../http/client.js';
+import type { JsonResponse } from '../http/types.js';
+import { selectRecords } from '../pagination/records.js';
+import { createPaginator } from '../pagination/registry.js';
+import type { PageStep, PageToken } from '../pagination/types.js';
+import { buildPageUrl } from './build-url.js';
+import type { Page, PaginateOptions } from './paginate-options.js';
+
+interface InFlight {
+  readonly step: PageStep;
+  readonly url: URL;
+  readonly controller: AbortController;
+  readonly result: Promise<JsonResponse>;
+}
+
+/**
+ * Walks every page of an endpoint and yields them in order, each with the
+ * token to resume after it. Breaking out of the loop (or aborting `signal`)
+ * cancels the requests still in flight.
+ */
+export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGenerator<Page<T>, void, undefined> {
+  const { baseUrl, concurrency, maxPages } = validate(options);
+  const paginator = createPaginator(options.paginator, { params: options.params });
+  const client =
+    options.client ??
+    new HttpClient({ ...options, origin: new URL(baseUrl).origin, onEvent: options.onEvent });
+  const walk = new AbortController();
+  const stopWalk = (): void => walk.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', stopWalk, { once: true });
+  const width = paginator.ahead ? concurrency : 1;
+  const queue: InFlight[] = [];
+  const seen = new Set<string>();
+
+  const launch = (step: PageStep): void => {
+    const controller = new AbortController();
+    const url = buildPageUrl(baseUrl, options.params, step.patch);
+    const signal = AbortSignal.any([walk.signal, controller.signal]);
+    const result = client.getJson(url, { signal, headers: step.patch.headers });
+    // Prefetched pages may fail after the walk has stopped; nobody awaits them then.
+    result.catch(() => undefined);
+    queue.push({ step, url, controller, result });
+  };
+  const cancelQueued = (): void => {
+    for (const item of queue.splice(0)) item.controller.abort(new Error('page no longer needed'));
+  };
+
+  try {
+    options.signal?.throwIfAborted();
+    const first = paginator.start(options.resume);
+    seen.add(tokenKey(first.token));
+    launch(first);
+    for (let index = 0; queue.length > 0; index += 1) {
+      while (queue.length < width && (maxPages === undefined || index + queue.length < maxPages)) {
+        const ahead = paginator.ahead?.((queue.at(-1) as InFlight).step, 1);
+        if (!ahead) break;
+        launch(ahead);
+      }
+      const head = queue.shift() as InFlight;
+      const response = await head.result;
+      const records = selectRecords(response.body, options.records);
+      const next = paginator.next({
+        index,
+        step: head.step,
+        requestUrl: head.url.toString(),
+        response: { status: response.status, url: response.url, headers: response.headers, body: response.body },
+        records,
+      });
+      if (index === 0 && paginator.type === 'auto') {
+        options.onEvent?.({ type: 'detected', description: paginator.describe() });
+      }
+      const last = next === null || (maxPages !== undefined && index + 1 >= maxPages);
+      if (next) {
+        const key = tokenKey(next.token);
+        if (seen.has(key)) throw new PaginationLoopError(paginator.type, describeToken(next.token, client), index);
+        seen.add(key);
+      }
+      if (last) {
+        cancelQueued();
+      } else if (queue.length === 0) {
+        launch(next);
+      } else if (tokenKey((queue[0] as InFlight).step.token) !== tokenKey(next.token)) {
+        // The strategy went somewhere its prediction did not: drop the guesses.
+        cancelQueued();
+        launch(next);
+      }
+      yield {
+        index,
+        records: records as T[],
+        token: next?.token ?? null,
+        pageToken: head.step.token,
+        response: { status: response.status, headers: response.headers, url: client.redact(response.url) },
+        attempts: response.attempts,
+        waitedMs: response.waitedMs,
+      };
+      if (last) return;
+    }
+  } finally {
+    cancelQueued();
+    options.signal?.removeEventListener('abort', stopWalk);
+    walk.abort(new Error('walk finished'));
+    if (!options.client) await client.close();
+  }
+}
+
+/** Every record of every page, in order. */
+export async function* fetchRecords<T = unknown>(options: PaginateOptions): AsyncGenerator<T, void, undefined> {
+  for await (const page of paginate<T>(options)) yield* page.records;
+}
+
+function validate(options: PaginateOptions): { baseUrl: string; concurrency: number; maxPages: number | undefined } {
+  let baseUrl: string;
+  try {
+    const url = new URL(options.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+    baseUrl = url.toString();
+  } catch {
+    throw new ConfigError('url', `expected an absolute http(s) URL, got "${String(options.url)}"`);
+  }
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ConfigError('concurrency', `expected a positive integer, got ${String(concurrency)}`);
+  }
+  const maxPages = options.maxPages;
+  if (maxPages !== undefined && (!Number.isInteger(maxPages) || maxPages < 1)) {
+    throw new ConfigError('maxPages', `expected a positive integer, got ${String(maxPages)}`);
+  }
+  return { baseUrl, concurrency, maxPages };
+}
+
+function tokenKey(token: PageToken): string {
+  return JSON.stringify(token);
+}
+
+function describeToken(token: PageToken, client: HttpClient): string {
+  const url = findString(token, 'url');
+  if (url) return client.redact(url);
+  return JSON.stringify(token);
+}
+
+function findString(value: unknown, key: string): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const own = (value as Record<string, unknown>)[key];
+  if (typeof own === 'string') return own;
+  for (const child of Object.values(value)) {
+    const found = findString(child, key);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,78 @@
+import { PaginationError } from '../errors/pagination-error.js';
+import { jsonPath } from '../util/json-path.js';
+import { checkStop, describeValue, scalarText } from './stop-conditions.js';
+import type { PageContext, PageStep, PageToken, Paginator, StopOptions } from './types.js';
+
+export interface CursorOptions extends StopOptions {
+  type?: 'cursor';
+  /**
+   * JSON path of the next cursor in the body.
+   * @default 'next_cursor' (unless `cursorHeader` is set)
+   */
+  cursorPath?: string;
+  /** Read the next cursor from this response header instead of the body. */
+  cursorHeader?: string;
+  /**
+   * Query parameter that sends the cursor.
+   * @default 'cursor'
+   */
+  cursorParam?: string;
+  /** Send the cursor as this request header instead of a query parameter. */
+  cursorRequestHeader?: string;
+}
+
+export interface CursorConfig extends CursorOptions {
+  type: 'cursor';
+}
+
+/**
+ * Opaque cursors handed out by the server (`next_cursor`, `nextPageToken`).
+ * Token: `{ cursor: string | null }`, `null` being the first page.
+ */
+export function cursor(options: CursorOptions = {}): Paginator {
+  const type = 'cursor';
+  const header = options.cursorHeader;
+  const path = header === undefined ? jsonPath(options.cursorPath ?? 'next_cursor') : undefined;
+  const param = options.cursorParam ?? 'cursor';
+  const sendHeader = options.cursorRequestHeader;
+
+  const step = (value: string | null): PageStep => ({
+    patch: value === null ? {} : sendHeader !== undefined ? { headers: { [sendHeader]: value } } : { params: { [param]: value } },
+    token: { cursor: value },
+  });
+
+  const read = (ctx: PageContext): string | undefined => {
+    const raw: unknown = header !== undefined ? ctx.response.headers.get(header) : path?.get(ctx.response.body);
+    if (raw === undefined || raw === null || raw === '') return undefined;
+    if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
+    if (typeof raw === 'bigint') return raw.toString();
+    const text = scalarText(raw);
+    if (text === undefined) {
+      throw new PaginationError(type, `next cursor at ${where()} must be a string or a number, got ${describeValue(raw)}`);
+    }
+    return text === '' ? undefined : text;
+  };
+
+  const where = (): string => (header !== undefined ? `header ${header}` : `body "${path?.source}"`);
+
+  return {
+    type,
+    start(resume?: PageToken) {
+      if (resume === undefined) return step(null);
+      const value = resume.cursor;
+      if (value !== null && typeof value !== 'string') {
+        throw new PaginationError(type, `cannot resume from token ${describeValue(resume)}: expected { cursor: string | null }`);
+      }
+      return step(value);
+    },
+    next(ctx) {
+      if (checkStop(type, options, ctx, { pageSize: options.pageSize, autoHasMore: true }).reason !== undefined) return null;
+      const value = read(ctx);
+      return value === undefined ? null : step(value);
+    },
+    describe() {
+      const to = sendHeader !== undefined ? `header ${sendHeader}` : `query "${param}"`;
+      return `cursor (${where()} → ${to})`;
+    },
+  };
+}

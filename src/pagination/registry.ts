@@ -1,0 +1,165 @@
+import { ConfigError } from '../errors/config-error.js';
+import type { QueryParams } from '../http/types.js';
+import { jsonPath } from '../util/json-path.js';
+import { auto, type AutoConfig } from './auto.js';
+import { cursor, type CursorConfig } from './cursor.js';
+import { linkHeader, type LinkHeaderConfig } from './link-header.js';
+import { nextUrl, type NextUrlConfig } from './next-url.js';
+import { offset, type OffsetConfig } from './offset.js';
+import { pageNumber, type PageNumberConfig } from './page-number.js';
+import { single, type SingleConfig } from './single.js';
+import { describeValue } from './stop-conditions.js';
+import type { Paginator } from './types.js';
+
+export type PaginatorConfig =
+  | PageNumberConfig
+  | OffsetConfig
+  | CursorConfig
+  | NextUrlConfig
+  | LinkHeaderConfig
+  | SingleConfig
+  | AutoConfig;
+
+/** What a paginator may know of the request before the first page. */
+export interface PaginatorInit {
+  /** The base query params: page size, limit and page parameters are read from them. */
+  params?: QueryParams;
+}
+
+type Check = (value: unknown) => string | undefined;
+
+const nonEmptyString: Check = (v) => (typeof v === 'string' && v.trim() !== '' ? undefined : 'a non-empty string');
+const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
+const positiveInteger: Check = (v) => (Number.isSafeInteger(v) && (v as number) > 0 ? undefined : 'a positive integer');
+const nonNegativeInteger: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : 'a non-negative integer');
+const headerName: Check = (v) =>
+  typeof v === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(v) ? undefined : 'an HTTP header name';
+const path: Check = (v) => {
+  if (typeof v !== 'string') return 'a JSON path string';
+  try {
+    jsonPath(v);
+    return undefined;
+  } catch (error) {
+    // The parser's message already quotes the path and the position.
+    return `a valid JSON path (${(error as Error).message})`;
+  }
+};
+
+const stopOptions: Readonly<Record<string, Check>> = {
+  stopOnEmpty: boolean,
+  pageSize: positiveInteger,
+  totalPath: path,
+  totalPagesPath: path,
+  hasMorePath: path,
+  maxPages: positiveInteger,
+};
+
+interface Strategy {
+  readonly options: Readonly<Record<string, Check>>;
+  readonly create: (config: never, init: PaginatorInit, path: string) => Paginator;
+  /** Options that exclude each other. */
+  readonly exclusive?: readonly (readonly [string, string])[];
+}
+
+const strategies: Readonly<Record<PaginatorConfig['type'], Strategy>> = {
+  pageNumber: {
+    options: { pageParam: nonEmptyString, start: nonNegativeInteger, sizeParam: nonEmptyString, ...stopOptions },
+    create: (config: PageNumberConfig, init) => pageNumber(config, init),
+  },
+  offset: {
+    options: { offsetParam: nonEmptyString, limitParam: nonEmptyString, limit: positiveInteger, start: nonNegativeInteger, ...stopOptions },
+    create: (config: OffsetConfig, init, at) => offset(config, init, at),
+  },
+  cursor: {
+    options: { cursorPath: path, cursorHeader: headerName, cursorParam: nonEmptyString, cursorRequestHeader: headerName, ...stopOptions },
+    create: (config: CursorConfig) => cursor(config),
+    exclusive: [
+      ['cursorPath', 'cursorHeader'],
+      ['cursorParam', 'cursorRequestHeader'],
+    ],
+  },
+  nextUrl: { options: { nextPath: path, ...stopOptions }, create: (config: NextUrlConfig) => nextUrl(config) },
+  linkHeader: { options: { rel: nonEmptyString, ...stopOptions }, create: (config: LinkHeaderConfig) => linkHeader(config) },
+  single: { options: {}, create: (config: SingleConfig) => single(config) },
+  auto: { options: { ...stopOptions }, create: (config: AutoConfig, init) => auto(config, init) },
+};
+
+/** The config names of the strategies, in the order error messages list them. */
+export const paginatorTypes: readonly string[] = Object.freeze(Object.keys(strategies));
+
+/**
+ * A fresh paginator for one walk. `config` is a strategy name, a config
+ * object (validated, errors pointing at `path.option`), an already built
+ * paginator (passed through) or `undefined` for `auto`.
+ */
+export function createPaginator(
+  config: PaginatorConfig | Paginator | string | undefined,
+  init: PaginatorInit = {},
+  path = 'paginator',
+): Paginator {
+  if (config === undefined || config === null) return auto({}, init);
+  if (typeof config === 'string') return build({ type: config }, init, path);
+  if (typeof config !== 'object' || Array.isArray(config)) {
+    throw new ConfigError(path, `expected a paginator type name or an object with a "type", got ${describeValue(config)}`);
+  }
+  if (isPaginator(config)) return config;
+  return build(config as unknown as Record<string, unknown>, init, path);
+}
+
+function build(config: Record<string, unknown>, init: PaginatorInit, at: string): Paginator {
+  const type = config.type;
+  const strategy = typeof type === 'string' && Object.hasOwn(strategies, type) ? strategies[type as PaginatorConfig['type']] : undefined;
+  if (!strategy) {
+    const got = type === undefined ? 'missing paginator type' : `unknown paginator type ${describeValue(type)}`;
+    throw new ConfigError(`${at}.type`, `${got}; expected one of ${paginatorTypes.join(', ')}`);
+  }
+  const valid = ['type', ...Object.keys(strategy.options)];
+  for (const [key, value] of Object.entries(config)) {
+    if (key === 'type' || value === undefined) continue;
+    const check = strategy.options[key];
+    if (!check) {
+      const suggestion = closest(key, valid);
+      throw new ConfigError(
+        `${at}.${key}`,
+        `unknown option "${key}" for the ${type as string} paginator` +
+          (suggestion ? ` (did you mean "${suggestion}"?)` : '') +
+          `; valid options: ${valid.join(', ')}`,
+      );
+    }
+    const expected = check(value);
+    if (expected !== undefined) throw new ConfigError(`${at}.${key}`, `expected ${expected}, got ${describeValue(value)}`);
+  }
+  for (const [a, b] of strategy.exclusive ?? []) {
+    if (config[a] !== undefined && config[b] !== undefined) {
+      throw new ConfigError(`${at}.${b}`, `set either ${a} or ${b}, not both`);
+    }
+  }
+  return strategy.create(config as never, init, at);
+}
+
+function isPaginator(value: object): value is Paginator {
+  return typeof (value as Paginator).start === 'function' && typeof (value as Paginator).next === 'function';
+}
+
+// A typo one or two edits away from a real option gets named.
+function closest(key: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    const d = distance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      next[j] = Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length] as number;
+}
