@@ -1,0 +1,10 @@
+export { startDemoApi, type DemoApiServer } from './server.js';
+export type { DemoApiOptions, DemoApiSize, DemoRateLimit, DemoFaults } from './options.js';
+export type { DemoApiStats } from './stats.js';
+export { demoDataset, type DemoDataset } from './dataset.js';
+export { COIN_FIELDS, UNSAFE_MARKET_CAP, type DemoCoin } from './coins.js';
+export { COINGECKO_LIMIT_BODY, COINS_MARKETS_PATH } from './coins-route.js';
+export type { DemoComment, DemoPost, DemoUser } from './jsonplaceholder.js';
+export { DRF_PATH, type DemoDrfItem } from './drf.js';
+export { CURSOR_PATH, encodeCursor, type DemoCursorEvent } from './cursor-api.js';
+export { STATS_PATH } from './stats-route.js';

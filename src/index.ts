@@ -1,0 +1,66 @@
+// The public API of Siphon, listed by name.
+
+export { paginate, fetchRecords } from './paginate/paginate.js';
+export type { PaginateOptions, Page, WalkEvent } from './paginate/paginate-options.js';
+
+export { HttpClient, type GetJsonInit } from './http/client.js';
+export type { HttpClientOptions, ClientEvent } from './http/client-options.js';
+export { DEFAULT_RETRY_STATUSES } from './http/retry-policy.js';
+export type {
+  Auth,
+  AuthContext,
+  JsonResponse,
+  OutgoingRequest,
+  QueryParams,
+  QueryValue,
+  RateBudget,
+  RateLimitedWhen,
+  RateLimitObservation,
+  RateLimitOptions,
+  ResponseInfo,
+  RetryOptions,
+} from './http/types.js';
+export {
+  createAuth,
+  authKinds,
+  type AuthConfig,
+  type BearerAuthConfig,
+  type TokenAuthConfig,
+  type ApiKeyAuthConfig,
+  type BasicAuthConfig,
+  type OAuth2ClientCredentialsAuthConfig,
+} from './http/auth/index.js';
+export { SlidingWindowBudget, createRateBudget } from './http/rate-budget/index.js';
+export { parseRateLimitHeaders, parseRetryAfter, type ServerRateInfo } from './http/rate-limit-headers.js';
+
+export {
+  createPaginator,
+  paginatorTypes,
+  selectRecords,
+  parseLinkHeader,
+  type PaginatorConfig,
+  type PaginatorInit,
+} from './pagination/index.js';
+export type { Paginator, PageContext, PageStep, PageToken, RequestPatch, StopOptions, JsonValue } from './pagination/types.js';
+
+export {
+  SiphonError,
+  HttpStatusError,
+  NetworkError,
+  TimeoutError,
+  ResponseBodyError,
+  RateLimitedError,
+  PaginationError,
+  PaginationLoopError,
+  CrossOriginError,
+  AuthError,
+  ConfigError,
+  type RequestSummary,
+  type ResponseSummary,
+} from './errors/index.js';
+
+export { parseJson, stringifyJson, LosslessNumber, type NumberMode } from './util/exact-json.js';
+export { parseDuration, type Duration } from './util/duration.js';
+export { redactUrl } from './util/redact.js';
+
+export { startDemoApi, type DemoApiOptions, type DemoApiServer, type DemoApiStats } from './demo-api/index.js';
