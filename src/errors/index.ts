@@ -8,3 +8,5 @@ export { PaginationError, PaginationLoopError } from './pagination-error.js';
 export { CrossOriginError } from './cross-origin-error.js';
 export { AuthError } from './auth-error.js';
 export { ConfigError } from './config-error.js';
+export { CoercionError } from './coercion-error.js';
+export { SchemaError } from './schema-error.js';

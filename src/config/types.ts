@@ -1,0 +1,171 @@
+import type { AuthConfig } from '../http/auth/index.js';
+import type { QueryParams, RateLimitedWhen, RateLimitOptions, RetryOptions } from '../http/types.js';
+import type { PaginatorConfig } from '../pagination/registry.js';
+import type { ColumnDef, TableDef, WriteMode } from '../store/types.js';
+import type { Duration } from '../util/duration.js';
+
+// ─── What users write (siphon.yaml / siphon.config.ts) ──────────────────────
+
+/** A column as declared: a type (`decimal(20,2)`) or `{ name, type }` to rename it. */
+export type ColumnConfig = string | { name?: string; type?: string };
+
+export interface IncrementalConfig {
+  /** Field of each record holding its change time or sequence (`updated_at`). */
+  cursorField: string;
+  /** Query parameter that receives the high-water mark (`since`). */
+  param: string;
+  /** Value sent on the first run, before any high-water mark exists. */
+  initial?: string | number;
+}
+
+/** Run-level retry policy (the recipe's `autoretry_for` / `retry_backoff`), also the HTTP retry policy. */
+export interface RetryConfig extends RetryOptions {
+  /** Only exponential backoff (with full jitter) exists; accepted for readability. */
+  backoff?: 'exponential';
+}
+
+/** Options a source passes down to its resources; a resource may override each. */
+export interface EndpointDefaults {
+  params?: QueryParams;
+  headers?: Record<string, string>;
+  paginator?: PaginatorConfig | PaginatorConfig['type'];
+  /** JSON path of the records in a response; `auto` by default. */
+  records?: string;
+  /**
+   * Pages in flight (page number and offset strategies); 1 = strictly sequential.
+   * @default 2
+   */
+  concurrency?: number;
+  maxPages?: number;
+  timezone?: string;
+}
+
+export interface ResourceConfig extends EndpointDefaults {
+  /** Path under the source's `baseUrl`; `{parent.field}` placeholders make it a child walked once per parent row. */
+  path: string;
+  /** Field(s) of the record forming the primary key. */
+  primaryKey?: string | string[];
+  /** Destination table; defaults to the resource name. */
+  table?: string;
+  /**
+   * @default 'merge' with a primary key, 'append' without
+   */
+  write?: WriteMode;
+  /** 5- or 6-field cron expression. */
+  schedule?: string;
+  columns?: Record<string, ColumnConfig>;
+  /**
+   * What happens to fields not in `columns`: `infer` adds typed columns (see
+   * README), `json` keeps them in one `_extra` json column, `ignore` drops them.
+   * @default 'infer'
+   */
+  undeclared?: 'infer' | 'json' | 'ignore';
+  incremental?: IncrementalConfig;
+  /**
+   * Rows per transaction (a batch always ends on a page boundary).
+   * @default 1000
+   */
+  batchSize?: number;
+}
+
+export interface SourceConfig extends EndpointDefaults {
+  baseUrl: string;
+  auth?: AuthConfig;
+  rateLimit?: RateLimitOptions;
+  rateLimitedWhen?: RateLimitedWhen;
+  retry?: RetryConfig;
+  timeout?: Duration;
+  crossOrigin?: 'strip' | 'refuse';
+  resources: Record<string, ResourceConfig>;
+}
+
+export interface ReportConfig {
+  sql: string;
+  description?: string;
+}
+
+export interface SiphonConfig {
+  /**
+   * `sqlite:./siphon.db`, `sqlite::memory:` or `postgres://user@host:5432/db`;
+   * the `SIPHON_DATABASE` environment variable overrides it.
+   * @default 'sqlite:./siphon.db'
+   */
+  database?: string;
+  /**
+   * Time zone of cron schedules.
+   * @default 'UTC'
+   */
+  timezone?: string;
+  sources: Record<string, SourceConfig>;
+  reports?: Record<string, ReportConfig>;
+}
+
+// ─── What the rest of Siphon uses ───────────────────────────────────────────
+
+/** A column with the record field it is read from. */
+export interface ResolvedColumn extends ColumnDef {
+  /** JSON path in the record (`id`, `roi.times`). */
+  readonly field: string;
+}
+
+/** A `{parent.field}` placeholder of a child path. */
+export interface ParentLink {
+  /** The placeholder as written, `{posts.id}`. */
+  readonly placeholder: string;
+  /** Field of the parent record (and column of the parent table) it takes. */
+  readonly parentField: string;
+  readonly parentColumn: string;
+  /** Column of the child table that records the parent value. */
+  readonly column: string;
+}
+
+export interface ResolvedSource {
+  readonly name: string;
+  readonly baseUrl: string;
+  readonly auth: AuthConfig | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly rateLimit: RateLimitOptions | undefined;
+  readonly rateLimitedWhen: RateLimitedWhen | undefined;
+  readonly retry: RetryOptions;
+  readonly timeout: Duration | undefined;
+  readonly crossOrigin: 'strip' | 'refuse';
+}
+
+export interface ResolvedResource {
+  /** `source.resource`. */
+  readonly id: string;
+  readonly source: ResolvedSource;
+  readonly name: string;
+  /** Absolute URL; may still hold `{parent.field}` placeholders. */
+  readonly url: string;
+  readonly params: QueryParams;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly paginator: PaginatorConfig;
+  readonly records: string | undefined;
+  readonly concurrency: number;
+  readonly maxPages: number | undefined;
+  readonly write: WriteMode;
+  readonly table: TableDef;
+  /** Declared columns (parent columns included). */
+  readonly columns: readonly ResolvedColumn[];
+  readonly undeclared: 'infer' | 'json' | 'ignore';
+  /** Record fields of the primary key (the table's key columns, in order). */
+  readonly primaryKeyFields: readonly string[];
+  readonly schedule: string | undefined;
+  readonly timezone: string;
+  readonly incremental: IncrementalConfig | undefined;
+  readonly batchSize: number;
+  /** The parent resource id and its placeholders, for child resources. */
+  readonly parent: { readonly resource: string; readonly links: readonly ParentLink[] } | undefined;
+}
+
+export interface ResolvedConfig {
+  readonly database: string;
+  readonly timezone: string;
+  readonly sources: Readonly<Record<string, ResolvedSource>>;
+  /** Every resource, parents before their children. */
+  readonly resources: readonly ResolvedResource[];
+  readonly reports: Readonly<Record<string, ReportConfig>>;
+  /** The file the config came from, when it came from one. */
+  readonly file: string | undefined;
+}

@@ -1,0 +1,154 @@
+import type { JsonValue } from '../pagination/types.js';
+import type { ColumnType } from './column-type.js';
+
+/** One column of a destination table. */
+export interface ColumnDef {
+  /** SQL name, a validated identifier (`[A-Za-z_][A-Za-z0-9_]*`, at most 63 characters). */
+  readonly name: string;
+  readonly type: ColumnType;
+}
+
+/** A destination table as the config (and inference) declares it. */
+export interface TableDef {
+  readonly name: string;
+  readonly columns: readonly ColumnDef[];
+  /** Column names of the primary key; empty for none (append-only tables). */
+  readonly primaryKey: readonly string[];
+}
+
+/**
+ * - `replace`: rows go to a staging table swapped in, in one transaction, when
+ *   the run succeeds (readers see the old rows or the new, never half);
+ * - `merge`: upsert by primary key;
+ * - `append`: insert.
+ */
+export type WriteMode = 'replace' | 'merge' | 'append';
+
+/** A row keyed by column name. Values written are raw API values, coerced by the store to the column type. */
+export type Row = Record<string, unknown>;
+
+export type RunTrigger = 'manual' | 'schedule' | 'retry' | 'catch-up' | 'recovery';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'skipped';
+
+/** One row of the run history. Timestamps are ISO-8601 UTC strings. */
+export interface RunRecord {
+  readonly id: number;
+  /** `source.resource`. */
+  readonly resource: string;
+  readonly trigger: RunTrigger;
+  readonly status: RunStatus;
+  /** 1 for the first attempt, +1 each time the run is resumed. */
+  readonly attempt: number;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly heartbeatAt: string | null;
+  readonly pages: number;
+  readonly records: number;
+  /** HTTP retries made during the run. */
+  readonly retries: number;
+  /** Milliseconds spent waiting on rate limits and retry backoff. */
+  readonly waitedMs: number;
+  readonly error: string | null;
+  /** Position after the last committed batch; what a resumed run starts from. */
+  readonly checkpoint: JsonValue | null;
+  /** Who ran it (host:pid, worker id). */
+  readonly worker: string | null;
+}
+
+/** Per-resource state kept between runs. */
+export interface ResourceState {
+  readonly resource: string;
+  /** Incremental sync: the largest cursor value committed so far. */
+  readonly highWaterMark: string | null;
+  readonly lastRunId: number | null;
+  readonly lastSuccessAt: string | null;
+}
+
+/** A batch of rows and the checkpoint that commits with them, in one transaction. */
+export interface BatchWrite {
+  readonly runId: number;
+  readonly table: TableDef;
+  readonly mode: WriteMode;
+  readonly rows: readonly Row[];
+  /** Position after this batch. */
+  readonly checkpoint: JsonValue;
+  /** Counters added to the run's totals. */
+  readonly pages: number;
+  readonly records: number;
+  readonly retries: number;
+  readonly waitedMs: number;
+}
+
+export interface CompleteRun {
+  readonly runId: number;
+  readonly table: TableDef;
+  readonly mode: WriteMode;
+  /** Stored with the run's success, in the same transaction (incremental syncs). */
+  readonly highWaterMark?: string | null | undefined;
+}
+
+export interface ColumnInfo {
+  readonly name: string;
+  /** The Siphon type the column was created with, when the store can tell. */
+  readonly type: ColumnType | undefined;
+  /** The type as the database reports it. */
+  readonly sqlType: string;
+}
+
+export interface QueryResult {
+  readonly columns: readonly string[];
+  readonly rows: AsyncIterable<Row>;
+}
+
+/**
+ * Where synced data and Siphon's own bookkeeping live. One implementation per
+ * dialect (SQLite, PostgreSQL) behind this interface; values read back are
+ * normalized the same way in every dialect: bigint → `bigint`, decimal →
+ * exact digit `string`, timestamp → ISO-8601 UTC `string`, boolean →
+ * `boolean`, json → parsed value (exact numbers).
+ */
+export interface Store {
+  /** `'sqlite'` or `'postgres'`. */
+  readonly dialect: string;
+  /** Creates Siphon's own tables (`_siphon_runs`, `_siphon_state`) when missing. */
+  init(): Promise<void>;
+
+  /** Creates the table, or adds the declared columns it lacks; a changed type or key is a clear error, never a silent drop. */
+  ensureTable(table: TableDef): Promise<void>;
+  /** For `replace`: creates an empty staging table (`fresh`), or keeps the one a resumed run already filled. */
+  prepareReplace(table: TableDef, fresh: boolean): Promise<void>;
+  /** Writes rows (to staging for `replace`) and the run's checkpoint in one transaction. */
+  writeBatch(batch: BatchWrite): Promise<void>;
+
+  startRun(start: { resource: string; trigger: RunTrigger; worker?: string | undefined }): Promise<RunRecord>;
+  /** The newest run of `resource` that did not finish (`running`, `failed` or `interrupted` with a checkpoint and no later success). */
+  findResumableRun(resource: string): Promise<RunRecord | undefined>;
+  /** Marks a run `running` again with `attempt + 1`. */
+  resumeRun(runId: number, trigger: RunTrigger, worker?: string | undefined): Promise<RunRecord>;
+  /** Success: `replace` swaps staging in, the run and the resource state are closed, in one transaction. */
+  completeRun(complete: CompleteRun): Promise<RunRecord>;
+  /** Failure or interruption: the checkpoint (and a replace's staging rows) stay for a resume. */
+  failRun(runId: number, error: string, status?: 'failed' | 'interrupted'): Promise<RunRecord>;
+  /** Records a run that did not happen (e.g. the previous one is still going). */
+  recordSkipped(resource: string, trigger: RunTrigger, reason: string): Promise<RunRecord>;
+  /** Marks the run alive. */
+  heartbeat(runId: number): Promise<void>;
+  getRun(runId: number): Promise<RunRecord | undefined>;
+  listRuns(options?: { resource?: string | undefined; limit?: number | undefined }): Promise<RunRecord[]>;
+  getState(resource: string): Promise<ResourceState | undefined>;
+
+  /** Takes the per-resource lease unless another owner holds an unexpired one. */
+  acquireLease(resource: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Extends a lease this owner holds; `false` when it was lost. */
+  renewLease(resource: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLease(resource: string, owner: string): Promise<void>;
+
+  /** Whether a table exists. */
+  hasTable(table: string): Promise<boolean>;
+  tableColumns(table: string): Promise<ColumnInfo[]>;
+  /** Streams a table's rows, normalized, ordered by primary key (or insertion order). */
+  readTable(table: string, options?: { columns?: readonly string[] | undefined; batchSize?: number | undefined }): Promise<QueryResult>;
+  /** Runs a read-only SQL query (reports) and streams its rows. */
+  query(sql: string): Promise<QueryResult>;
+  close(): Promise<void>;
+}
