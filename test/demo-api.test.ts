@@ -8,7 +8,9 @@ import {
   startDemoApi,
   type DemoApiOptions,
   type DemoApiServer,
+  UNSAFE_MARKET_CAP,
 } from '../src/demo-api/index.js';
+import { parseJson } from '../src/util/exact-json.js';
 
 const SMALL = { coins: 120, users: 8, posts: 60, comments: 200, drfItems: 95, cursorEvents: 130 };
 const TWO_POW_53 = 2n ** 53n;
@@ -122,7 +124,7 @@ describe('CoinGecko-like /api/v3/coins/markets', () => {
     expect(big.length).toBeGreaterThanOrEqual(3);
     // A double would change these digits: they only survive because they never were one.
     expect(big.some((digits) => BigInt(Number(digits)) !== BigInt(digits))).toBe(true);
-    expect(big.some((digits) => digits.length >= 21)).toBe(true);
+    expect(big.some((digits) => digits.length >= 19)).toBe(true); // 1e18+, yet below int64's 9.22e18
 
     const longDecimals = [...text.matchAll(/"(current_price|ath|atl|high_24h)":(-?\d+\.\d+)/g)]
       .map((match) => match[2] as string)
@@ -135,6 +137,93 @@ describe('CoinGecko-like /api/v3/coins/markets', () => {
     for (const field of ['max_supply', 'fully_diluted_valuation', 'roi', 'price_change_24h']) expect(text).toContain(`"${field}":null`);
     expect(text).toMatch(/"roi":\{"times":-?[\d.]+,"currency":"(usd|btc|eth)","percentage":-?[\d.]+\}/);
     expect(text).toMatch(/"last_updated":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"/);
+  });
+});
+
+describe('coin magnitudes fit the reference SQL model (Django FullCoin)', () => {
+  const INT64_MAX = 2n ** 63n - 1n;
+  const BIGINT_FIELDS = ['market_cap', 'fully_diluted_valuation', 'total_volume', 'market_cap_change_24h'];
+  /** decimal(20,2), decimal(10,5) and decimal(20,5): at most 18, 5 and 15 digits before the point. */
+  const DECIMAL_FIELDS: Record<string, number> = {
+    current_price: 18, high_24h: 18, low_24h: 18, price_change_24h: 18, ath: 18, atl: 18,
+    circulating_supply: 18, total_supply: 18, max_supply: 18,
+    price_change_percentage_24h: 5, market_cap_change_percentage_24h: 5, ath_change_percentage: 5,
+    atl_change_percentage: 15,
+  };
+
+  /** An exactly parsed number (number, bigint or LosslessNumber) as plain decimal text: `String()` but never an exponent. */
+  function plainText(value: unknown): string {
+    const text = String(value);
+    const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+    if (!match) return text;
+    const [, sign, lead, rest = '', exponent] = match;
+    const digits = `${lead}${rest}`;
+    const point = Number(exponent) + 1; // digits before the point
+    if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+    return digits.length <= point ? `${sign}${digits.padEnd(point, '0')}` : `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+  }
+
+  /** `[digits before the point, digits after it]`, sign dropped. */
+  function digitsOf(value: unknown): [string, string] {
+    const match = /^-?(\d+)(?:\.(\d+))?$/.exec(plainText(value));
+    if (!match) throw new Error(`not a plain JSON number: ${String(value)}`);
+    return [match[1] as string, match[2] ?? ''];
+  }
+
+  it('keeps int64, decimal(20,2), decimal(10,5) and decimal(20,5) fields in range, with extra digits to round', () => {
+    for (const seed of [1, 2, 987_654_321]) {
+      const coins = demoDataset({ seed, size: { coins: 5000 } }).coins.map((coin) => parseJson(coin.json) as Record<string, unknown>);
+      const violations: string[] = [];
+      const maxFraction: Record<string, number> = {};
+      const nulls = new Set<string>();
+      const giantsPerBlock = new Array<number>(coins.length / 500).fill(0);
+      let fractionalCapChanges = 0;
+      let biggest = 0n;
+      let memeSupplies = 0;
+      coins.forEach((coin, index) => {
+        const where = `seed ${seed}, rank ${index + 1}`;
+        const block = Math.floor(index / 500);
+        if (coin.market_cap_rank !== index + 1) violations.push(`${where}: market_cap_rank ${String(coin.market_cap_rank)}`);
+        for (const field of Object.keys(coin)) if (coin[field] === null) nulls.add(field);
+        for (const field of BIGINT_FIELDS) {
+          if (coin[field] === null) continue;
+          const [whole, fraction] = digitsOf(coin[field]);
+          if (fraction && field !== 'market_cap_change_24h') violations.push(`${where}: ${field} ${String(coin[field])} is not an integer`);
+          if (fraction) fractionalCapChanges += 1;
+          const magnitude = BigInt(whole);
+          if (magnitude >= INT64_MAX) violations.push(`${where}: ${field} ${String(coin[field])} overflows int64`);
+          if (magnitude > TWO_POW_53) giantsPerBlock[block] = (giantsPerBlock[block] ?? 0) + 1;
+          if (magnitude > biggest) biggest = magnitude;
+        }
+        for (const [field, maxDigits] of Object.entries(DECIMAL_FIELDS)) {
+          if (coin[field] === null) continue;
+          const [whole, fraction] = digitsOf(coin[field]);
+          if (whole.length > maxDigits) violations.push(`${where}: ${field} ${String(coin[field])} has over ${maxDigits} integer digits`);
+          maxFraction[field] = Math.max(maxFraction[field] ?? 0, fraction.length);
+          if (field === 'circulating_supply' && BigInt(whole) > TWO_POW_53) memeSupplies += 1;
+        }
+      });
+      expect(violations).toEqual([]);
+
+      const caps = coins.map((coin) => BigInt(digitsOf(coin.market_cap)[0]));
+      expect(caps[1]).toBe(UNSAFE_MARKET_CAP);
+      const top = caps[0] as bigint;
+      expect(top >= 10n ** 12n && top <= 2n * 10n ** 12n, `seed ${seed}: top market cap ${top}`).toBe(true);
+      // Realistic and strictly decreasing by rank, except the deliberately unsafe coin #2.
+      const rest = [top, ...caps.slice(2)];
+      expect(rest.every((cap, i) => cap > 0n && (i === 0 || cap < (rest[i - 1] as bigint))), `seed ${seed}`).toBe(true);
+
+      expect(Math.min(...giantsPerBlock), `seed ${seed}: int64 values above 2^53 per 500 coins`).toBeGreaterThanOrEqual(3);
+      expect(biggest > 10n ** 17n, `seed ${seed}: biggest ${biggest}`).toBe(true);
+      expect(fractionalCapChanges, `seed ${seed}`).toBeGreaterThan(coins.length * 0.05);
+      expect(fractionalCapChanges, `seed ${seed}`).toBeLessThan(coins.length * 0.15);
+      expect(memeSupplies, `seed ${seed}`).toBeGreaterThan(0);
+      // More fractional digits than the columns keep: an importer has to round.
+      for (const field of ['current_price', 'price_change_24h', 'ath', 'atl', 'circulating_supply', 'total_supply', 'max_supply']) {
+        expect(maxFraction[field], `seed ${seed}: ${field}`).toBeGreaterThanOrEqual(8);
+      }
+      for (const field of ['max_supply', 'fully_diluted_valuation', 'roi', 'price_change_24h']) expect(nulls, `seed ${seed}`).toContain(field);
+    }
   });
 });
 

@@ -165,3 +165,14 @@ describe('options', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 });
+
+describe('maxPages on the paginator', () => {
+  it('is honoured like the walk option, the smaller of the two winning', async () => {
+    const { api } = await pagedServer(40, 2);
+    const records = await collect(fetchRecords({ url: api.url, params: { per_page: 2 }, paginator: { type: 'pageNumber', maxPages: 2 } }));
+    expect(records).toHaveLength(4);
+    expect(api.requests).toHaveLength(2);
+    const fewer = await collect(paginate({ url: api.url, params: { per_page: 2 }, paginator: { type: 'pageNumber', maxPages: 5 }, maxPages: 3 }));
+    expect(fewer).toHaveLength(3);
+  });
+});

@@ -66,6 +66,11 @@ export interface Page<T = unknown> {
     /** Redacted URL of the page. */
     readonly url: string;
   };
+  /**
+   * Records the API says the whole walk holds, when it says so (`X-Total-Count`,
+   * or a top-level `count`/`total`/`total_count`); for progress and ETA only.
+   */
+  readonly total: number | undefined;
   /** Attempts the page took (1 = no retry). */
   readonly attempts: number;
   /** Milliseconds waited on the budget and on retries for this page. */

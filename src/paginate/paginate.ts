@@ -90,6 +90,7 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
         records: records as T[],
         token: next?.token ?? null,
         pageToken: head.step.token,
+        total: announcedTotal(response),
         response: { status: response.status, headers: response.headers, url: client.redact(response.url) },
         attempts: response.attempts,
         waitedMs: response.waitedMs,
@@ -122,11 +123,38 @@ function validate(options: PaginateOptions): { baseUrl: string; concurrency: num
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ConfigError('concurrency', `expected a positive integer, got ${String(concurrency)}`);
   }
-  const maxPages = options.maxPages;
-  if (maxPages !== undefined && (!Number.isInteger(maxPages) || maxPages < 1)) {
-    throw new ConfigError('maxPages', `expected a positive integer, got ${String(maxPages)}`);
+  const limits: number[] = [];
+  for (const [path, value] of [
+    ['maxPages', options.maxPages],
+    ['paginator.maxPages', paginatorMaxPages(options.paginator)],
+  ] as const) {
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 1) throw new ConfigError(path, `expected a positive integer, got ${String(value)}`);
+    limits.push(value);
   }
+  // `maxPages` may sit on the walk or, as a stop option, on the paginator: the smaller wins.
+  const maxPages = limits.length > 0 ? Math.min(...limits) : undefined;
   return { baseUrl, concurrency, maxPages };
+}
+
+function paginatorMaxPages(paginator: PaginateOptions['paginator']): number | undefined {
+  if (paginator === null || typeof paginator !== 'object' || !('maxPages' in paginator)) return undefined;
+  const value = (paginator as { maxPages?: unknown }).maxPages;
+  return typeof value === 'number' ? value : undefined;
+}
+
+const TOTAL_KEYS = ['count', 'total', 'total_count', 'totalCount'] as const;
+
+function announcedTotal(response: JsonResponse): number | undefined {
+  const header = Number(response.headers.get('x-total-count') ?? Number.NaN);
+  if (Number.isSafeInteger(header) && header >= 0) return header;
+  const body = response.body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  for (const key of TOTAL_KEYS) {
+    const value = (body as Record<string, unknown>)[key];
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  }
+  return undefined;
 }
 
 function tokenKey(token: PageToken): string {
