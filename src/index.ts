@@ -64,3 +64,48 @@ export { parseDuration, type Duration } from './util/duration.js';
 export { redactUrl } from './util/redact.js';
 
 export { startDemoApi, type DemoApiOptions, type DemoApiServer, type DemoApiStats } from './demo-api/index.js';
+
+export {
+  loadConfig,
+  parseConfig,
+  defineConfig,
+  ConfigValidationError,
+  type ConfigIssue,
+  type LoadConfigOptions,
+  type ParseConfigOptions,
+} from './config/index.js';
+export type {
+  SiphonConfig,
+  SourceConfig,
+  ResourceConfig,
+  ColumnConfig,
+  IncrementalConfig,
+  ReportConfig,
+  RetryConfig,
+  ResolvedConfig,
+  ResolvedResource,
+  ResolvedSource,
+  ResolvedColumn,
+  ParentLink,
+} from './config/types.js';
+
+export { openStore } from './store/index.js';
+export type {
+  Store,
+  TableDef,
+  ColumnDef,
+  Row,
+  WriteMode,
+  RunRecord,
+  RunStatus,
+  RunTrigger,
+  ResourceState,
+  QueryResult,
+  ColumnInfo,
+} from './store/types.js';
+export { parseColumnType, formatColumnType, type ColumnType, type ColumnKind } from './store/column-type.js';
+export { CoercionError, SchemaError } from './errors/index.js';
+
+export { syncResources, runResource, selectResources, type RunOutcome, type SyncOptions, type SyncEvent } from './sync/index.js';
+
+export { exportRows, exportFormats, type ExportFormat, type ExportColumn } from './export/index.js';

@@ -1,5 +1,11 @@
 import { Command } from 'commander';
+import { checkCommand } from './commands/check.js';
 import { demoApiCommand } from './commands/demo-api.js';
+import { exportCommand } from './commands/export.js';
+import { quickstartCommand } from './commands/quickstart.js';
+import { reportCommand } from './commands/report.js';
+import { runCommand } from './commands/run.js';
+import { runsCommand } from './commands/runs.js';
 import { packageVersion } from './version.js';
 
 /** Builds the `siphon` command line; exported for tests. */
@@ -8,7 +14,13 @@ export function createProgram(): Command {
     .description('Keep SQL tables in step with paginated REST APIs.')
     .version(packageVersion(), '-v, --version')
     .showHelpAfterError();
+  program.addCommand(runCommand());
+  program.addCommand(checkCommand());
+  program.addCommand(exportCommand());
+  program.addCommand(reportCommand());
+  program.addCommand(runsCommand());
   program.addCommand(demoApiCommand());
+  program.addCommand(quickstartCommand());
   return program;
 }
 

@@ -2,7 +2,7 @@ import { SiphonError, type SiphonErrorOptions } from './siphon-error.js';
 
 /** Options or a config file are invalid; `path` says where (`sources.api.resources.items.paginator.type`). */
 export class ConfigError extends SiphonError {
-  override name = 'ConfigError' as const;
+  override name: string = 'ConfigError';
   readonly path: string;
 
   constructor(path: string, message: string, options: SiphonErrorOptions = {}) {

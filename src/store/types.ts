@@ -142,6 +142,8 @@ export interface Store {
   /** Extends a lease this owner holds; `false` when it was lost. */
   renewLease(resource: string, owner: string, ttlMs: number): Promise<boolean>;
   releaseLease(resource: string, owner: string): Promise<void>;
+  /** The owner of the resource's lease, if any (expired or not). */
+  leaseHolder(resource: string): Promise<string | undefined>;
 
   /** Whether a table exists. */
   hasTable(table: string): Promise<boolean>;

@@ -1,0 +1,43 @@
+import { Command, Option } from 'commander';
+import { ConfigError } from '../../errors/config-error.js';
+import { exportRows, type ExportFormat } from '../../export/index.js';
+import { openContext, withConfigOption } from '../context.js';
+import { formatTable } from '../print-table.js';
+import { formatOption } from './export.js';
+
+/** `siphon report <name>`: runs a report's SQL and prints or exports it. */
+export function reportCommand(): Command {
+  return withConfigOption(
+    new Command('report')
+      .description("run a report's SQL and print it (or export it with --format/--output)")
+      .argument('<name>', 'report name from the config')
+      .addOption(formatOption())
+      .addOption(new Option('-o, --output <file>', 'write to this file')),
+  ).action(async (name: string, options: { config?: string; format?: ExportFormat; output?: string }) => {
+    const context = await openContext(options);
+    try {
+      const report = context.config.reports[name];
+      if (!report) {
+        const names = Object.keys(context.config.reports);
+        throw new ConfigError(`reports.${name}`, `no such report; expected one of ${names.join(', ') || '(none declared)'}`);
+      }
+      const result = await context.store.query(report.sql);
+      if (options.format || options.output) {
+        const { rows } = await exportRows({
+          columns: result.columns.map((column) => ({ name: column })),
+          rows: result.rows,
+          format: options.format ?? 'csv',
+          output: options.output ?? process.stdout,
+          sheetName: name,
+        });
+        if (options.output) process.stderr.write(`exported ${rows} rows of report ${name} to ${options.output}\n`);
+        return;
+      }
+      const rows: unknown[][] = [];
+      for await (const row of result.rows) rows.push(result.columns.map((column) => row[column]));
+      process.stdout.write(formatTable(result.columns, rows));
+    } finally {
+      await context.close();
+    }
+  });
+}

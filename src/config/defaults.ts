@@ -1,0 +1,67 @@
+import type { WriteMode } from '../store/types.js';
+
+/** Every default of the config, in one place. */
+export const CONFIG_DEFAULTS = {
+  /**
+   * Relative SQLite paths resolve against the config file's directory.
+   * @default 'sqlite:./siphon.db'
+   */
+  database: 'sqlite:./siphon.db',
+  /**
+   * Time zone of cron schedules (resource → source → top level → this).
+   * @default 'UTC'
+   */
+  timezone: 'UTC',
+  /**
+   * Pages in flight per resource.
+   * @default 2
+   */
+  concurrency: 2,
+  /**
+   * Rows per transaction.
+   * @default 1000
+   */
+  batchSize: 1000,
+  /**
+   * Fields not in `columns` become typed columns.
+   * @default 'infer'
+   */
+  undeclared: 'infer',
+  /**
+   * Pagination strategy detected from the first page.
+   * @default 'auto'
+   */
+  paginator: 'auto',
+  /**
+   * Credentials are stripped from requests that leave the source's origin.
+   * @default 'strip'
+   */
+  crossOrigin: 'strip',
+  /**
+   * Type of a primary-key column the config does not declare: text stores any
+   * id exactly (`42`, `"bitcoin"`, a UUID); declare the column to get another.
+   * @default 'text'
+   */
+  implicitKeyType: 'text',
+} as const;
+
+/**
+ * `merge` (upsert) when the resource has a primary key, `append` otherwise.
+ * @default 'merge' | 'append'
+ */
+export function defaultWriteMode(hasPrimaryKey: boolean): WriteMode {
+  return hasPrimaryKey ? 'merge' : 'append';
+}
+
+/** Files `loadConfig` looks for, first found wins. */
+export const CONFIG_FILE_NAMES: readonly string[] = [
+  'siphon.yaml',
+  'siphon.yml',
+  'siphon.json',
+  'siphon.config.ts',
+  'siphon.config.js',
+  'siphon.config.mjs',
+];
+
+/** Environment variable that overrides `database`. */
+export const DATABASE_ENV = 'SIPHON_DATABASE';

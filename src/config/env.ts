@@ -1,0 +1,75 @@
+import { joinPath } from './config-path.js';
+import type { IssueList } from './issue-list.js';
+
+/** The environment variables a config reads from. */
+export type ConfigEnv = Readonly<Record<string, string | undefined>>;
+
+/** A `${env:NAME}` that was replaced, kept so its value can be kept out of messages. */
+export interface EnvSubstitution {
+  readonly path: string;
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface SubstitutedConfig {
+  readonly value: unknown;
+  readonly substitutions: readonly EnvSubstitution[];
+  /** Paths whose value could not be completed; later checks of these paths are noise. */
+  readonly failedPaths: readonly string[];
+}
+
+// `$${env:X}` is an escape for the literal text `${env:X}`.
+const REFERENCE = /(\$?)\$\{env:([^}]*)\}/g;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Replaces `${env:NAME}` in every string value of `input` (whole values and
+ * parts of longer ones, `Bearer ${env:TOKEN}`). Keys are left alone. A
+ * variable that is not set is an issue naming it and the path using it; an
+ * empty one counts as set.
+ */
+export function substituteEnv(input: unknown, env: ConfigEnv, issues: IssueList): SubstitutedConfig {
+  const substitutions: EnvSubstitution[] = [];
+  const failedPaths: string[] = [];
+
+  const substituteString = (text: string, path: string): string => {
+    let failed = false;
+    const result = text.replace(REFERENCE, (whole, escape: string, name: string) => {
+      if (escape === '$') return whole.slice(1);
+      if (!ENV_NAME.test(name)) {
+        issues.add(path, `invalid environment reference "\${env:${name}}": a variable name is letters, digits and _`);
+        failed = true;
+        return whole;
+      }
+      const value = env[name];
+      if (value === undefined) {
+        issues.add(path, `environment variable ${name} is not set`);
+        failed = true;
+        return whole;
+      }
+      substitutions.push({ path, name, value });
+      return value;
+    });
+    if (failed) failedPaths.push(path);
+    return result;
+  };
+
+  const walk = (value: unknown, path: string): unknown => {
+    if (typeof value === 'string') return value.includes('${env:') ? substituteString(value, path) : value;
+    if (Array.isArray(value)) return value.map((item, index) => walk(item, joinPath(path, index)));
+    if (isPlainObject(value)) {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) out[key] = walk(item, joinPath(path, key));
+      return out;
+    }
+    return value;
+  };
+
+  return { value: walk(input, ''), substitutions, failedPaths };
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}

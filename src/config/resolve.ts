@@ -1,0 +1,230 @@
+import { ConfigError } from '../errors/config-error.js';
+import { resolveRetryPolicy } from '../http/retry-policy.js';
+import type { QueryParams, RetryOptions } from '../http/types.js';
+import { createPaginator, type PaginatorConfig } from '../pagination/registry.js';
+import { checkAuth } from './check-auth.js';
+import { scheduleProblem } from './check-schedule.js';
+import { joinPath } from './config-path.js';
+import { CONFIG_DEFAULTS, DATABASE_ENV, defaultWriteMode } from './defaults.js';
+import { identifierProblem } from './identifier.js';
+import { IssueList } from './issue-list.js';
+import { linkParents, parentsFirst, type ParentInfo } from './link-parents.js';
+import { resolveColumns, type ResolvedColumns } from './resolve-columns.js';
+import { resolveDatabase } from './resolve-database.js';
+import type { SourceShell } from './schema.js';
+import type { ResolvedConfig, ResolvedResource, ResolvedSource, ResourceConfig } from './types.js';
+import type { ValidatedInput, ValidatedSource } from './validate-input.js';
+
+export interface ResolveContext {
+  /** Directory relative SQLite paths of `database` resolve against. */
+  readonly baseDir: string;
+  /** `SIPHON_DATABASE`, when set: wins over `database`. */
+  readonly databaseOverride: string | undefined;
+  /** Directory a relative `SIPHON_DATABASE` SQLite path resolves against. */
+  readonly cwd: string;
+  readonly file: string | undefined;
+}
+
+/** A resource with everything but its parent link settled. */
+interface Draft {
+  readonly name: string;
+  readonly path: string;
+  readonly config: ResourceConfig;
+  readonly source: ResolvedSource;
+  readonly sourceConfig: SourceShell;
+  readonly columns: ResolvedColumns;
+  /** Whether none of `keys` of the resource (or, for `source.x`, of its source) had problems of their own. */
+  readonly intact: (...keys: string[]) => boolean;
+}
+
+/**
+ * Turns validated input into a {@link ResolvedConfig}: inheritance from the
+ * source, defaults ({@link CONFIG_DEFAULTS}), columns, parent links and the
+ * checks that involve more than one value, each problem added to `issues`.
+ * A check whose inputs had problems of their own is skipped, so nothing is
+ * reported twice or as a consequence of another problem. The result is only
+ * meaningful when `issues` stayed empty.
+ */
+export function resolveConfig(input: ValidatedInput, context: ResolveContext, issues: IssueList): ResolvedConfig {
+  const top = input.config;
+  const timezone = (input.broken.has('timezone') ? undefined : top?.timezone) ?? CONFIG_DEFAULTS.timezone;
+  const resources: ResolvedResource[] = [];
+  const sources: Record<string, ResolvedSource> = {};
+
+  for (const validated of input.sources) {
+    if (validated.config === undefined) continue;
+    const sourceConfig = validated.config;
+    const source = resolveSource(validated, sourceConfig, issues);
+    sources[validated.name] = source;
+    const drafts: Draft[] = [];
+    // Resources that cannot serve as parents: their placeholders' checks would only guess.
+    const unusable = new Set<string>();
+    for (const resource of validated.resources) {
+      if (resource.config === undefined) {
+        unusable.add(resource.name);
+        continue;
+      }
+      const intact = (...keys: string[]): boolean =>
+        keys.every((key) => (key.startsWith('source.') ? !validated.broken.has(key.slice(7)) : !resource.broken.has(key)));
+      const columnsIntact = intact('columns', 'primaryKey');
+      if (!columnsIntact) unusable.add(resource.name);
+      const columns = resolveColumns(resource.config, resource.path, columnsIntact ? issues : new IssueList());
+      drafts.push({ name: resource.name, path: resource.path, config: resource.config, source, sourceConfig, columns, intact });
+    }
+    const parents = linkParents(
+      drafts
+        .filter((d) => d.intact('path'))
+        .map((d) => ({ name: d.name, path: d.path, urlPath: d.config.path, columns: d.columns.columns })),
+      validated.name,
+      new Set([...unusable, ...drafts.filter((d) => !d.intact('path')).map((d) => d.name)]),
+      issues,
+    );
+    for (const draft of parentsFirst(drafts, (name) => parents.get(name)?.name)) {
+      resources.push(finishResource(draft, parents.get(draft.name), timezone, issues));
+    }
+  }
+  checkDuplicateTables(resources, input, issues);
+
+  return {
+    database: input.broken.has('database') ? '' : resolveDatabaseSetting(top?.database, context, issues),
+    timezone,
+    sources,
+    resources,
+    reports: top?.reports ?? {},
+    file: context.file,
+  };
+}
+
+function resolveSource(validated: ValidatedSource, config: SourceShell, issues: IssueList): ResolvedSource {
+  if (config.auth !== undefined) checkAuth(config.auth, joinPath(validated.path, 'auth'), issues);
+  const retry: RetryOptions = { ...config.retry };
+  // `backoff` only documents the one strategy there is; the client does not take it.
+  delete (retry as { backoff?: unknown }).backoff;
+  if (config.retry !== undefined) issues.attempt(() => resolveRetryPolicy(retry, joinPath(validated.path, 'retry')));
+  return {
+    name: validated.name,
+    baseUrl: config.baseUrl.replace(/\/+$/, ''),
+    auth: config.auth,
+    headers: config.headers ?? {},
+    rateLimit: config.rateLimit,
+    rateLimitedWhen: config.rateLimitedWhen,
+    retry,
+    timeout: config.timeout,
+    crossOrigin: config.crossOrigin ?? CONFIG_DEFAULTS.crossOrigin,
+  };
+}
+
+function finishResource(draft: Draft, parent: ParentInfo | undefined, topTimezone: string, issues: IssueList): ResolvedResource {
+  const { config, path, source, sourceConfig: inherited, intact } = draft;
+  const params: QueryParams = { ...inherited.params, ...config.params };
+  const headers = { ...inherited.headers, ...config.headers };
+  const paginator = resolvePaginator(draft, params, issues);
+  const hasKey = draft.columns.primaryKeyFields.length > 0;
+
+  const write = config.write ?? defaultWriteMode(hasKey);
+  if (write === 'merge' && !hasKey && intact('write', 'primaryKey')) {
+    issues.add(joinPath(path, 'write'), 'merge upserts by primary key: set primaryKey (the record field(s) identifying a row), or use append or replace');
+  }
+  if (config.incremental !== undefined && write === 'replace') {
+    issues.add(joinPath(path, 'incremental'), 'an incremental sync fetches only changes, which replace would keep alone; use write: merge or append');
+  }
+  const undeclared = config.undeclared ?? CONFIG_DEFAULTS.undeclared;
+  if (undeclared === 'json' && draft.columns.columns.some((column) => column.name.toLowerCase() === '_extra')) {
+    issues.add(joinPath(path, 'columns'), 'column name "_extra" is where undeclared: json keeps the other fields; rename the column');
+  }
+
+  const table = config.table ?? draft.name;
+  if (config.table === undefined && intact('table')) {
+    const problem = identifierProblem(table, 'table');
+    if (problem !== undefined) issues.add(path, `${problem} (the resource name is the default table name); set table`);
+  }
+  const timezone = config.timezone ?? inherited.timezone ?? topTimezone;
+  if (config.schedule !== undefined && intact('timezone', 'source.timezone')) {
+    const problem = scheduleProblem(config.schedule, timezone);
+    if (problem !== undefined) issues.add(joinPath(path, 'schedule'), problem);
+  }
+
+  return {
+    id: `${source.name}.${draft.name}`,
+    source,
+    name: draft.name,
+    url: source.baseUrl + config.path,
+    params,
+    headers,
+    paginator,
+    records: config.records ?? inherited.records,
+    concurrency: config.concurrency ?? inherited.concurrency ?? CONFIG_DEFAULTS.concurrency,
+    maxPages: config.maxPages ?? inherited.maxPages,
+    write,
+    table: { name: table, columns: draft.columns.columns.map(({ name, type }) => ({ name, type })), primaryKey: draft.columns.primaryKey },
+    columns: draft.columns.columns,
+    undeclared,
+    primaryKeyFields: draft.columns.primaryKeyFields,
+    schedule: config.schedule,
+    timezone,
+    incremental: config.incremental,
+    batchSize: config.batchSize ?? CONFIG_DEFAULTS.batchSize,
+    parent: parent && { resource: `${source.name}.${parent.name}`, links: parent.links },
+  };
+}
+
+/** The resource's paginator, or the source's, checked by the engine's `createPaginator` with the params it will get. */
+function resolvePaginator(draft: Draft, params: QueryParams, issues: IssueList): PaginatorConfig {
+  const own = draft.config.paginator;
+  const declared = own ?? draft.sourceConfig.paginator ?? CONFIG_DEFAULTS.paginator;
+  const config: PaginatorConfig = typeof declared === 'string' ? ({ type: declared } as PaginatorConfig) : declared;
+  // The params decide whether e.g. an offset paginator has its limit.
+  if (!draft.intact('paginator', 'params', 'source.paginator', 'source.params')) return config;
+  // Problems of an inherited paginator point at the source, where it is written.
+  const at = joinPath(own !== undefined ? draft.path : draft.path.slice(0, draft.path.lastIndexOf('.resources')), 'paginator');
+  try {
+    createPaginator(config, { params }, at);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // A shorthand `paginator: pages` has no `.type` key to point at.
+    const path = typeof declared === 'string' && error.path === `${at}.type` ? at : error.path;
+    issues.add(path, error.message.slice(error.path === '' ? 0 : error.path.length + 2));
+  }
+  return config;
+}
+
+function checkDuplicateTables(resources: readonly ResolvedResource[], input: ValidatedInput, issues: IssueList): void {
+  const origin = new Map<string, { path: string; declared: boolean; broken: boolean }>();
+  for (const source of input.sources) {
+    for (const resource of source.resources) {
+      origin.set(`${source.name}.${resource.name}`, {
+        path: resource.path,
+        declared: resource.config?.table !== undefined,
+        broken: resource.broken.has('table'),
+      });
+    }
+  }
+  const owners = new Map<string, string>();
+  for (const resource of resources) {
+    const here = origin.get(resource.id);
+    if (here === undefined || here.broken) continue;
+    const key = resource.table.name.toLowerCase();
+    const owner = owners.get(key);
+    if (owner === undefined) {
+      owners.set(key, resource.id);
+      continue;
+    }
+    issues.add(
+      here.declared ? joinPath(here.path, 'table') : here.path,
+      `table "${resource.table.name}" is also the table of ${origin.get(owner)?.path ?? owner}; each resource needs its own table (set table)`,
+    );
+  }
+}
+
+function resolveDatabaseSetting(database: string | undefined, context: ResolveContext, issues: IssueList): string {
+  const override = context.databaseOverride;
+  const [url, baseDir, path] =
+    override !== undefined && override.trim() !== ''
+      ? [override, context.cwd, DATABASE_ENV]
+      : [database ?? CONFIG_DEFAULTS.database, context.baseDir, 'database'];
+  let resolved = url;
+  issues.attempt(() => {
+    resolved = resolveDatabase(url, baseDir, path);
+  });
+  return resolved;
+}

@@ -1,0 +1,217 @@
+import * as z from 'zod';
+import type { AuthConfig } from '../http/auth/registry.js';
+import type { QueryParams } from '../http/types.js';
+import type { PaginatorConfig } from '../pagination/registry.js';
+import { parseColumnType } from '../store/column-type.js';
+import { parseDuration, type Duration } from '../util/duration.js';
+import { jsonPath } from '../util/json-path.js';
+import { isTimeZone, scheduleProblem } from './check-schedule.js';
+import { expected } from './describe-value.js';
+import { isPlainObject } from './env.js';
+import { identifierProblem } from './identifier.js';
+import type { ReportConfig, ResourceConfig, SiphonConfig, SourceConfig } from './types.js';
+
+/*
+ * The shape of a config, strict everywhere: an unknown key is an error (with
+ * a "did you mean" hint, see zod-issues.ts), never silently ignored. Checks
+ * that need more than one value (a merge needs a primary key, a parent must
+ * exist, auth and paginator options) live in resolve.ts, which reuses the
+ * engine's own validators.
+ */
+
+// ─── Scalars ────────────────────────────────────────────────────────────────
+
+function scalar<T>(what: string, test: (value: unknown) => boolean) {
+  return z.custom<T>(test, { error: (issue) => expected(what, issue.input) });
+}
+
+/** A string that `problem` accepts (returns `undefined` for). */
+function checkedString(what: string, problem: (value: string) => string | undefined = () => undefined) {
+  return z.string({ error: (issue) => expected(what, issue.input) }).superRefine((value, ctx) => {
+    const message = value.trim() === '' ? 'must not be empty' : problem(value);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+  });
+}
+
+/** The problem a throwing parser finds, as a message. */
+function thrown(parse: () => unknown): string | undefined {
+  try {
+    parse();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+const positiveInt = scalar<number>('a positive integer', (v) => Number.isSafeInteger(v) && (v as number) > 0);
+const nonNegativeInt = scalar<number>('a non-negative integer', (v) => Number.isSafeInteger(v) && (v as number) >= 0);
+const httpStatus = scalar<number>('an HTTP status (100–599)', (v) => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599);
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: (issue) => expected(`one of ${values.join(', ')}`, issue.input) });
+}
+
+/** A span of time, `"60s"`, `"500ms"`, `"1m"`, or milliseconds; zero only where `allowZero`. */
+function duration(allowZero = false) {
+  return scalar<Duration>('a duration such as "60s", "500ms" or "1m"', (v) => typeof v === 'number' || typeof v === 'string').superRefine(
+    (value, ctx) => {
+      let ms: number;
+      try {
+        ms = parseDuration(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return;
+      }
+      if (ms === 0 && !allowZero) ctx.addIssue({ code: 'custom', message: 'must be longer than 0 ms' });
+    },
+  );
+}
+
+const jsonPathString = checkedString('a JSON path such as "data.items" or "$"', (v) => thrown(() => jsonPath(v)));
+const recordsPath = checkedString('"auto" or a JSON path such as "data.items" or "$"', (v) =>
+  v === 'auto' ? undefined : thrown(() => jsonPath(v)),
+);
+const timeZone = checkedString('an IANA time zone such as "Europe/Paris" or "UTC"', (v) =>
+  isTimeZone(v) ? undefined : `unknown time zone "${v}"; expected an IANA name such as "Europe/Paris", "America/New_York" or "UTC"`,
+);
+const schedule = checkedString('a 5- or 6-field cron expression such as "*/5 * * * *"', (v) => scheduleProblem(v));
+const columnType = checkedString('a column type such as text, bigint or decimal(20,2)', (v) => thrown(() => parseColumnType(v)));
+const tableName = checkedString('a table name', (v) => identifierProblem(v, 'table'));
+const columnName = checkedString('a column name', (v) => identifierProblem(v, 'column'));
+
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const headerName = z.string().regex(HTTP_TOKEN, { error: (issue) => `${expected('an HTTP header name', issue.input)}` });
+// CR, LF or NUL in a value would smuggle extra headers into the request.
+const headerValue = checkedString('a header value (a string)', (v) => (/[\r\n\0]/.test(v) ? 'must not contain line breaks or NUL characters' : undefined));
+
+const baseUrl = checkedString('an absolute http(s) URL such as "https://api.example.com/v1"', (v) => {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return 'must be an absolute http(s) URL such as "https://api.example.com/v1"';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `must be an http or https URL, got ${url.protocol}`;
+  // The resource path is appended to it: a query or fragment would end up in the middle.
+  if (url.search !== '' || url.hash !== '') return 'must not contain a query or fragment; put query parameters in params';
+  return undefined;
+});
+
+const resourcePath = checkedString('a path such as "/posts"', (v) => {
+  if (!v.startsWith('/')) return `must start with "/" (it is appended to the source's baseUrl), got ${JSON.stringify(v)}`;
+  if (/[?#]/.test(v)) return 'must not contain a query or fragment; put query parameters in params';
+  return undefined;
+});
+
+// ─── Composites ─────────────────────────────────────────────────────────────
+
+const queryItem = z.union([z.string(), z.number(), z.boolean()]);
+const queryValue = z.union([queryItem, z.null(), z.array(queryItem)], {
+  error: (issue) => expected('a string, number, boolean, null or a list of them', issue.input),
+});
+const queryParams = z.record(z.string(), queryValue) as unknown as z.ZodType<QueryParams>;
+const headers = z.record(headerName, headerValue);
+
+const paginator = scalar<PaginatorConfig | PaginatorConfig['type']>(
+  'a paginator type name or a mapping with a "type"',
+  (v) => typeof v === 'string' || isPlainObject(v),
+);
+// Shape only: the options of each kind are checked by the engine's createAuth (resolve.ts).
+const auth = scalar<AuthConfig>('a mapping with a "type" (bearer, token, apiKey, basic, oauth2ClientCredentials)', isPlainObject);
+
+const column = z.union([columnType, z.strictObject({ name: columnName.optional(), type: columnType })], {
+  error: (issue) => expected('a column type or { name, type }', issue.input),
+});
+
+const primaryKey = z.union([checkedString('a record field'), z.array(checkedString('a record field')).min(1, 'must list at least one field')], {
+  error: (issue) => expected('a record field or a list of them', issue.input),
+});
+
+const incremental = z.strictObject({
+  cursorField: jsonPathString,
+  param: checkedString('a query parameter name'),
+  initial: z.union([z.string(), z.number()], { error: (issue) => expected('a string or a number', issue.input) }).optional(),
+});
+
+const retry = z.strictObject({
+  retries: nonNegativeInt.optional(),
+  backoff: oneOf(['exponential']).optional(),
+  base: duration().optional(),
+  max: duration().optional(),
+  statuses: z.array(httpStatus).optional(),
+});
+
+const endpointShape = {
+  params: queryParams.optional(),
+  headers: headers.optional(),
+  paginator: paginator.optional(),
+  records: recordsPath.optional(),
+  concurrency: positiveInt.optional(),
+  maxPages: positiveInt.optional(),
+  timezone: timeZone.optional(),
+};
+
+function nonEmptyRecord<T extends z.ZodType>(value: T, what: string) {
+  return z.record(z.string(), value).refine((record) => Object.keys(record).length > 0, `must define at least one ${what}`);
+}
+
+export const resourceSchema = z.strictObject({
+  ...endpointShape,
+  path: resourcePath,
+  primaryKey: primaryKey.optional(),
+  table: tableName.optional(),
+  write: oneOf(['replace', 'merge', 'append']).optional(),
+  schedule: schedule.optional(),
+  columns: z.record(z.string(), column).optional(),
+  undeclared: oneOf(['infer', 'json', 'ignore']).optional(),
+  incremental: incremental.optional(),
+  batchSize: positiveInt.optional(),
+});
+
+const sourceShape = {
+  ...endpointShape,
+  baseUrl,
+  auth: auth.optional(),
+  rateLimit: z.strictObject({ requests: positiveInt, per: duration() }).optional(),
+  rateLimitedWhen: z
+    .strictObject({
+      path: jsonPathString,
+      equals: z.union([z.string(), z.number(), z.boolean()], { error: (issue) => expected('a string, number or boolean', issue.input) }),
+    })
+    .optional(),
+  retry: retry.optional(),
+  timeout: duration().optional(),
+  crossOrigin: oneOf(['strip', 'refuse']).optional(),
+};
+
+export const sourceSchema = z.strictObject({ ...sourceShape, resources: nonEmptyRecord(resourceSchema, 'resource') });
+
+export const reportSchema = z.strictObject({ sql: checkedString('an SQL query'), description: z.string().optional() });
+
+const topShape = {
+  database: checkedString('a database URL such as "sqlite:./siphon.db" or "postgres://user@host:5432/db"').optional(),
+  timezone: timeZone.optional(),
+  reports: z.record(z.string(), reportSchema).optional(),
+};
+
+/** The whole config file. */
+export const siphonConfigSchema = z.strictObject({ ...topShape, sources: nonEmptyRecord(sourceSchema, 'source') });
+
+/*
+ * The same levels with their children left unchecked: validating level by
+ * level lets one bad resource be reported without hiding the problems of its
+ * neighbours (a failed zod parse yields no partial data).
+ */
+export const sourceShellSchema = z.strictObject({ ...sourceShape, resources: nonEmptyRecord(z.unknown(), 'resource') });
+export const configShellSchema = z.strictObject({ ...topShape, sources: nonEmptyRecord(z.unknown(), 'source') });
+
+export type SourceShell = Omit<SourceConfig, 'resources'>;
+export type ConfigShell = Omit<SiphonConfig, 'sources'>;
+
+// The schemas must produce exactly what types.ts promises.
+siphonConfigSchema satisfies z.ZodType<SiphonConfig>;
+sourceSchema satisfies z.ZodType<SourceConfig>;
+resourceSchema satisfies z.ZodType<ResourceConfig>;
+reportSchema satisfies z.ZodType<ReportConfig>;
+sourceShellSchema satisfies z.ZodType<SourceShell>;
+configShellSchema satisfies z.ZodType<ConfigShell>;

@@ -1,0 +1,13 @@
+export { exportRows, type ExportRowsOptions, type ExportResult } from './export-rows.js';
+export { exportFormats, type ExportFormat } from './export-format.js';
+export { isNumericType, type ExportColumn } from './export-column.js';
+export { neutralizeFormula } from './neutralize-formula.js';
+export { cellText } from './cell-text.js';
+export { xlsxCellValue, MAX_CELL_TEXT } from './xlsx-cell-value.js';
+export { exactDouble } from './exact-double.js';
+export { writeCsv } from './csv-writer.js';
+export { writeJson } from './json-writer.js';
+export { writeXlsx, MAX_SHEET_ROWS, type XlsxOptions } from './xlsx-writer.js';
+export { sheetName } from './sheet-name.js';
+export { StreamSink, type ChunkSink } from './chunk-sink.js';
+export { FileSink } from './file-sink.js';

@@ -1,0 +1,47 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { ColumnType } from './column-type.js';
+import type { SiphonTables } from './siphon-tables.js';
+import type { StoreDialect } from './store-dialect.js';
+
+export const RUNS_TABLE = '_siphon_runs';
+export const STATE_TABLE = '_siphon_state';
+
+/**
+ * Creates `_siphon_runs` and `_siphon_state` when missing. Call inside a
+ * transaction holding the dialect's schema lock, which makes it safe for
+ * several processes starting at once.
+ */
+export async function createBookkeeping(db: Kysely<SiphonTables>, dialect: StoreDialect): Promise<void> {
+  const type = (kind: Exclude<ColumnType['kind'], 'decimal'>): RawBuilder<unknown> => sql.raw(dialect.sqlType({ kind }));
+  const text = type('text');
+  const counter = sql`${type('bigint')} NOT NULL DEFAULT 0`;
+  await sql`
+    CREATE TABLE IF NOT EXISTS ${sql.id(RUNS_TABLE)} (
+      "id" ${sql.raw(dialect.identityColumn)},
+      "resource" ${text} NOT NULL,
+      "trigger" ${text} NOT NULL,
+      "status" ${text} NOT NULL,
+      "attempt" ${type('integer')} NOT NULL DEFAULT 1,
+      "started_at" ${type('timestamp')} NOT NULL,
+      "finished_at" ${type('timestamp')},
+      "heartbeat_at" ${type('timestamp')},
+      "pages" ${counter},
+      "records" ${counter},
+      "retries" ${counter},
+      "waited_ms" ${counter},
+      "error" ${text},
+      "checkpoint" ${type('json')},
+      "worker" ${text}
+    )`.execute(db);
+  // Runs are looked up newest first per resource (resume, history).
+  await sql`CREATE INDEX IF NOT EXISTS "_siphon_runs_resource_id" ON ${sql.id(RUNS_TABLE)} ("resource", "id")`.execute(db);
+  await sql`
+    CREATE TABLE IF NOT EXISTS ${sql.id(STATE_TABLE)} (
+      "resource" ${text} NOT NULL PRIMARY KEY,
+      "high_water_mark" ${text},
+      "last_run_id" ${type('bigint')},
+      "last_success_at" ${type('timestamp')},
+      "lease_owner" ${text},
+      "lease_until" ${type('timestamp')}
+    )`.execute(db);
+}

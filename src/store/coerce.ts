@@ -1,0 +1,174 @@
+import { isLosslessNumber } from 'lossless-json';
+import { CoercionError } from '../errors/coercion-error.js';
+import { stringifyJson } from '../util/exact-json.js';
+import { formatColumnType, type ColumnType } from './column-type.js';
+import {
+  decimalFromBigInt,
+  decimalFromNumber,
+  decimalToBigInt,
+  formatDecimal,
+  integerDigits,
+  parseDecimalText,
+  roundDecimal,
+  type DecimalText,
+} from './decimal-text.js';
+import { normalizeTimestampText, timestampFromEpoch } from './timestamp-text.js';
+
+/** Where a value is going, for error messages. */
+export interface CoercionTarget {
+  readonly table: string;
+  readonly column: string;
+}
+
+const INT32_MIN = -2147483648n;
+const INT32_MAX = 2147483647n;
+const INT64_MIN = -9223372036854775808n;
+const INT64_MAX = 9223372036854775807n;
+
+// PostgreSQL's limits for an unconstrained numeric; both dialects enforce them.
+const MAX_UNBOUNDED_INTEGER_DIGITS = 131_072;
+const MAX_UNBOUNDED_SCALE = 16_383;
+
+/**
+ * Turns a raw API value into the value stored for a column of `type`, the
+ * same for every dialect: `text` → string, `integer` → number, `bigint` →
+ * bigint, `decimal` → canonical digit string, `float` → number, `boolean` →
+ * boolean, `timestamp` → ISO-8601 UTC string, `json` → exact JSON text.
+ * `null` and `undefined` become `null`. Throws a {@link CoercionError} when
+ * the value does not fit.
+ */
+export function coerceValue(value: unknown, type: ColumnType, where: CoercionTarget): unknown {
+  if (value === null || value === undefined) return null;
+  const result = COERCERS[type.kind](value, type);
+  if (typeof result === 'object' && result !== null) {
+    throw new CoercionError(where.table, where.column, formatColumnType(type), shortValue(value), result.reason);
+  }
+  return result;
+}
+
+/** A coercer returns the stored value, or why it cannot. */
+type Refusal = { readonly reason: string };
+type Coercer = (value: unknown, type: ColumnType) => string | number | bigint | boolean | Refusal;
+
+const COERCERS: Record<ColumnType['kind'], Coercer> = {
+  text: toText,
+  integer: (value) => {
+    const result = toInteger(value, INT32_MIN, INT32_MAX, 'integer (int32)');
+    return typeof result === 'bigint' ? Number(result) : result;
+  },
+  bigint: (value) => toInteger(value, INT64_MIN, INT64_MAX, 'bigint (int64)'),
+  decimal: (value, type) => (type.kind === 'decimal' ? toDecimal(value, type.precision, type.scale) : refuse('not a decimal column')),
+  float: toFloat,
+  boolean: toBoolean,
+  timestamp: toTimestamp,
+  json: (value) => stringifyJson(value),
+};
+
+function toText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (isLosslessNumber(value)) return value.value;
+  return stringifyJson(value);
+}
+
+function toInteger(value: unknown, min: bigint, max: bigint, name: string): bigint | Refusal {
+  let integer: bigint;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) integer = BigInt(value);
+  else if (typeof value === 'bigint') integer = value;
+  else {
+    const decimal = toDecimalText(value);
+    if (!decimal) return refuse('not a number');
+    if (integerDigits(decimal) > 20) return refuse(`out of range for ${name}`);
+    // Rounds like PostgreSQL's numeric → bigint cast (half away from zero).
+    integer = decimalToBigInt(decimal);
+  }
+  if (integer < min || integer > max) return refuse(`out of range for ${name} (${min} to ${max})`);
+  return integer;
+}
+
+function toDecimal(value: unknown, precision: number, scale: number): string | Refusal {
+  const decimal = toDecimalText(value);
+  if (!decimal) return refuse('not a number');
+  if (precision === 0) {
+    // Unconstrained: keep the value's own digits, like PostgreSQL's `numeric`.
+    const plain = decimal.scale < 0 ? roundDecimal(decimal, 0) : decimal;
+    if (integerDigits(plain) > MAX_UNBOUNDED_INTEGER_DIGITS || plain.scale > MAX_UNBOUNDED_SCALE) {
+      return refuse('too many digits for an unconstrained decimal');
+    }
+    return formatDecimal(plain);
+  }
+  const rounded = roundDecimal(decimal, scale);
+  const needed = integerDigits(rounded);
+  if (needed > precision - scale) {
+    return refuse(`needs ${needed} integer digits, decimal(${precision},${scale}) allows ${precision - scale}`);
+  }
+  return formatDecimal(rounded);
+}
+
+function toFloat(value: unknown): number | Refusal {
+  let result: number;
+  if (typeof value === 'number') result = value;
+  else if (typeof value === 'bigint') result = Number(value);
+  else if (isLosslessNumber(value)) result = Number(value.value);
+  else if (typeof value === 'string' && parseDecimalText(value.trim())) result = Number(value.trim());
+  else return refuse('not a number');
+  return Number.isFinite(result) ? result : refuse('not a finite number');
+}
+
+const TRUE_TEXT = new Set(['true', '1', 'yes']);
+const FALSE_TEXT = new Set(['false', '0', 'no']);
+
+function toBoolean(value: unknown): boolean | Refusal {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    if (value == 0) return false;
+    if (value == 1) return true;
+  }
+  if (typeof value === 'string') {
+    const text = value.trim().toLowerCase();
+    if (TRUE_TEXT.has(text)) return true;
+    if (FALSE_TEXT.has(text)) return false;
+  }
+  return refuse('expected true/false, 1/0 or yes/no');
+}
+
+function toTimestamp(value: unknown): string | Refusal {
+  let result: string | undefined;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    const epoch = /^[+-]?\d+(?:\.\d+)?$/.test(text) ? parseDecimalText(text) : undefined;
+    result = epoch ? timestampFromEpoch(epoch) : normalizeTimestampText(text);
+  } else if (value instanceof Date) {
+    result = Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  } else {
+    const epoch = toDecimalText(value);
+    result = epoch && timestampFromEpoch(epoch);
+  }
+  return result ?? refuse('expected an ISO-8601 date-time, a date or epoch seconds/milliseconds in the years 1–9999');
+}
+
+/** The exact digits of a numeric value: a number's shortest round-trip form, never its binary expansion. */
+function toDecimalText(value: unknown): DecimalText | undefined {
+  if (typeof value === 'number') return decimalFromNumber(value);
+  if (typeof value === 'bigint') return decimalFromBigInt(value);
+  if (isLosslessNumber(value)) return parseDecimalText(value.value);
+  if (typeof value === 'string') return parseDecimalText(value.trim());
+  return undefined;
+}
+
+function refuse(reason: string): Refusal {
+  return { reason };
+}
+
+const MAX_SHOWN = 60;
+
+/** The value as it would appear in JSON, cut short for an error message. */
+export function shortValue(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : stringifyJson(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
+}

@@ -1,0 +1,170 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { stringifyJson } from '../util/exact-json.js';
+import { RUNS_TABLE, STATE_TABLE } from './bookkeeping.js';
+import { RecordReader } from './run-record.js';
+import type { RunsTable, SiphonTables } from './siphon-tables.js';
+import type { StoreDialect } from './store-dialect.js';
+import type { BatchWrite, ResourceState, RunRecord, RunTrigger } from './types.js';
+
+const RESUMABLE = new Set(['running', 'failed', 'interrupted']);
+
+/** Runs {@link RunLog.list} returns unless told. */
+const DEFAULT_LIMIT = 50;
+
+/**
+ * `_siphon_runs` and `_siphon_state`: the run history and what each resource
+ * remembers between runs. Methods taking a `db` run inside the caller's
+ * transaction, so a batch or a swap commits together with its bookkeeping.
+ * Run times are the writer's clock (ISO-8601 UTC, milliseconds).
+ */
+export class RunLog {
+  readonly #db: Kysely<SiphonTables>;
+  readonly #records: RecordReader;
+
+  constructor(db: Kysely<SiphonTables>, dialect: StoreDialect) {
+    this.#db = db;
+    this.#records = new RecordReader(dialect);
+  }
+
+  async start(resource: string, trigger: RunTrigger, worker: string | undefined): Promise<RunRecord> {
+    const now = isoNow();
+    const row = await this.#db
+      .insertInto(RUNS_TABLE)
+      .values({ resource, trigger, status: 'running', attempt: 1, started_at: now, heartbeat_at: now, worker: worker ?? null })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return this.#records.run(row);
+  }
+
+  /** The batch's checkpoint and counters, in the caller's transaction. */
+  async recordBatch(db: Kysely<SiphonTables>, batch: BatchWrite): Promise<void> {
+    const result = await db
+      .updateTable(RUNS_TABLE)
+      .set({
+        checkpoint: batch.checkpoint === null ? null : stringifyJson(batch.checkpoint),
+        // Every counter is a per-batch delta (types.ts: "added to the run's
+        // totals"), so a resumed run keeps what earlier attempts counted.
+        pages: sql<number>`${sql.ref('pages')} + ${batch.pages}`,
+        records: sql<number>`${sql.ref('records')} + ${batch.records}`,
+        retries: sql<number>`${sql.ref('retries')} + ${batch.retries}`,
+        waited_ms: sql<number>`${sql.ref('waited_ms')} + ${batch.waitedMs}`,
+        heartbeat_at: isoNow(),
+      })
+      .where('id', '=', batch.runId)
+      .executeTakeFirst();
+    if (result.numUpdatedRows !== 1n) throw runNotFound(batch.runId);
+  }
+
+  async findResumable(resource: string): Promise<RunRecord | undefined> {
+    const row = await this.#db
+      .selectFrom(RUNS_TABLE)
+      .selectAll()
+      .where('resource', '=', resource)
+      .where('status', '<>', 'skipped')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const run = row && this.#records.run(row);
+    return run && RESUMABLE.has(run.status) && run.checkpoint !== null ? run : undefined;
+  }
+
+  async resume(runId: number, trigger: RunTrigger, worker: string | undefined): Promise<RunRecord> {
+    const row = await this.#db
+      .updateTable(RUNS_TABLE)
+      .set({
+        status: 'running',
+        attempt: sql<number>`${sql.ref('attempt')} + 1`,
+        trigger,
+        error: null,
+        finished_at: null,
+        heartbeat_at: isoNow(),
+        ...(worker === undefined ? {} : { worker }),
+      })
+      .where('id', '=', runId)
+      .returningAll()
+      .executeTakeFirst();
+    return this.#run(row, runId);
+  }
+
+  /** Closes the run as a success and updates the resource's state, in the caller's transaction. */
+  async succeed(db: Kysely<SiphonTables>, runId: number, highWaterMark: string | null | undefined): Promise<RunRecord> {
+    const now = isoNow();
+    const row = await db
+      .updateTable(RUNS_TABLE)
+      .set({ status: 'succeeded', finished_at: now, heartbeat_at: now, error: null })
+      .where('id', '=', runId)
+      .returningAll()
+      .executeTakeFirst();
+    const run = this.#run(row, runId);
+    // `undefined` leaves the mark as it is; `null` clears it.
+    const setMark = highWaterMark !== undefined;
+    await db
+      .insertInto(STATE_TABLE)
+      .values({ resource: run.resource, last_run_id: run.id, last_success_at: now, ...(setMark ? { high_water_mark: highWaterMark } : {}) })
+      .onConflict((conflict) =>
+        conflict.column('resource').doUpdateSet((eb) => ({
+          last_run_id: eb.ref('excluded.last_run_id'),
+          last_success_at: eb.ref('excluded.last_success_at'),
+          ...(setMark ? { high_water_mark: eb.ref('excluded.high_water_mark') } : {}),
+        })),
+      )
+      .execute();
+    return run;
+  }
+
+  async fail(runId: number, error: string, status: 'failed' | 'interrupted'): Promise<RunRecord> {
+    const now = isoNow();
+    const row = await this.#db
+      .updateTable(RUNS_TABLE)
+      .set({ status, error, finished_at: now, heartbeat_at: now })
+      .where('id', '=', runId)
+      .returningAll()
+      .executeTakeFirst();
+    return this.#run(row, runId);
+  }
+
+  async recordSkipped(resource: string, trigger: RunTrigger, reason: string): Promise<RunRecord> {
+    const now = isoNow();
+    const row = await this.#db
+      .insertInto(RUNS_TABLE)
+      .values({ resource, trigger, status: 'skipped', attempt: 1, started_at: now, finished_at: now, error: reason })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return this.#records.run(row);
+  }
+
+  async heartbeat(runId: number): Promise<void> {
+    const result = await this.#db.updateTable(RUNS_TABLE).set({ heartbeat_at: isoNow() }).where('id', '=', runId).executeTakeFirst();
+    if (result.numUpdatedRows !== 1n) throw runNotFound(runId);
+  }
+
+  async get(runId: number): Promise<RunRecord | undefined> {
+    const row = await this.#db.selectFrom(RUNS_TABLE).selectAll().where('id', '=', runId).executeTakeFirst();
+    return row && this.#records.run(row);
+  }
+
+  /** Newest first. */
+  async list(options: { resource?: string | undefined; limit?: number | undefined }): Promise<RunRecord[]> {
+    let query = this.#db.selectFrom(RUNS_TABLE).selectAll().orderBy('id', 'desc').limit(options.limit ?? DEFAULT_LIMIT);
+    if (options.resource !== undefined) query = query.where('resource', '=', options.resource);
+    return (await query.execute()).map((row) => this.#records.run(row));
+  }
+
+  async state(resource: string): Promise<ResourceState | undefined> {
+    const row = await this.#db.selectFrom(STATE_TABLE).selectAll().where('resource', '=', resource).executeTakeFirst();
+    return row && this.#records.state(row);
+  }
+
+  #run(row: Selectable<RunsTable> | undefined, runId: number): RunRecord {
+    if (!row) throw runNotFound(runId);
+    return this.#records.run(row);
+  }
+}
+
+function isoNow(): string {
+  return new Date().toISOString();
+}
+
+function runNotFound(runId: number): Error {
+  return new RangeError(`no run with id ${runId} in ${RUNS_TABLE}`);
+}

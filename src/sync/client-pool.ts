@@ -1,0 +1,47 @@
+import type { ResolvedSource } from '../config/types.js';
+import type { ClientEvent } from '../http/client-options.js';
+import { HttpClient } from '../http/client.js';
+
+/**
+ * One HTTP client per source, so every resource of a source (and every
+ * child walk of a fan-out) shares the source's rate budget and connections.
+ */
+export class ClientPool {
+  readonly #clients = new Map<string, HttpClient>();
+  readonly #listeners = new Map<string, Set<(event: ClientEvent) => void>>();
+
+  get(source: ResolvedSource): HttpClient {
+    let client = this.#clients.get(source.name);
+    if (!client) {
+      client = new HttpClient({
+        auth: source.auth,
+        headers: source.headers,
+        rateLimit: source.rateLimit,
+        rateLimitedWhen: source.rateLimitedWhen,
+        retry: source.retry,
+        timeout: source.timeout,
+        crossOrigin: source.crossOrigin,
+        origin: new URL(source.baseUrl).origin,
+        onEvent: (event) => {
+          for (const listener of this.#listeners.get(source.name) ?? []) listener(event);
+        },
+      });
+      this.#clients.set(source.name, client);
+    }
+    return client;
+  }
+
+  /** Subscribes to the client events of one source; returns the unsubscribe function. */
+  listen(source: string, listener: (event: ClientEvent) => void): () => void {
+    let set = this.#listeners.get(source);
+    if (!set) this.#listeners.set(source, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    const clients = [...this.#clients.values()];
+    this.#clients.clear();
+    await Promise.allSettled(clients.map((client) => client.close()));
+  }
+}

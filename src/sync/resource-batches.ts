@@ -1,0 +1,232 @@
+import type { ResolvedResource } from '../config/types.js';
+import type { HttpClient } from '../http/client.js';
+import type { QueryParams } from '../http/types.js';
+import { paginate } from '../paginate/paginate.js';
+import type { JsonValue } from '../pagination/types.js';
+import type { Row, Store } from '../store/types.js';
+import { jsonPath } from '../util/json-path.js';
+import { maxCursor, type SyncCheckpoint } from './checkpoint.js';
+import type { RecordMapper } from './record-mapper.js';
+
+/** Rows ready to commit with the checkpoint that follows them. */
+export interface Batch {
+  readonly rows: Row[];
+  readonly checkpoint: SyncCheckpoint;
+  readonly pages: number;
+  readonly records: number;
+  readonly retries: number;
+  readonly waitedMs: number;
+  readonly total: number | undefined;
+}
+
+export interface BatchSource {
+  readonly resource: ResolvedResource;
+  readonly parentResource: ResolvedResource | undefined;
+  readonly store: Store;
+  readonly client: HttpClient;
+  readonly mapper: RecordMapper;
+  /** Where an earlier attempt stopped, if anywhere. */
+  readonly checkpoint: SyncCheckpoint | undefined;
+  /** Incremental: the high-water mark this run starts from. */
+  readonly since: string | null;
+  readonly signal: AbortSignal;
+  readonly onDetected: (description: string) => void;
+}
+
+/**
+ * The rows of one run, in commit-sized batches that end on page boundaries,
+ * each with the checkpoint that resumes right after it.
+ */
+export function resourceBatches(source: BatchSource): AsyncGenerator<Batch> {
+  return source.resource.parent ? fanOutBatches(source) : walkBatches(source);
+}
+
+function requestParams(source: BatchSource): QueryParams {
+  const { resource, since } = source;
+  if (!resource.incremental || since === null) return resource.params;
+  return { ...resource.params, [resource.incremental.param]: since };
+}
+
+function cursorOf(source: BatchSource): (record: unknown) => string | null {
+  const field = source.resource.incremental?.cursorField;
+  if (!field) return () => null;
+  const path = jsonPath(field);
+  return (record) => {
+    const value = path.get(record);
+    return value === null || value === undefined ? null : String(value);
+  };
+}
+
+async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
+  const { resource, mapper, checkpoint } = source;
+  const cursor = cursorOf(source);
+  let highest = checkpoint?.maxCursor ?? null;
+  let rows: Row[] = [];
+  let pages = 0;
+  let records = 0;
+  let retries = 0;
+  let waitedMs = 0;
+  let total: number | undefined;
+  let next: SyncCheckpoint['page'] = checkpoint?.page ?? null;
+  const batch = (done: boolean): Batch => {
+    const out: Batch = {
+      rows,
+      checkpoint: { page: next, done, since: source.since, maxCursor: highest },
+      pages,
+      records,
+      retries,
+      waitedMs,
+      total,
+    };
+    rows = [];
+    pages = records = retries = waitedMs = 0;
+    return out;
+  };
+  for await (const page of paginate({
+    url: resource.url,
+    params: requestParams(source),
+    headers: resource.headers,
+    paginator: resource.paginator,
+    records: resource.records,
+    concurrency: resource.concurrency,
+    maxPages: resource.maxPages,
+    resume: checkpoint?.page ?? undefined,
+    client: source.client,
+    signal: source.signal,
+    onEvent: (event) => {
+      if (event.type === 'detected') source.onDetected(event.description);
+    },
+  })) {
+    for (const record of page.records) {
+      rows.push(mapper.map(record));
+      highest = maxCursor(highest, cursor(record));
+    }
+    pages += 1;
+    records += page.records.length;
+    retries += page.attempts - 1;
+    waitedMs += page.waitedMs;
+    total = page.total ?? total;
+    next = page.token;
+    if (rows.length >= resource.batchSize) yield batch(false);
+  }
+  yield batch(true);
+}
+
+interface ChildResult {
+  readonly rows: Row[];
+  readonly pages: number;
+  readonly records: number;
+  readonly retries: number;
+  readonly waitedMs: number;
+  readonly highest: string | null;
+}
+
+/**
+ * One walk per parent row, `concurrency` at a time, committed in parent
+ * order so the checkpoint ("every parent before index i is done") stays a
+ * prefix. A parent's rows are buffered until its walk ends, so a resumed run
+ * redoes at most the walks that were in flight, and never commits half of one.
+ */
+async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
+  const { resource, parentResource, store, checkpoint } = source;
+  const links = resource.parent?.links ?? [];
+  if (!parentResource) throw new Error(`${resource.id}: parent resource ${resource.parent?.resource} is not configured`);
+  const keyColumns = parentResource.table.primaryKey;
+  const columns = [...new Set([...keyColumns, ...links.map((link) => link.parentColumn)])];
+  // Parent keys are read up front: a store connection busy streaming them
+  // could not take the child batches' writes (SQLite has one writer).
+  const parentRows: Row[] = [];
+  if (await store.hasTable(parentResource.table.name)) {
+    for await (const row of (await store.readTable(parentResource.table.name, { columns })).rows) parentRows.push(row);
+  }
+  const cursor = cursorOf(source);
+  const width = Math.max(1, resource.concurrency);
+  const start = checkpoint?.parent?.index ?? 0;
+  const inFlight: { index: number; key: JsonValue[]; result: Promise<ChildResult> }[] = [];
+  let highest = checkpoint?.maxCursor ?? null;
+  let pending: { rows: Row[]; pages: number; records: number; retries: number; waitedMs: number } = emptyPending();
+  let index = -1;
+
+  const walkParent = async (parentRow: Row): Promise<ChildResult> => {
+    let url = resource.url;
+    const parentValues: Record<string, unknown> = {};
+    for (const link of links) {
+      const value = parentRow[link.parentColumn];
+      url = url.replaceAll(link.placeholder, encodeURIComponent(String(value)));
+      parentValues[link.column] = value;
+    }
+    const result = { rows: [] as Row[], pages: 0, records: 0, retries: 0, waitedMs: 0 };
+    let childHighest: string | null = null;
+    for await (const page of paginate({
+      url,
+      params: requestParams(source),
+      headers: resource.headers,
+      paginator: resource.paginator,
+      records: resource.records,
+      maxPages: resource.maxPages,
+      client: source.client,
+      signal: source.signal,
+    })) {
+      for (const record of page.records) {
+        result.rows.push(source.mapper.map(record, parentValues));
+        childHighest = maxCursor(childHighest, cursor(record));
+      }
+      result.pages += 1;
+      result.records += page.records.length;
+      result.retries += page.attempts - 1;
+      result.waitedMs += page.waitedMs;
+    }
+    return { ...result, highest: childHighest };
+  };
+
+  const settle = async function* (final: boolean): AsyncGenerator<Batch> {
+    const head = inFlight.shift();
+    if (!head) return;
+    const done = await head.result;
+    pending.rows.push(...done.rows);
+    pending.pages += done.pages;
+    pending.records += done.records;
+    pending.retries += done.retries;
+    pending.waitedMs += done.waitedMs;
+    highest = maxCursor(highest, done.highest);
+    if (pending.rows.length >= resource.batchSize || (final && inFlight.length === 0)) {
+      yield {
+        ...pending,
+        checkpoint: { page: null, done: false, parent: { index: head.index + 1, key: head.key }, since: source.since, maxCursor: highest },
+        total: undefined,
+      };
+      pending = emptyPending();
+    }
+  };
+
+  try {
+    for (const parentRow of parentRows) {
+      index += 1;
+      if (index < start) continue;
+      const key = keyColumns.map((column) => toJson(parentRow[column]));
+      const result = walkParent(parentRow);
+      result.catch(() => undefined);
+      inFlight.push({ index, key, result });
+      if (inFlight.length >= width) yield* settle(false);
+    }
+    while (inFlight.length > 0) yield* settle(true);
+  } finally {
+    // Walks still in flight after a failure end with the run's abort signal.
+    for (const item of inFlight) item.result.catch(() => undefined);
+  }
+  yield {
+    ...pending,
+    checkpoint: { page: null, done: true, parent: { index: index + 1, key: [] }, since: source.since, maxCursor: highest },
+    total: undefined,
+  };
+}
+
+function emptyPending(): { rows: Row[]; pages: number; records: number; retries: number; waitedMs: number } {
+  return { rows: [], pages: 0, records: 0, retries: 0, waitedMs: 0 };
+}
+
+function toJson(value: unknown): JsonValue {
+  if (typeof value === 'bigint') return value.toString();
+  if (value === undefined) return null;
+  return value as JsonValue;
+}

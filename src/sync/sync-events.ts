@@ -1,0 +1,25 @@
+import type { ClientEvent } from '../http/client-options.js';
+import type { RunRecord } from '../store/types.js';
+
+/** What a sync reports while it works: for progress bars, the runtime and the admin. */
+export type SyncEvent =
+  | { readonly type: 'run-start'; readonly resource: string; readonly runId: number; readonly attempt: number; readonly resumed: boolean }
+  | {
+      readonly type: 'progress';
+      readonly resource: string;
+      readonly runId: number;
+      /** Pages fetched in this attempt (child walks included). */
+      readonly pages: number;
+      /** Records fetched in this attempt. */
+      readonly records: number;
+      /** Records committed in the run so far, earlier attempts included. */
+      readonly committed: number;
+      /** Records the API announced for the walk, when it did (for an ETA). */
+      readonly total: number | undefined;
+      readonly retries: number;
+      readonly waitedMs: number;
+    }
+  | { readonly type: 'detected'; readonly resource: string; readonly description: string }
+  | (ClientEvent & { readonly resource: string })
+  | { readonly type: 'skipped'; readonly resource: string; readonly reason: string; readonly run: RunRecord }
+  | { readonly type: 'run-end'; readonly resource: string; readonly run: RunRecord; readonly error: Error | undefined };

@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, parseConfig, syncResources, type Row, type Store, type SyncEvent } from 'siphon';
+import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
+import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
+
+async function rows(store: Store, table: string): Promise<Row[]> {
+  const out: Row[] = [];
+  for await (const row of (await store.readTable(table)).rows) out.push(row);
+  return out;
+}
+
+describe.each(dialects)('sync runs (%s)', (dialect) => {
+  let db: TestDatabase;
+  let store: Store;
+  const servers: TestServer[] = [];
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+    store = await openStore(db.url);
+    await store.init();
+  });
+  afterAll(async () => {
+    await store.close();
+    await Promise.all(servers.map((server) => server.close()));
+    await db.drop();
+  });
+
+  it('incremental: keeps a high-water mark and asks only for what changed', async () => {
+    const items = Array.from({ length: 12 }, (_, i) => ({ id: i + 1, name: `item ${i + 1}`, updated_at: `2024-01-${String(i + 1).padStart(2, '0')}T00:00:00Z` }));
+    const api = await startServer((_req, res, seen) => {
+      const since = seen.url.searchParams.get('since');
+      const offset = Number(seen.url.searchParams.get('offset') ?? 0);
+      const matching = items.filter((item) => since === null || item.updated_at > since);
+      sendJson(res, 200, { items: matching.slice(offset, offset + 5), total: matching.length });
+    });
+    servers.push(api);
+    const config = parseConfig({
+      database: db.url,
+      sources: {
+        api: {
+          baseUrl: api.url,
+          resources: {
+            items: {
+              path: '/items',
+              paginator: { type: 'offset', limit: 5, totalPath: 'total' },
+              concurrency: 1,
+              records: 'items',
+              primaryKey: 'id',
+              incremental: { cursorField: 'updated_at', param: 'since' },
+              columns: { id: 'bigint', updated_at: 'timestamp' },
+            },
+          },
+        },
+      },
+    });
+    const [first] = await syncResources({ config, store });
+    expect(first?.error).toBeUndefined();
+    expect(await rows(store, 'items')).toHaveLength(12);
+    expect((await store.getState('api.items'))?.highWaterMark).toBe('2024-01-12T00:00:00Z');
+    expect(api.requests.every((request) => !request.url.searchParams.has('since'))).toBe(true);
+
+    items[3] = { ...items[3]!, name: 'changed', updated_at: '2024-02-01T00:00:00Z' };
+    items.push({ id: 13, name: 'new', updated_at: '2024-02-02T00:00:00Z' });
+    api.requests.length = 0;
+    const [second] = await syncResources({ config, store });
+    expect(second?.error).toBeUndefined();
+    expect(second?.run.records).toBe(2);
+    expect(api.requests.map((request) => request.url.searchParams.get('since'))).toEqual(['2024-01-12T00:00:00Z']);
+    const table = await rows(store, 'items');
+    expect(table).toHaveLength(13);
+    expect(table.find((row) => Number(row.id) === 4)?.name).toBe('changed');
+    expect((await store.getState('api.items'))?.highWaterMark).toBe('2024-02-02T00:00:00Z');
+  });
+
+  it('fan-out: one walk per parent row, bounded concurrency, parent columns recorded', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const api = await startServer(async (_req, res, seen) => {
+      const match = /^\/groups\/(\d+)\/members$/.exec(seen.url.pathname);
+      if (seen.url.pathname === '/groups') return sendJson(res, 200, Array.from({ length: 9 }, (_, i) => ({ id: i + 1 })));
+      if (!match) return sendJson(res, 404, {});
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      inFlight -= 1;
+      const group = Number(match[1]);
+      sendJson(res, 200, Array.from({ length: group }, (_, i) => ({ id: group * 100 + i, group })));
+    });
+    servers.push(api);
+    const events: SyncEvent[] = [];
+    const config = parseConfig({
+      database: db.url,
+      sources: {
+        clubs: {
+          baseUrl: api.url,
+          resources: {
+            groups: { path: '/groups', paginator: 'single', primaryKey: 'id', columns: { id: 'bigint' } },
+            members: { path: '/groups/{groups.id}/members', paginator: 'single', primaryKey: 'id', concurrency: 3, columns: { id: 'bigint' } },
+          },
+        },
+      },
+    });
+    const outcomes = await syncResources({ config, store, onEvent: (event) => events.push(event) });
+    expect(outcomes.map((outcome) => outcome.error)).toEqual([undefined, undefined]);
+    const members = await rows(store, 'members');
+    expect(members).toHaveLength(45);
+    expect(members.every((row) => Number(row.groups_id) === Number(row.group))).toBe(true);
+    expect(maxInFlight).toBe(3);
+    expect(events.filter((event) => event.type === 'run-end')).toHaveLength(2);
+  });
+
+  it('a failing replace run leaves the old table in place and reports where it failed', async () => {
+    let fail = false;
+    const api = await startServer((_req, res, seen) => {
+      const page = Number(seen.url.searchParams.get('page') ?? 1);
+      if (fail && page === 3) return sendJson(res, 404, { detail: 'gone' });
+      sendJson(res, 200, page > 4 ? [] : Array.from({ length: 10 }, (_, i) => ({ id: (page - 1) * 10 + i, v: fail ? 'new' : 'old' })));
+    });
+    servers.push(api);
+    const config = parseConfig({
+      database: db.url,
+      sources: {
+        s: { baseUrl: api.url, resources: { things: { path: '/things', params: { per_page: 10 }, paginator: 'pageNumber', primaryKey: 'id', write: 'replace', batchSize: 10, columns: { id: 'bigint' } } } },
+      },
+    });
+    await syncResources({ config, store });
+    fail = true;
+    const [outcome] = await syncResources({ config, store });
+    expect(outcome?.run.status).toBe('failed');
+    expect(outcome?.error?.message).toContain('HTTP 404');
+    expect(outcome?.run.error).toContain('/things?per_page=10&page=3');
+    const table = await rows(store, 'things');
+    expect(table).toHaveLength(40);
+    expect(table.every((row) => row.v === 'old')).toBe(true);
+  });
+});
