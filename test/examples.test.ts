@@ -115,6 +115,11 @@ describe.each(dialects)('examples on %s', (dialect) => {
 
   it('coingecko.yaml fills full_coin column for column, exactly', async () => {
     const file = example('coingecko', db);
+    const check = await runCli(['check', '--config', file]);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toContain('paginator: pageNumber (param "page" from 1, page size 50 from "per_page")');
+    expect(check.stdout).toContain('records: $, 50 on the first page');
+    expect(check.stdout).toContain(`"id": "${dataset.coins[0]?.id}"`);
     const result = await runCli(['run', '--config', file]);
     expect(result.code, result.stderr).toBe(0);
     const table = await rows(store, 'full_coin');

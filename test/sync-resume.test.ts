@@ -115,3 +115,43 @@ describe.each(dialects)('SIGKILL mid-run, then run again (%s)', (dialect) => {
     }
   }, 60_000);
 });
+
+describe('SIGTERM', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('stops at a page boundary, marks the run interrupted, and the next run resumes it', async () => {
+    const file = join(db.dir, 'term.yaml');
+    const database = `sqlite:${join(db.dir, 'term.db')}`;
+    writeFileSync(file, configYaml(database, 'merge'));
+    const store = await openStore(database);
+    try {
+      await store.init();
+      const child = spawnCli(['run', '--config', file]);
+      await waitFor(async () => ((await store.listRuns({ resource: 'demo.events', limit: 1 }))[0]?.pages ?? 0) >= 5);
+      const sent = Date.now();
+      child.kill('SIGTERM');
+      const stopped = await child.result;
+      expect(Date.now() - sent).toBeLessThan(10_000);
+      expect(stopped.code).toBe(1);
+      expect(stopped.stderr).toContain('SIGTERM received');
+      const [interrupted] = await store.listRuns({ resource: 'demo.events', limit: 1 });
+      expect(interrupted?.status).toBe('interrupted');
+      expect(interrupted?.checkpoint).not.toBeNull();
+
+      const again = await runCli(['run', '--config', file]);
+      expect(again.code, again.stderr).toBe(0);
+      const [resumed] = await store.listRuns({ resource: 'demo.events', limit: 1 });
+      expect(resumed?.id).toBe(interrupted?.id);
+      expect(resumed?.status).toBe('succeeded');
+      expect((await tableRows(store, 'events')).map((row) => Number(row.id))).toEqual(events.map((event) => event.id));
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});

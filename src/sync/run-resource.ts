@@ -128,7 +128,7 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
         totals.records += batch.records;
         totals.retries += batch.retries;
         totals.waitedMs += batch.waitedMs;
-        onEvent?.({ type: 'progress', resource: resource.id, runId: run.id, committed, total: batch.total, ...totals });
+        if (batch.pages > 0) onEvent?.({ type: 'progress', resource: resource.id, runId: run.id, committed, total: batch.total, ...totals });
       }
     }
     const { table } = mapper.table();
