@@ -109,3 +109,15 @@ export { CoercionError, SchemaError } from './errors/index.js';
 export { syncResources, runResource, selectResources, type RunOutcome, type SyncOptions, type SyncEvent } from './sync/index.js';
 
 export { exportRows, exportFormats, type ExportFormat, type ExportColumn } from './export/index.js';
+
+export {
+  EmbeddedRuntime,
+  scheduleTable,
+  isRetryableRunError,
+  type EmbeddedRuntimeOptions,
+  type Runtime,
+  type RuntimeEvent,
+  type SchedulerEvent,
+} from './runtime/index.js';
+export { DistributedRuntime, startDistributedScheduler, type DistributedRuntimeOptions, type DistributedEvent } from './runtime/bullmq/index.js';
+export { RedisSlidingWindowBudget } from './http/rate-budget/index.js';

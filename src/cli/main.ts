@@ -6,6 +6,8 @@ import { quickstartCommand } from './commands/quickstart.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
+import { startCommand } from './commands/start.js';
+import { workerCommand } from './commands/worker.js';
 import { packageVersion } from './version.js';
 
 /** Builds the `siphon` command line; exported for tests. */
@@ -15,6 +17,8 @@ export function createProgram(): Command {
     .version(packageVersion(), '-v, --version')
     .showHelpAfterError();
   program.addCommand(runCommand());
+  program.addCommand(startCommand());
+  program.addCommand(workerCommand());
   program.addCommand(checkCommand());
   program.addCommand(exportCommand());
   program.addCommand(reportCommand());

@@ -1,6 +1,17 @@
 import type { ResolvedSource } from '../config/types.js';
 import type { ClientEvent } from '../http/client-options.js';
 import { HttpClient } from '../http/client.js';
+import type { RateBudget } from '../http/types.js';
+
+export interface ClientPoolOptions {
+  /**
+   * The rate budget of a source's client, e.g. one shared with other workers
+   * through Redis; `undefined` falls back to the in-process budget built from
+   * the source's `rateLimit`.
+   * @default every source gets an in-process budget from its `rateLimit`
+   */
+  readonly budgetFor?: ((source: ResolvedSource) => RateBudget | undefined) | undefined;
+}
 
 /**
  * One HTTP client per source, so every resource of a source (and every
@@ -9,6 +20,11 @@ import { HttpClient } from '../http/client.js';
 export class ClientPool {
   readonly #clients = new Map<string, HttpClient>();
   readonly #listeners = new Map<string, Set<(event: ClientEvent) => void>>();
+  readonly #budgetFor: ClientPoolOptions['budgetFor'];
+
+  constructor(options: ClientPoolOptions = {}) {
+    this.#budgetFor = options.budgetFor;
+  }
 
   get(source: ResolvedSource): HttpClient {
     let client = this.#clients.get(source.name);
@@ -16,7 +32,7 @@ export class ClientPool {
       client = new HttpClient({
         auth: source.auth,
         headers: source.headers,
-        rateLimit: source.rateLimit,
+        rateLimit: this.#budgetFor?.(source) ?? source.rateLimit,
         rateLimitedWhen: source.rateLimitedWhen,
         retry: source.retry,
         timeout: source.timeout,

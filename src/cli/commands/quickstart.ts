@@ -3,45 +3,50 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { startDemoApi } from '../../demo-api/index.js';
 import { openStore } from '../../store/index.js';
-import { syncResources } from '../../sync/sync-resources.js';
-import { createProgressReporter } from '../progress-reporter.js';
+import { runScheduler } from './start.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/coingecko.yaml', import.meta.url));
 
-/** `siphon quickstart` (`npm start`): the demo API and one run of the CoinGecko example. */
+/** `siphon quickstart` (`npm start`): the demo API and the CoinGecko example on its schedule. */
 export function quickstartCommand(): Command {
   return new Command('quickstart')
-    .description('start the demo API on 127.0.0.1:9000 and sync the CoinGecko example into ./siphon.db once')
+    .description('start the demo API on 127.0.0.1:9000 and run the CoinGecko example on its schedule (every 3 minutes, first run at once) until SIGINT/SIGTERM')
     .addOption(new Option('--port <n>', 'demo API port (the example expects 9000)').default('9000'))
     .action(async (options: { port: string }) => {
       const api = await startDemoApi({ port: Number(options.port) });
-      process.stdout.write(`demo API listening on ${api.url}\n`);
-      const config = await loadConfig({ file: EXAMPLE, cwd: process.cwd() });
-      const store = await openStore(config.database);
-      const reporter = createProgressReporter();
       try {
-        const outcomes = await syncResources({ config, store, onEvent: reporter });
-        reporter.stop();
-        const failed = outcomes.filter((outcome) => outcome.error);
-        if (failed.length > 0) {
-          process.exitCode = 1;
-          return;
+        process.stdout.write(`demo API listening on ${api.url}\n`);
+        const config = await loadConfig({ file: EXAMPLE, cwd: process.cwd() });
+        const store = await openStore(config.database);
+        try {
+          await store.init();
+          const table = config.resources[0]?.table.name ?? 'full_coin';
+          let shown = false;
+          await runScheduler({
+            config,
+            store,
+            // The demo is the embedded runtime, whatever the environment says.
+            allowDistributed: false,
+            onEvent: (event) => {
+              if (event.type !== 'run-end' || event.error || shown) return;
+              shown = true;
+              process.stdout.write(
+                [
+                  '',
+                  `Synced ${event.run.records} records into ${table} (${config.database}); next runs every 3 minutes, Ctrl-C stops.`,
+                  'Look at the data:',
+                  `  npx siphon export ${table} --config examples/coingecko.yaml --format xlsx -o full_coin.xlsx`,
+                  `  npx siphon export ${table} --config examples/coingecko.yaml --format csv | head`,
+                  '  npx siphon runs --config examples/coingecko.yaml',
+                  '',
+                ].join('\n'),
+              );
+            },
+          });
+        } finally {
+          await store.close();
         }
-        const table = config.resources[0]?.table.name ?? 'full_coin';
-        process.stdout.write(
-          [
-            '',
-            `Synced ${outcomes.map((outcome) => `${outcome.run.records} records into ${table}`).join(', ')} (${config.database}).`,
-            'Look at the data:',
-            `  npx siphon export ${table} --config examples/coingecko.yaml --format xlsx -o full_coin.xlsx`,
-            `  npx siphon export ${table} --config examples/coingecko.yaml --format csv | head`,
-            '  npx siphon runs --config examples/coingecko.yaml',
-            '',
-          ].join('\n'),
-        );
       } finally {
-        reporter.stop();
-        await store.close();
         await api.close();
       }
     });

@@ -17,3 +17,4 @@ export function createRateBudget(options?: RateLimitOptions | RateBudget): RateB
   }
   return new SlidingWindowBudget(options as RateLimitOptions | undefined);
 }
+export { RedisSlidingWindowBudget, distributedGuardMs, type RedisSlidingWindowBudgetOptions } from './redis-sliding-window-budget.js';

@@ -1,0 +1,105 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { ResolvedConfig } from '../../config/types.js';
+import type { RunTrigger, Store } from '../../store/types.js';
+import type { ClientPool } from '../../sync/client-pool.js';
+import { defaultWorker, isDeadLocalOwner, newLeaseOwner } from '../../sync/lease-owner.js';
+import { runResource } from '../../sync/run-resource.js';
+import { isRetryableRunError, runRetryPolicy } from '../run-retry.js';
+import type { DistributedEvent } from './distributed-events.js';
+import type { RunData, RunProgress, RunResult, SiphonJobData } from './job-data.js';
+
+export interface RunContext {
+  readonly config: ResolvedConfig;
+  readonly store: Store;
+  readonly clients: ClientPool;
+  readonly leaseMs: number;
+  /** Aborted when the worker gives up waiting for runs at shutdown. */
+  readonly shutdown: AbortSignal;
+  readonly emit: (event: DistributedEvent) => void;
+}
+
+/**
+ * A run job: one `runResource`, which resumes the resource's unfinished run
+ * from its checkpoint when there is one (after a failed attempt, or a worker
+ * that died mid-run), and reports `{ pages, records }` as job progress.
+ *
+ * Outcomes: success or a skip complete the job; a permanent error fails it
+ * for good (`UnrecoverableError`); a transient one fails this attempt, and
+ * BullMQ retries after Siphon's backoff; a run interrupted by the worker's
+ * shutdown goes back to the queue untouched (no attempt spent) for another
+ * worker to resume.
+ */
+export async function processRun(job: Job<SiphonJobData>, token: string | undefined, signal: AbortSignal | undefined, context: RunContext): Promise<RunResult> {
+  const data = job.data as RunData;
+  const resource = context.config.resources.find((candidate) => candidate.id === data.resource);
+  if (!resource) throw new UnrecoverableError(`${data.resource}: no such resource in this worker's config`);
+  const jobId = job.id ?? '?';
+  // Started more often than it finished attempts: the previous start's worker died.
+  const recovered = job.attemptsStarted > job.attemptsMade + 1;
+  const trigger: RunTrigger = job.attemptsMade > 0 ? 'retry' : recovered ? 'recovery' : (data.trigger ?? 'schedule');
+  context.emit({ type: 'run-job', resource: resource.id, jobId, trigger, jobAttempt: job.attemptsMade + 1 });
+
+  const abort = AbortSignal.any([context.shutdown, ...(signal ? [signal] : [])]);
+  if (recovered) await waitForStaleLease(context, resource.id, jobId, abort);
+
+  const { run, error } = await runResource({
+    config: context.config,
+    resource,
+    store: context.store,
+    clients: context.clients,
+    trigger,
+    signal: abort,
+    leaseMs: context.leaseMs,
+    onEvent: (event) => {
+      context.emit(event);
+      if (event.type === 'progress') {
+        const progress: RunProgress = { pages: event.pages, records: event.records };
+        job.updateProgress(progress).catch((cause: unknown) => context.emit({ type: 'worker-error', error: asError(cause) }));
+      }
+    },
+  });
+  const result: RunResult = { resource: resource.id, runId: run.id, status: run.status, attempt: run.attempt, records: run.records, tick: data.tick };
+  if (!error) return result;
+
+  if (context.shutdown.aborted && run.status === 'interrupted' && token !== undefined) {
+    // Back to the queue at once, attempt not spent: another worker resumes the checkpoint.
+    await job.moveToDelayed(Date.now(), token);
+    context.emit({ type: 'requeued', resource: resource.id, jobId });
+    throw new DelayedError();
+  }
+  const retries = runRetryPolicy(resource).retries;
+  const retryable = isRetryableRunError(error);
+  if (!retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+    context.emit({ type: 'gave-up', resource: resource.id, run, error, retried: Math.min(job.attemptsMade, retries) });
+  }
+  if (!retryable) throw new UnrecoverableError(`${resource.id}: ${error.message}`);
+  throw error;
+}
+
+/**
+ * The dead worker's lease on the resource lasts up to `leaseMs` after its
+ * death, and BullMQ may hand its job out before that: wait it out rather than
+ * record a skip and lose the run until the next tick. A lease held by a dead
+ * process of this host is taken over by runResource at once.
+ */
+async function waitForStaleLease(context: RunContext, resource: string, jobId: string, signal: AbortSignal): Promise<void> {
+  const probe = newLeaseOwner(defaultWorker());
+  const deadline = Date.now() + context.leaseMs + 2000;
+  let announced = false;
+  while (Date.now() < deadline && !signal.aborted) {
+    if (await context.store.acquireLease(resource, probe, 1000)) {
+      await context.store.releaseLease(resource, probe);
+      return;
+    }
+    const holder = await context.store.leaseHolder(resource);
+    if (holder === undefined || isDeadLocalOwner(holder)) return;
+    if (!announced) context.emit({ type: 'lease-wait', resource, jobId });
+    announced = true;
+    await sleep(250, undefined, { signal }).catch(() => undefined);
+  }
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
