@@ -95,7 +95,7 @@ describe('distributed mode (3 worker processes)', () => {
 
     const workers = await launch(3, file, prefix, 8);
     const started = Date.now();
-    const durationMs = 20_000;
+    const durationMs = 30_000;
     await new Promise((resolve) => setTimeout(resolve, durationMs));
     const exits = await stopWorkers(workers);
     for (const exit of exits) expect(exit.code, exit.stderr).toBe(0);
@@ -318,4 +318,41 @@ describe('distributed mode: configuration errors', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('REDIS_URL: siphon worker needs REDIS_URL');
   });
+});
+
+describe('distributed mode: Redis connection loss', () => {
+  let api: DemoApiServer;
+  beforeAll(async () => {
+    api = await startDemoApi({ seed: 2, size: { users: 10 } });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('(e) a worker whose Redis connections are dropped reconnects and keeps running schedules', async () => {
+    const { prefix, db, store } = await setup('reconnect');
+    const file = join(db.dir, 'reconnect.yaml');
+    writeFileSync(
+      file,
+      `database: ${db.url}\nsources:\n  demo:\n    baseUrl: ${api.url}\n    resources:\n      users:\n        path: /users\n        paginator: single\n        primaryKey: id\n        schedule: "* * * * * *"\n        columns: { id: bigint }\n`,
+    );
+    const workers = await launch(1, file, prefix, 2);
+    const succeeded = async (after: number): Promise<number> =>
+      (await allRuns(store, 'demo.users')).filter((run) => run.status === 'succeeded' && Date.parse(run.startedAt) > after).length;
+    await waitFor(async () => (await succeeded(0)) >= 2, 20_000, 'first runs');
+
+    // Drop every connection of this worker (they carry the test's prefix in their name), as a Redis restart would.
+    const clients = String(await redis.call('CLIENT', 'LIST'))
+      .split('\n')
+      .filter((line) => line.includes(`name=${prefix}:`));
+    expect(clients.length).toBeGreaterThan(0);
+    for (const line of clients) {
+      const id = /\bid=(\d+)/.exec(line)?.[1];
+      if (id) await redis.call('CLIENT', 'KILL', 'ID', id);
+    }
+    const droppedAt = Date.now();
+    await waitFor(async () => (await succeeded(droppedAt + 500)) >= 2, 30_000, 'runs after the reconnection');
+    const [exit] = await stopWorkers(workers);
+    expect(exit?.code, exit?.stderr).toBe(0);
+  }, 90_000);
 });
