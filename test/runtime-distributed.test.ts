@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, openStore, startDemoApi, type DemoApiServer, type Row, type Store } from 'siphon';
+import { loadConfig, openStore, parseConfig, startDemoApi, type DemoApiServer, type Row, type Store } from 'siphon';
 import { demoDataset } from '../src/demo-api/index.js';
-import { enqueueRun, QUEUE_NAME, type RunData, type RunResult, type SiphonJobData } from '../src/runtime/bullmq/index.js';
+import { enqueueRun, syncSchedules, QUEUE_NAME, type RunData, type RunResult, type SiphonJobData } from '../src/runtime/bullmq/index.js';
 import type { RunRecord } from '../src/store/types.js';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
@@ -355,4 +355,42 @@ describe('distributed mode: Redis connection loss', () => {
     const [exit] = await stopWorkers(workers);
     expect(exit?.code, exit?.stderr).toBe(0);
   }, 90_000);
+});
+
+describe('distributed mode: schedules follow the config', () => {
+  it('(f) upserts with the time zone, re-upserts a lost one, removes those that left the config', async () => {
+    const prefix = uniquePrefix('schedules');
+    prefixes.push(prefix);
+    const queue = new Queue<SiphonJobData>(QUEUE_NAME, { connection: redis, prefix });
+    const config = (schedules: Record<string, string>) =>
+      parseConfig({
+        database: 'postgres://postgres@127.0.0.1:5432/test',
+        timezone: 'Europe/Paris',
+        sources: {
+          s: {
+            baseUrl: 'http://127.0.0.1:9',
+            resources: Object.fromEntries(Object.entries(schedules).map(([name, schedule]) => [name, { path: `/${name}`, schedule }])),
+          },
+        },
+      });
+    const byId = async () =>
+      new Map((await queue.getJobSchedulers(0, -1, true)).map((scheduler) => [scheduler.id ?? scheduler.key, scheduler]));
+
+    await syncSchedules(queue, config({ a: '*/5 * * * *', b: '0 * * * *', c: '30 2 * * *' }));
+    let now = await byId();
+    expect([...now.keys()].sort()).toEqual(['s.a', 's.b', 's.c']);
+    expect(now.get('s.c')).toMatchObject({ pattern: '30 2 * * *', tz: 'Europe/Paris' });
+
+    await queue.removeJobScheduler('s.b'); // lost, e.g. Redis flushed
+    const second = await syncSchedules(queue, config({ a: '*/5 * * * *', b: '0 * * * *', c: '45 3 * * *' }));
+    expect(second.removed).toEqual([]);
+    now = await byId();
+    expect([...now.keys()].sort()).toEqual(['s.a', 's.b', 's.c']);
+    expect(now.get('s.c')?.pattern).toBe('45 3 * * *');
+
+    const third = await syncSchedules(queue, config({ a: '*/5 * * * *' }));
+    expect([...third.removed].sort()).toEqual(['s.b', 's.c']);
+    expect([...(await byId()).keys()]).toEqual(['s.a']);
+    await queue.close();
+  });
 });
