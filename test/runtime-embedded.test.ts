@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, parseConfig, type ResolvedConfig, type Row, type RunRecord, type Store } from 'siphon';
 import { EmbeddedRuntime, startupPlan, type RuntimeEvent } from '../src/runtime/index.js';
 import { spawnCli } from './helpers/cli.js';
+import { sendJson, startServer } from './helpers/test-server.js';
 import { pagedResource, startPagedApi, type PagedApi } from './helpers/paged-api.js';
 
 const RESOURCE = 'api.items';
@@ -199,6 +200,46 @@ describe('embedded runtime', () => {
     // 3 runs × 3 HTTP attempts; page 1 only once.
     expect([api.hits(1), api.hits(2)]).toEqual([1, 9]);
     expect((await latest())?.status).toBe('failed');
+  });
+});
+
+describe('embedded runtime: parents and children', () => {
+  it("a child's start-up run waits for its parent's, and walks the rows it brought", async () => {
+    const groups = Array.from({ length: 4 }, (_, i) => ({ id: i + 1 }));
+    const server = await startServer(async (_req, res, seen) => {
+      if (seen.url.pathname === '/groups') {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return sendJson(res, 200, groups);
+      }
+      const group = Number(/^\/groups\/(\d+)\/members$/.exec(seen.url.pathname)?.[1]);
+      sendJson(res, 200, [{ id: group * 10, group }]);
+    });
+    try {
+      const resolved = parseConfig({
+        database,
+        sources: {
+          clubs: {
+            baseUrl: server.url,
+            resources: {
+              groups: { path: '/groups', paginator: 'single', primaryKey: 'id', schedule: YEARLY, columns: { id: 'bigint' } },
+              members: { path: '/groups/{groups.id}/members', paginator: 'single', primaryKey: 'id', schedule: YEARLY, columns: { id: 'bigint' } },
+            },
+          },
+        },
+      });
+      await startRuntime(resolved);
+      const done = async (id: string) => (await store.listRuns({ resource: id, limit: 1 }))[0];
+      await waitFor(async () => (await done('clubs.members'))?.status === 'succeeded');
+      const parent = await done('clubs.groups');
+      const child = await done('clubs.members');
+      expect(parent?.trigger).toBe('catch-up');
+      expect(Date.parse(child?.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(parent?.finishedAt ?? ''));
+      expect(child?.records).toBe(4);
+    } finally {
+      await runtime?.close({ timeoutMs: 5_000 });
+      runtime = undefined;
+      await server.close();
+    }
   });
 });
 

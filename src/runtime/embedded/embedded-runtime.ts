@@ -111,7 +111,10 @@ export class EmbeddedRuntime implements Runtime {
       } else {
         this.#emit({ type: 'catch-up', resource: slot.resource.id, missedAt: plan.missedAt, lastRun: plan.lastRun });
       }
-      this.#launch(slot, plan.trigger);
+      // Config order puts parents first; a child's start-up run waits for its
+      // parent's, so it walks the parent rows that run brings.
+      const parent = slot.resource.parent ? this.#slots.get(slot.resource.parent.resource) : undefined;
+      this.#launch(slot, plan.trigger, parent?.running);
     });
   }
 
@@ -158,9 +161,10 @@ export class EmbeddedRuntime implements Runtime {
     this.#launch(slot, 'schedule');
   }
 
-  #launch(slot: Slot, trigger: RunTrigger): void {
+  #launch(slot: Slot, trigger: RunTrigger, after?: Promise<unknown>): void {
     if (this.#closing) return;
-    slot.running = this.#run(slot, trigger)
+    const run = after ? after.then(() => (this.#closing ? undefined : this.#run(slot, trigger))) : this.#run(slot, trigger);
+    slot.running = run
       .catch((error: unknown) => this.#emit({ type: 'runtime-error', resource: slot.resource.id, trigger, error: asError(error) }))
       .finally(() => {
         slot.running = undefined;
