@@ -131,5 +131,14 @@ describe.each(dialects)('sync runs (%s)', (dialect) => {
     const table = await rows(store, 'things');
     expect(table).toHaveLength(40);
     expect(table.every((row) => row.v === 'old')).toBe(true);
+
+    // A fresh run ignores the failed run's checkpoint: it starts at page 1 and closes the old run.
+    fail = false;
+    api.requests.length = 0;
+    const [fresh] = await syncResources({ config, store, fresh: true });
+    expect(fresh?.run.status).toBe('succeeded');
+    expect(fresh?.run.id).not.toBe(outcome?.run.id);
+    expect(api.requests[0]?.url.searchParams.get('page')).toBe('1');
+    expect((await store.getRun(outcome?.run.id ?? 0))?.error).toContain('abandoned');
   });
 });

@@ -26,6 +26,13 @@ export interface RunResourceOptions {
    * @default 60_000
    */
   readonly leaseMs?: number | undefined;
+  /**
+   * Start from the first page even when an unfinished run could be resumed
+   * (e.g. after changing the paginator, whose old tokens no longer fit);
+   * that run is closed as failed.
+   * @default false
+   */
+  readonly fresh?: boolean | undefined;
 }
 
 /** A finished run and, when it did not succeed, why. */
@@ -68,7 +75,11 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
   }, Math.max(1000, Math.floor(leaseMs / 4)));
 
   try {
-    const resumable = await store.findResumableRun(resource.id);
+    let resumable = await store.findResumableRun(resource.id);
+    if (resumable && options.fresh) {
+      await store.failRun(resumable.id, `abandoned: a fresh run was requested (it had reached ${resumable.pages} pages)`, 'failed');
+      resumable = undefined;
+    }
     if (!resumable) {
       // We hold the lease, so a run still marked running died before its
       // first commit: close it rather than leave it running forever.

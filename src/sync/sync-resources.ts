@@ -14,6 +14,8 @@ export interface SyncOptions {
   readonly signal?: AbortSignal | undefined;
   readonly onEvent?: ((event: SyncEvent) => void) | undefined;
   readonly worker?: string | undefined;
+  /** Ignore checkpoints of unfinished runs and start from the first page. */
+  readonly fresh?: boolean | undefined;
 }
 
 /** Picks resources by id or source name, keeping the config's parents-first order. */
@@ -51,6 +53,7 @@ export async function syncResources(options: SyncOptions): Promise<RunOutcome[]>
           signal: options.signal,
           onEvent: options.onEvent,
           worker: options.worker,
+          fresh: options.fresh,
         }),
       );
     }

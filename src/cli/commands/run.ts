@@ -8,8 +8,9 @@ export function runCommand(): Command {
   return withConfigOption(
     new Command('run')
       .description('run resources now (default: every resource, parents before children); resumes an interrupted run from its checkpoint')
-      .argument('[resources...]', 'source.resource ids or source names'),
-  ).action(async (resources: string[], options: { config?: string }) => {
+      .argument('[resources...]', 'source.resource ids or source names')
+      .option('--fresh', 'start from the first page instead of resuming an unfinished run (e.g. after changing its paginator)'),
+  ).action(async (resources: string[], options: { config?: string; fresh?: boolean }) => {
     const context = await openContext(options);
     const reporter = createProgressReporter();
     const controller = new AbortController();
@@ -30,6 +31,7 @@ export function runCommand(): Command {
         only: resources,
         signal: controller.signal,
         onEvent: reporter,
+        fresh: options.fresh === true,
       });
       reporter.stop();
       const failed = outcomes.filter((outcome) => outcome.error);
