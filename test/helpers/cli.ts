@@ -11,6 +11,13 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+// Children still running when the test process exits (a failed assertion
+// before a test's own kill) are killed with it rather than left behind.
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /** Starts `siphon …args` as a child process. */
 export function spawnCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): ChildProcess & { result: Promise<CliResult> } {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
@@ -22,14 +29,31 @@ export function spawnCli(args: readonly string[], options: { cwd?: string; env?:
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  live.add(child);
   const result = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      live.delete(child);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
   return Object.assign(child, { result });
 }
 
-/** Runs `siphon …args` to completion. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
-  return spawnCli(args, options).result;
+/**
+ * Runs `siphon …args` to completion; a process still running after
+ * `timeoutMs` is killed, so a hung command fails its test instead of
+ * outliving the test run.
+ */
+export async function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const child = spawnCli(args, options);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 55_000);
+  try {
+    return await child.result;
+  } finally {
+    clearTimeout(timer);
+  }
 }
