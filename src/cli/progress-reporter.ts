@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { SyncEvent } from '../sync/sync-events.js';
+import { logLine } from './log-output.js';
 
 export interface ProgressReporter {
   (event: SyncEvent): void;
@@ -24,7 +25,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stdo
 
 function lineReporter(stream: NodeJS.WritableStream): ProgressReporter {
   const started = new Map<string, number>();
-  const write = (line: string): void => void stream.write(`${new Date().toISOString()} ${line}\n`);
+  const write = (line: string): void => logLine(stream, line);
   const report = ((event: SyncEvent) => {
     switch (event.type) {
       case 'run-start':

@@ -25,6 +25,26 @@ export interface RuntimeCloseOptions {
   readonly timeoutMs?: number | undefined;
 }
 
+/** A failed run will run again (trigger `retry`, from its checkpoint) after `delayMs`; both runtimes report it. */
+export interface RetryScheduledEvent {
+  readonly type: 'retry-scheduled';
+  readonly resource: string;
+  /** 1-based number of this retry. */
+  readonly retry: number;
+  readonly retries: number;
+  readonly delayMs: number;
+  readonly error: Error;
+}
+
+/** A failed run will not run again until its next tick: the error is permanent, or the retries are spent. */
+export interface GaveUpEvent {
+  readonly type: 'gave-up';
+  readonly resource: string;
+  readonly run: RunRecord | undefined;
+  readonly error: Error;
+  readonly retried: number;
+}
+
 /** Events of the runtime itself; runs add their {@link SyncEvent}s unchanged. */
 export type SchedulerEvent =
   /** A cron tick fired and starts a run. */
@@ -36,20 +56,11 @@ export type SchedulerEvent =
   | { readonly type: 'catch-up'; readonly resource: string; readonly missedAt: Date | undefined; readonly lastRun: RunRecord | undefined }
   /** The resource's newest run was left `running` by a process that stopped; it is resumed now. */
   | { readonly type: 'recovery'; readonly resource: string; readonly runId: number; readonly heartbeatAt: string | null }
-  /** A failed run will run again (trigger `retry`) after `delayMs`, from its checkpoint. */
-  | {
-      readonly type: 'retry-scheduled';
-      readonly resource: string;
+  | RetryScheduledEvent & {
       /** `undefined` when the run could not even start (the store failed). */
       readonly run: RunRecord | undefined;
-      /** 1-based number of this retry. */
-      readonly retry: number;
-      readonly retries: number;
-      readonly delayMs: number;
-      readonly error: Error;
     }
-  /** A failed run will not run again until its next tick: the error is permanent, or the retries are spent. */
-  | { readonly type: 'gave-up'; readonly resource: string; readonly run: RunRecord | undefined; readonly error: Error; readonly retried: number }
+  | GaveUpEvent
   /** Something failed outside any run (the store, a listener); the runtime keeps going. */
   | { readonly type: 'runtime-error'; readonly resource: string | undefined; readonly trigger: RunTrigger | undefined; readonly error: Error }
   /** `close` stopped waiting while these resources were still running. */

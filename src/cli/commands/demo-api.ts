@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { startDemoApi, type DemoApiOptions, type DemoApiServer } from '../../demo-api/index.js';
+import { startDemoApi, type DemoApiOptions, type DemoApiServer, type DemoApiSize } from '../../demo-api/index.js';
 import { parseDuration } from '../../util/duration.js';
 
 /** Where the command prints and what stops it; tests pass their own. */
@@ -11,16 +11,11 @@ export interface DemoApiCommandIo {
   onListening?(server: DemoApiServer): void;
 }
 
-interface Flags {
+/** Commander's camelCase names of the size flags are the keys of {@link DemoApiSize}. */
+interface Flags extends DemoApiSize {
   host: string;
   port: number;
   seed: number;
-  coins?: number;
-  users?: number;
-  posts?: number;
-  comments?: number;
-  drfItems?: number;
-  cursorEvents?: number;
   rateLimit?: { requests: number; perMs: number };
   rateLimitWindow?: 'fixed' | 'sliding';
   rateLimitHeaders?: 'none' | 'x-ratelimit' | 'ietf';

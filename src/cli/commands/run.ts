@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { syncResources } from '../../sync/sync-resources.js';
 import { openContext, withConfigOption } from '../context.js';
 import { createProgressReporter } from '../progress-reporter.js';
+import { onShutdownSignals } from '../shutdown-signals.js';
 
 /** `siphon run [source.resource …]`: runs resources now, parents before children. */
 export function runCommand(): Command {
@@ -13,23 +14,13 @@ export function runCommand(): Command {
   ).action(async (resources: string[], options: { config?: string; fresh?: boolean }) => {
     const context = await openContext(options);
     const reporter = createProgressReporter();
-    const controller = new AbortController();
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      signals += 1;
-      // First signal: stop at the next page boundary, keeping what is committed; second: leave now.
-      if (signals > 1) process.exit(130);
-      process.stderr.write(`\nsiphon: ${signal} received, stopping after the current page (again to exit at once)\n`);
-      controller.abort(new Error(`interrupted by ${signal}`));
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const shutdown = onShutdownSignals({ message: 'stopping after the current page' });
     try {
       const outcomes = await syncResources({
         config: context.config,
         store: context.store,
         only: resources,
-        signal: controller.signal,
+        signal: shutdown.signal,
         onEvent: reporter,
         fresh: options.fresh === true,
       });
@@ -38,11 +29,10 @@ export function runCommand(): Command {
       for (const outcome of failed) {
         process.stderr.write(`siphon: ${outcome.run.resource} ${outcome.run.status}: ${outcome.error?.message}\n`);
       }
-      if (failed.length > 0 || controller.signal.aborted) process.exitCode = 1;
+      if (failed.length > 0 || shutdown.signal.aborted) process.exitCode = 1;
     } finally {
       reporter.stop();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      shutdown.dispose();
       await context.close();
     }
   });

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { openContext, withConfigOption } from '../context.js';
+import { positiveInt } from '../option-parsers.js';
 import { formatTable } from '../print-table.js';
 
 /** `siphon runs`: the recent run history, newest first. */
@@ -8,7 +9,7 @@ export function runsCommand(): Command {
     new Command('runs')
       .description('show the recent run history, newest first')
       .addOption(new Option('-r, --resource <id>', 'only runs of this source.resource'))
-      .addOption(new Option('-n, --limit <n>', 'how many runs').default('20').argParser(positiveInt('--limit'))),
+      .addOption(new Option('-n, --limit <n>', 'how many runs').default('20').argParser(positiveInt)),
   ).action(async (options: { config?: string; resource?: string; limit: number | string }) => {
     const context = await openContext(options);
     try {
@@ -37,12 +38,4 @@ export function runsCommand(): Command {
       await context.close();
     }
   });
-}
-
-export function positiveInt(option: string): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${option} expects a positive integer, got "${value}"`);
-    return parsed;
-  };
 }

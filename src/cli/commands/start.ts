@@ -1,7 +1,7 @@
-import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import type { ResolvedConfig } from '../../config/types.js';
 import { ConfigError } from '../../errors/config-error.js';
+import { startDistributedScheduler } from '../../runtime/bullmq/start-distributed-scheduler.js';
 import { EmbeddedRuntime } from '../../runtime/embedded/embedded-runtime.js';
 import { scheduleTable } from '../../runtime/embedded/schedule-table.js';
 import type { Runtime, RuntimeEvent } from '../../runtime/runtime.js';
@@ -9,7 +9,10 @@ import type { Store } from '../../store/types.js';
 import type { SyncEvent } from '../../sync/sync-events.js';
 import { openContext, withConfigOption } from '../context.js';
 import { formatTable } from '../print-table.js';
+import { logLine, logStream } from '../log-output.js';
 import { createProgressReporter } from '../progress-reporter.js';
+import { gaveUpLine, retryLine } from '../runtime-lines.js';
+import { onShutdownSignals } from '../shutdown-signals.js';
 
 /** Exit within 10 s of the first signal: runs get most of it to record their checkpoint. */
 const CLOSE_TIMEOUT_MS = 8_000;
@@ -53,7 +56,7 @@ export interface RunSchedulerOptions {
  * checkpoint stays), a second exits at once with code 130.
  */
 export async function runScheduler(options: RunSchedulerOptions): Promise<void> {
-  const out = lineStream(options.out ?? process.stdout);
+  const out = logStream(options.out ?? process.stdout);
   const rows = scheduleTable(options.config);
   if (rows.length === 0) {
     throw new ConfigError('', 'no resource has a `schedule` (e.g. schedule: "*/15 * * * *"); `siphon run` syncs resources once');
@@ -70,38 +73,23 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<void> 
     options.onEvent?.(event);
   };
   const runtime = process.env.REDIS_URL && options.allowDistributed !== false
-    ? await startDistributed(options.config, options.store, {
+    ? startDistributedScheduler(options.config, options.store, {
         redisUrl: process.env.REDIS_URL,
         onError: (error: Error) => onEvent({ type: 'runtime-error', resource: undefined, trigger: undefined, error }),
       })
     : new EmbeddedRuntime({ config: options.config, store: options.store, onEvent });
 
-  let signals = 0;
-  let stop: (signal: NodeJS.Signals) => void = () => undefined;
-  const stopped = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signals += 1;
-    if (signals > 1) process.exit(130);
-    process.stderr.write(`\nsiphon: ${signal} received, interrupting runs at the next page boundary (again to exit at once)\n`);
-    setTimeout(() => {
-      process.stderr.write('siphon: runs did not stop in time; exiting\n');
-      process.exit(1);
-    }, HARD_EXIT_MS).unref();
-    stop(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const shutdown = onShutdownSignals({ message: 'interrupting runs at the next page boundary', hardExitMs: HARD_EXIT_MS });
   try {
     await runtime.start();
-    out.write(`${new Date().toISOString()} scheduler started (pid ${process.pid}); SIGINT or SIGTERM stops it\n`);
-    await stopped;
+    logLine(out, `scheduler started (pid ${process.pid}); SIGINT or SIGTERM stops it`);
+    await shutdown.requested;
   } finally {
     try {
       await runtime.close({ timeoutMs: CLOSE_TIMEOUT_MS });
-      out.write(`${new Date().toISOString()} scheduler stopped\n`);
+      logLine(out, 'scheduler stopped');
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      shutdown.dispose();
     }
   }
 }
@@ -109,7 +97,7 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<void> 
 /** Plain timestamped lines for runs (the `siphon run` line reporter) and for the scheduler's own events. */
 export function createRuntimeReporter(out: NodeJS.WriteStream): (event: RuntimeEvent) => void {
   const runs = createProgressReporter(out);
-  const write = (line: string): void => void out.write(`${new Date().toISOString()} ${line}\n`);
+  const write = (line: string): void => logLine(out, line);
   return (event) => {
     switch (event.type) {
       case 'tick':
@@ -126,10 +114,10 @@ export function createRuntimeReporter(out: NodeJS.WriteStream): (event: RuntimeE
         write(`${event.resource}: recovering run ${event.runId}, left running by a stopped process (last heartbeat ${event.heartbeatAt ?? 'none'})`);
         break;
       case 'retry-scheduled':
-        write(`${event.resource}: retry ${event.retry} of ${event.retries} in ${(event.delayMs / 1000).toFixed(1)} s, from the checkpoint (${event.error.message})`);
+        write(retryLine(event));
         break;
       case 'gave-up':
-        write(`${event.resource}: not retrying (${event.retried > 0 ? `${event.retried} retries spent` : 'the error is permanent'}); next try at the next tick`);
+        write(gaveUpLine(event));
         break;
       case 'runtime-error':
         write(`${event.resource ?? 'scheduler'}: error: ${event.error.message}`);
@@ -141,43 +129,4 @@ export function createRuntimeReporter(out: NodeJS.WriteStream): (event: RuntimeE
         runs(event satisfies SyncEvent);
     }
   };
-}
-
-/**
- * The progress reporter draws bars on a terminal; a scheduler's output is a
- * log, so it gets a stream that is never a TTY and writes through at once
- * (keeping its lines in order with ours).
- */
-function lineStream(target: NodeJS.WritableStream): NodeJS.WriteStream {
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      target.write(chunk);
-      callback();
-    },
-  });
-  return Object.assign(stream, { isTTY: false }) as unknown as NodeJS.WriteStream;
-}
-
-/**
- * With REDIS_URL the schedules belong to the distributed mode (BullMQ), which
- * ships as its own module and may be missing from this build.
- */
-async function startDistributed(config: ResolvedConfig, store: Store, options: { redisUrl: string; onError: (error: Error) => void }): Promise<Runtime> {
-  // A variable specifier: the module is optional, so the compiler must not require it.
-  const specifier = '../../runtime/bullmq/index.js';
-  let module: Record<string, unknown> = {};
-  try {
-    module = (await import(specifier)) as Record<string, unknown>;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes('bullmq/index')) throw error;
-  }
-  const start = module.startDistributedScheduler;
-  if (typeof start !== 'function') {
-    throw new ConfigError(
-      'REDIS_URL',
-      'REDIS_URL is set but the distributed mode is not available: use `siphon worker` (distributed mode), or unset REDIS_URL to run the embedded scheduler',
-    );
-  }
-  return (await (start as (config: ResolvedConfig, store: Store, options: object) => Promise<Runtime> | Runtime)(config, store, options)) satisfies Runtime;
 }

@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { ConfigError } from '../../errors/config-error.js';
 import { assertDistributedDatabase } from '../../runtime/bullmq/assert-distributed-store.js';
@@ -10,7 +9,11 @@ import { redactRedisUrl } from '../../runtime/bullmq/redis-connection.js';
 import { openStore } from '../../store/index.js';
 import type { SyncEvent } from '../../sync/sync-events.js';
 import { withConfigOption } from '../context.js';
+import { logLine, logStream } from '../log-output.js';
+import { positiveInt } from '../option-parsers.js';
 import { createProgressReporter } from '../progress-reporter.js';
+import { gaveUpLine, retryLine } from '../runtime-lines.js';
+import { onShutdownSignals } from '../shutdown-signals.js';
 
 /** Active runs get this long after SIGTERM to finish before they are interrupted and handed back to the queue. */
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -23,7 +26,7 @@ export function workerCommand(): Command {
         'sharing the schedules, the per-source rate limits and a PostgreSQL database',
     ),
   )
-    .addOption(new Option('--concurrency <n>', 'jobs this worker handles at once').argParser(positiveInteger).default(4))
+    .addOption(new Option('--concurrency <n>', 'jobs this worker handles at once').argParser(positiveInt).default(4))
     .action(async (options: { config?: string; concurrency: number }) => {
       const redisUrl = process.env.REDIS_URL;
       if (!redisUrl) {
@@ -45,51 +48,30 @@ export function workerCommand(): Command {
 async function serve(options: Pick<ConstructorParameters<typeof DistributedRuntime>[0], 'config' | 'store' | 'redisUrl' | 'concurrency'>): Promise<void> {
   const log = createWorkerLog();
   const runtime = new DistributedRuntime({ ...tuningFromEnv(), ...options, onEvent: log });
-  let signals = 0;
-  let stop: (signal: NodeJS.Signals) => void = () => undefined;
-  const stopped = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signals += 1;
-    // First signal: finish or hand back the jobs; second: leave now (BullMQ hands the jobs to others once their lock expires).
-    if (signals > 1) process.exit(130);
-    process.stderr.write(`siphon: ${signal} received, stopping the worker (again to exit at once)\n`);
-    stop(signal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // First signal: finish or hand back the jobs; second: leave now (BullMQ hands the jobs to others once their lock expires).
+  const shutdown = onShutdownSignals({ message: 'stopping the worker' });
   try {
     await runtime.start();
     const { prefix, concurrency, lockDurationMs, leaseMs } = runtime.tuning;
     line(`worker started (pid ${process.pid}) on ${redactRedisUrl(options.redisUrl)} prefix "${prefix}", concurrency ${concurrency}, lock ${lockDurationMs} ms, lease ${leaseMs} ms`);
-    await stopped;
+    await shutdown.requested;
   } finally {
     try {
       await runtime.close({ timeoutMs: CLOSE_TIMEOUT_MS });
       line('worker stopped');
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      shutdown.dispose();
     }
   }
 }
 
 function line(text: string): void {
-  process.stdout.write(`${new Date().toISOString()} ${text}\n`);
+  logLine(process.stdout, text);
 }
 
 /** Plain timestamped lines: the runs' own (the `siphon run` line reporter) and the worker's. */
 function createWorkerLog(): (event: DistributedEvent) => void {
-  // Never a TTY: a worker's output is a log, not progress bars.
-  const out = Object.assign(
-    new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        process.stdout.write(chunk);
-        callback();
-      },
-    }),
-    { isTTY: false },
-  ) as unknown as NodeJS.WriteStream;
-  const runs = createProgressReporter(out);
+  const runs = createProgressReporter(logStream(process.stdout));
   return (event) => {
     switch (event.type) {
       case 'schedules-synced':
@@ -105,10 +87,10 @@ function createWorkerLog(): (event: DistributedEvent) => void {
         line(`${event.resource}: waiting for the stopped worker's lease to expire`);
         break;
       case 'retry-scheduled':
-        line(`${event.resource}: retry ${event.retry} of ${event.retries} in ${(event.delayMs / 1000).toFixed(1)} s, from the checkpoint (${event.error.message})`);
+        line(retryLine(event));
         break;
       case 'gave-up':
-        line(`${event.resource}: not retrying (${event.retried > 0 ? `${event.retried} retries spent` : 'the error is permanent'}); next try at the next tick`);
+        line(gaveUpLine(event));
         break;
       case 'requeued':
         line(`${event.resource}: interrupted by the shutdown; job ${event.jobId} is back in the queue for another worker`);
@@ -123,10 +105,4 @@ function createWorkerLog(): (event: DistributedEvent) => void {
         runs(event satisfies SyncEvent);
     }
   };
-}
-
-function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('expected a positive integer');
-  return value;
 }

@@ -1,5 +1,6 @@
-import type { RunRecord, RunTrigger } from '../../store/types.js';
+import type { RunTrigger } from '../../store/types.js';
 import type { SyncEvent } from '../../sync/sync-events.js';
+import type { GaveUpEvent, RetryScheduledEvent } from '../runtime.js';
 
 /** What a distributed worker reports besides the runs' own {@link SyncEvent}s. */
 export type WorkerEvent =
@@ -11,19 +12,8 @@ export type WorkerEvent =
   | { readonly type: 'run-job'; readonly resource: string; readonly jobId: string; readonly trigger: RunTrigger; readonly jobAttempt: number }
   /** A job recovered from a dead worker waits for that worker's lease on the resource to expire. */
   | { readonly type: 'lease-wait'; readonly resource: string; readonly jobId: string }
-  /** A failed run will run again (trigger `retry`, from its checkpoint) after `delayMs`. */
-  | {
-      readonly type: 'retry-scheduled';
-      readonly resource: string;
-      readonly jobId: string;
-      /** 1-based number of this retry. */
-      readonly retry: number;
-      readonly retries: number;
-      readonly delayMs: number;
-      readonly error: Error;
-    }
-  /** A failed run will not run again until its next tick: the error is permanent, or the retries are spent. */
-  | { readonly type: 'gave-up'; readonly resource: string; readonly run: RunRecord | undefined; readonly error: Error; readonly retried: number }
+  | RetryScheduledEvent & { readonly jobId: string }
+  | GaveUpEvent
   /** The worker is closing: an interrupted run goes back to the queue for another worker to resume. */
   | { readonly type: 'requeued'; readonly resource: string; readonly jobId: string }
   /** Redis, BullMQ or a listener failed outside any run; the worker keeps going (ioredis reconnects). */
