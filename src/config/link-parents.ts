@@ -1,5 +1,5 @@
 import { joinPath } from './config-path.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../util/did-you-mean.js';
 import { identifierProblem } from './identifier.js';
 import type { IssueList } from './issue-list.js';
 import { snakeCase as toSnakeCase } from '../util/snake-case.js';

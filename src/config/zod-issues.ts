@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import { joinPath } from './config-path.js';
 import { describeValue, expected } from './describe-value.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../util/did-you-mean.js';
 import type { IssueList } from './issue-list.js';
 
 // The error map runs where the object schema is known; the valid keys travel

@@ -10,6 +10,7 @@ import { pageNumber, type PageNumberConfig } from './page-number.js';
 import { single, type SingleConfig } from './single.js';
 import { describeValue } from './stop-conditions.js';
 import type { Paginator } from './types.js';
+import { closest } from '../util/did-you-mean.js';
 
 export type PaginatorConfig =
   | PageNumberConfig
@@ -118,7 +119,8 @@ function build(config: Record<string, unknown>, init: PaginatorInit, at: string)
     if (key === 'type' || value === undefined) continue;
     const check = strategy.options[key];
     if (!check) {
-      const suggestion = closest(key, valid);
+      // A typo one or two edits away from a real option gets named, short keys included.
+      const suggestion = closest(key, valid, 2);
       throw new ConfigError(
         `${at}.${key}`,
         `unknown option "${key}" for the ${type as string} paginator` +
@@ -139,27 +141,4 @@ function build(config: Record<string, unknown>, init: PaginatorInit, at: string)
 
 function isPaginator(value: object): value is Paginator {
   return typeof (value as Paginator).start === 'function' && typeof (value as Paginator).next === 'function';
-}
-
-// A typo one or two edits away from a real option gets named.
-function closest(key: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of candidates) {
-    const d = distance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      next[j] = Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[b.length] as number;
 }

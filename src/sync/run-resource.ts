@@ -7,6 +7,7 @@ import type { ClientPool } from './client-pool.js';
 import { RecordMapper } from './record-mapper.js';
 import { resourceBatches } from './resource-batches.js';
 import type { SyncEvent } from './sync-events.js';
+import { asError } from '../util/as-error.js';
 
 export interface RunResourceOptions {
   readonly config: ResolvedConfig;
@@ -152,7 +153,7 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
     onEvent?.({ type: 'run-end', resource: resource.id, run, error: undefined });
     return { run, error: undefined };
   } catch (caught) {
-    const error = caught instanceof Error ? caught : new Error(String(caught));
+    const error = asError(caught);
     if (!run) throw error;
     const interrupted = abort.signal.aborted;
     run = await store.failRun(run.id, error.message, interrupted ? 'interrupted' : 'failed');

@@ -8,6 +8,7 @@ import { runResource } from '../../sync/run-resource.js';
 import { isRetryableRunError, runRetryPolicy } from '../run-retry.js';
 import type { DistributedEvent } from './distributed-events.js';
 import type { RunData, RunProgress, RunResult, SiphonJobData } from './job-data.js';
+import { asError } from '../../util/as-error.js';
 
 export interface RunContext {
   readonly config: ResolvedConfig;
@@ -98,8 +99,4 @@ async function waitForStaleLease(context: RunContext, resource: string, jobId: s
     announced = true;
     await sleep(250, undefined, { signal }).catch(() => undefined);
   }
-}
-
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
 }

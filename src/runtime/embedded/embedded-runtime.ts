@@ -8,6 +8,7 @@ import { runResource } from '../../sync/run-resource.js';
 import { isRetryableRunError, runRetryDelay, runRetryPolicy } from '../run-retry.js';
 import type { Runtime, RuntimeCloseOptions, RuntimeEvent } from '../runtime.js';
 import { startupPlan } from './startup-plan.js';
+import { asError } from '../../util/as-error.js';
 
 export interface EmbeddedRuntimeOptions {
   readonly config: ResolvedConfig;
@@ -230,8 +231,4 @@ export class EmbeddedRuntime implements Runtime {
   #now(): number {
     return (this.#options.clock ?? Date.now)();
   }
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

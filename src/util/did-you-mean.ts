@@ -1,8 +1,11 @@
-/** The candidate one or two edits away from `word` (case-insensitive), for "did you mean" hints. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+/**
+ * The candidate at most `maxEdits` edits away from `word` (case-insensitive),
+ * for "did you mean" hints. By default two edits, one for words of three
+ * letters or fewer: otherwise every two-letter typo would "mean" something.
+ */
+export function closest(word: string, candidates: Iterable<string>, maxEdits = word.length <= 3 ? 1 : 2): string | undefined {
   let best: string | undefined;
-  // Short words need a closer match, or every two-letter typo would "mean" something.
-  let bestDistance = word.length <= 3 ? 2 : 3;
+  let bestDistance = maxEdits + 1;
   for (const candidate of candidates) {
     if (candidate === word) continue;
     const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
