@@ -14,7 +14,7 @@ import { redactUrl, snippet } from '../util/redact.js';
 import { createAuth } from './auth/index.js';
 import type { ClientEvent, HttpClientOptions } from './client-options.js';
 import { createRateBudget } from './rate-budget/index.js';
-import { parseRateLimitHeaders } from './rate-limit-headers.js';
+import { parseRateLimitHeaders, type ServerRateInfo } from './rate-limit-headers.js';
 import { backoffDelay, resolveRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import { sendOnce, type RawResponse } from './send-once.js';
 import type { Auth, AuthContext, JsonResponse, OutgoingRequest, RateBudget } from './types.js';
@@ -102,6 +102,7 @@ export class HttpClient {
       const request = await this.#prepare(url, init.headers, signal);
       const summary: RequestSummary = { method: request.method, url: this.redact(request.url) };
       let raw: RawResponse | undefined;
+      let info: ServerRateInfo | undefined;
       let failure: SiphonError | undefined;
       try {
         raw = await sendOnce(request, { timeoutMs: this.#timeoutMs, signal, dispatcher: this.#dispatcher, summary });
@@ -110,7 +111,7 @@ export class HttpClient {
         failure = error;
       }
       if (raw) {
-        const info = parseRateLimitHeaders(raw.headers);
+        info = parseRateLimitHeaders(raw.headers);
         await this.budget.observe(info);
         const response = this.#summarize(raw);
         if (REDIRECT.has(raw.status) && raw.headers.get('location')) {
@@ -146,7 +147,7 @@ export class HttpClient {
         failure.message += ` (gave up after ${attempt} attempts)`;
         throw failure;
       }
-      waitedMs += await this.#waitBeforeRetry(failure, raw, attempt, url, signal);
+      waitedMs += await this.#waitBeforeRetry(failure, raw, info, attempt, url, signal);
     }
   }
 
@@ -161,12 +162,12 @@ export class HttpClient {
   async #waitBeforeRetry(
     failure: SiphonError,
     raw: RawResponse | undefined,
+    info: ServerRateInfo | undefined,
     attempt: number,
     url: URL,
     signal: AbortSignal | undefined,
   ): Promise<number> {
     const reason = describeFailure(failure, raw);
-    const info = raw ? parseRateLimitHeaders(raw.headers) : undefined;
     let announced = info?.retryAfterMs;
     if (announced === undefined && info?.remaining === 0 && info.resetAt !== undefined) {
       announced = Math.max(0, info.resetAt - Date.now());

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { SiphonError } from '../../errors/siphon-error.js';
 import type { Duration } from '../../util/duration.js';
 import type { RateBudget, RateLimitObservation } from '../types.js';
+import { budgetClosedError, MAX_TIMER_MS, rejectWaiters, type BudgetWaiter } from './budget-waiter.js';
 import { LearnedLimit } from './learned-limit.js';
 import { resolveRateLimitOptions, type DeclaredLimit } from './rate-limit-options.js';
 import { jitterGuardMs } from './sliding-window-budget.js';
@@ -93,17 +94,6 @@ redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]) + 1000)
 return untilMs
 `;
 
-interface Waiter {
-  readonly since: number;
-  readonly resolve: (waitedMs: number) => void;
-  readonly reject: (reason: unknown) => void;
-  readonly signal: AbortSignal | undefined;
-  readonly onAbort: () => void;
-}
-
-// setTimeout fires at once when given more than 2³¹−1 ms; longer waits re-check.
-const MAX_TIMER_MS = 2_147_483_647;
-
 /**
  * The budget of one source shared by every worker through Redis, the
  * distributed counterpart of {@link SlidingWindowBudget}:
@@ -133,7 +123,7 @@ export class RedisSlidingWindowBudget implements RateBudget {
   /** Makes grant members unique across workers that share a millisecond. */
   readonly #instance = randomBytes(6).toString('hex');
   #counter = 0;
-  readonly #queue: Waiter[] = [];
+  readonly #queue: BudgetWaiter[] = [];
   #pumping = false;
   #closed = false;
   /** Ends the pump's current sleep early (an abort at the head, close). */
@@ -156,9 +146,9 @@ export class RedisSlidingWindowBudget implements RateBudget {
 
   acquire(signal?: AbortSignal): Promise<number> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#closed) return Promise.reject(closedError());
+    if (this.#closed) return Promise.reject(budgetClosedError());
     return new Promise<number>((resolve, reject) => {
-      const waiter: Waiter = { since: Date.now(), resolve, reject, signal, onAbort: () => this.#leave(waiter) };
+      const waiter: BudgetWaiter = { since: Date.now(), resolve, reject, signal, onAbort: () => this.#leave(waiter) };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
       this.#queue.push(waiter);
       void this.#pump();
@@ -180,11 +170,7 @@ export class RedisSlidingWindowBudget implements RateBudget {
   /** Rejects every waiter; the Redis connection belongs to the caller and stays open. */
   async close(): Promise<void> {
     this.#closed = true;
-    const error = closedError();
-    for (const waiter of this.#queue.splice(0)) {
-      waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      waiter.reject(error);
-    }
+    rejectWaiters(this.#queue);
     this.#wake?.();
   }
 
@@ -221,7 +207,7 @@ export class RedisSlidingWindowBudget implements RateBudget {
   }
 
   /** Settles the first waiter still waiting; `false` when none is. */
-  #settleHead(settle: (waiter: Waiter) => void): boolean {
+  #settleHead(settle: (waiter: BudgetWaiter) => void): boolean {
     const waiter = this.#queue.shift();
     if (!waiter) return false;
     waiter.signal?.removeEventListener('abort', waiter.onAbort);
@@ -254,7 +240,7 @@ export class RedisSlidingWindowBudget implements RateBudget {
     });
   }
 
-  #leave(waiter: Waiter): void {
+  #leave(waiter: BudgetWaiter): void {
     const index = this.#queue.indexOf(waiter);
     if (index < 0) return;
     this.#queue.splice(index, 1);
@@ -280,8 +266,4 @@ function scriptSha(script: string): string {
   let sha = shas.get(script);
   if (!sha) shas.set(script, (sha = createHash('sha1').update(script).digest('hex')));
   return sha;
-}
-
-function closedError(): SiphonError {
-  return new SiphonError('the rate budget was closed while requests were waiting for it');
 }

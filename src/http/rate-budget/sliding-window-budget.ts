@@ -1,6 +1,6 @@
-import { SiphonError } from '../../errors/siphon-error.js';
 import type { Duration } from '../../util/duration.js';
 import type { RateBudget, RateLimitObservation } from '../types.js';
+import { MAX_TIMER_MS, rejectWaiters, type BudgetWaiter } from './budget-waiter.js';
 import { LearnedLimit } from './learned-limit.js';
 import { resolveRateLimitOptions, type DeclaredLimit } from './rate-limit-options.js';
 
@@ -10,17 +10,6 @@ export interface SlidingWindowBudgetOptions {
   /** The window length, e.g. `'1s'`, `'1m'`. */
   per?: Duration;
 }
-
-interface Waiter {
-  readonly since: number;
-  readonly resolve: (waitedMs: number) => void;
-  readonly reject: (reason: unknown) => void;
-  readonly signal: AbortSignal | undefined;
-  readonly onAbort: () => void;
-}
-
-// setTimeout fires at once when given more than 2³¹−1 ms; longer waits re-arm.
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * The in-process budget of one source. Three limits apply at once and the
@@ -43,7 +32,7 @@ export class SlidingWindowBudget implements RateBudget {
   #grants: number[] = [];
   #head = 0;
   #pausedUntil = 0;
-  readonly #queue: Waiter[] = [];
+  readonly #queue: BudgetWaiter[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** The declared window plus a guard, see {@link jitterGuardMs}. */
   readonly #windowMs: number;
@@ -66,7 +55,7 @@ export class SlidingWindowBudget implements RateBudget {
       return Promise.resolve(0);
     }
     return new Promise<number>((resolve, reject) => {
-      const waiter: Waiter = { since: now, resolve, reject, signal, onAbort: () => this.#leave(waiter) };
+      const waiter: BudgetWaiter = { since: now, resolve, reject, signal, onAbort: () => this.#leave(waiter) };
       signal?.addEventListener('abort', waiter.onAbort, { once: true });
       this.#queue.push(waiter);
       this.#pump();
@@ -88,11 +77,7 @@ export class SlidingWindowBudget implements RateBudget {
   async close(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const error = new SiphonError('the rate budget was closed while requests were waiting for it');
-    for (const waiter of this.#queue.splice(0)) {
-      waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      waiter.reject(error);
-    }
+    rejectWaiters(this.#queue);
   }
 
   /** Grants to waiters in order for as long as the limits allow, then sleeps until the head's turn. */
@@ -107,14 +92,14 @@ export class SlidingWindowBudget implements RateBudget {
         this.#timer = setTimeout(() => this.#pump(), Math.min(at - now, MAX_TIMER_MS));
         return;
       }
-      const waiter = this.#queue.shift() as Waiter;
+      const waiter = this.#queue.shift() as BudgetWaiter;
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
       this.#grant(now);
       waiter.resolve(now - waiter.since);
     }
   }
 
-  #leave(waiter: Waiter): void {
+  #leave(waiter: BudgetWaiter): void {
     const index = this.#queue.indexOf(waiter);
     if (index < 0) return;
     this.#queue.splice(index, 1);
