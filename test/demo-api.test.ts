@@ -11,6 +11,7 @@ import {
   UNSAFE_MARKET_CAP,
 } from '../src/demo-api/index.js';
 import { parseJson } from '../src/util/exact-json.js';
+import { sleep } from './helpers/async.js';
 
 const SMALL = { coins: 120, users: 8, posts: 60, comments: 200, drfItems: 95, cursorEvents: 130 };
 const TWO_POW_53 = 2n ** 53n;
@@ -37,8 +38,6 @@ async function getJson<T = unknown>(url: string, headers: Record<string, string>
   const response = await fetch(url, { headers });
   return { status: response.status, headers: response.headers, body: (await response.json()) as T };
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `rel` → URL from an RFC 8288 Link header. */
 function parseLink(header: string | null): Record<string, string> {

@@ -7,6 +7,7 @@ import { LosslessNumber, openStore, parseJson, startDemoApi, type DemoApiServer,
 import { demoDataset } from '../src/demo-api/index.js';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
+import { tableRows as rows } from './helpers/async.js';
 
 // The three reference examples, as shipped, run end to end through the CLI
 // against the demo API (only its address and the database are swapped in).
@@ -27,12 +28,6 @@ function example(name: string, db: TestDatabase): string {
   const file = join(db.dir, `${name}.yaml`);
   writeFileSync(file, text);
   return file;
-}
-
-async function rows(store: Store, table: string): Promise<Row[]> {
-  const out: Row[] = [];
-  for await (const row of (await store.readTable(table)).rows) out.push(row);
-  return out;
 }
 
 /** Rounds a decimal digit string half away from zero, independently of the store's code. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, PaginationLoopError, paginate, fetchRecords, type Page, type WalkEvent } from 'siphon';
 import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
+import { collect, sleep } from './helpers/async.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -12,8 +13,6 @@ async function server(...args: Parameters<typeof startServer>): Promise<TestServ
   servers.push(started);
   return started;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `total` numbered records served by `?page=` with `size` per page, each page after a random delay. */
 async function pagedServer(total: number, size: number, jitterMs = 0, options: { totalHeader?: boolean } = {}) {
@@ -29,12 +28,6 @@ async function pagedServer(total: number, size: number, jitterMs = 0, options: {
     sendJson(res, 200, records, options.totalHeader ? { 'x-total-count': String(total) } : {});
   });
   return { api, maxInFlight: () => maxInFlight };
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
 }
 
 describe('concurrent walks', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, openStore, parseConfig, startDemoApi, type DemoApiServer, type Row, type Store } from 'siphon';
+import { loadConfig, openStore, parseConfig, startDemoApi, type DemoApiServer, type Store } from 'siphon';
 import { demoDataset } from '../src/demo-api/index.js';
 import { enqueueRun, syncSchedules, QUEUE_NAME, type RunData, type RunResult, type SiphonJobData } from '../src/runtime/bullmq/index.js';
 import type { RunRecord } from '../src/store/types.js';
@@ -11,6 +11,7 @@ import { runCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
 import { connectRedis, dropPrefix, REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { startWorkers, stopWorkers, waitFor, type WorkerProcess } from './helpers/workers.js';
+import { tableRows } from './helpers/async.js';
 
 // Real `siphon worker` processes sharing a real Redis queue and PostgreSQL
 // schema. Each test has its own queue prefix, dropped afterwards.
@@ -46,12 +47,6 @@ async function launch(count: number, file: string, prefix: string, concurrency?:
   const workers = await startWorkers(count, file, prefix, concurrency);
   running.push(...workers);
   return workers;
-}
-
-async function tableRows(store: Store, table: string): Promise<Row[]> {
-  const rows: Row[] = [];
-  for await (const row of (await store.readTable(table)).rows) rows.push(row);
-  return rows;
 }
 
 async function allRuns(store: Store, resource: string): Promise<RunRecord[]> {

@@ -7,6 +7,7 @@ import { EmbeddedRuntime, startupPlan, type RuntimeEvent } from '../src/runtime/
 import { spawnCli } from './helpers/cli.js';
 import { sendJson, startServer } from './helpers/test-server.js';
 import { pagedResource, startPagedApi, type PagedApi } from './helpers/paged-api.js';
+import { sleep, tableRows as rowsOf, waitFor } from './helpers/async.js';
 
 const RESOURCE = 'api.items';
 /** Never fires during a test: only catch-up, recovery and retries run. */
@@ -52,26 +53,14 @@ async function latest(): Promise<RunRecord | undefined> {
   return (await store.listRuns({ resource: RESOURCE, limit: 1 }))[0];
 }
 
-async function tableRows(): Promise<Row[]> {
-  const rows: Row[] = [];
-  for await (const row of (await store.readTable('items')).rows) rows.push(row);
-  return rows;
+function tableRows(): Promise<Row[]> {
+  return rowsOf(store, 'items');
 }
 
 async function expectExactTable(server: PagedApi): Promise<void> {
   const rows = await tableRows();
   expect(rows.map((row) => ({ id: Number(row.id), name: row.name }))).toEqual(server.items);
 }
-
-async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('embedded runtime', () => {
   it('never overlaps runs of a resource and records the ticks it skips', async () => {

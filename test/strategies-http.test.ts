@@ -4,12 +4,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { paginate, type Page, type PaginateOptions, type WalkEvent } from 'siphon';
 import { sendJson, startServer, type SeenRequest, type TestServer } from './helpers/test-server.js';
+import { sleep } from './helpers/async.js';
 
 type Rec = { id: number };
 /** Records `from + 1 … to` (ids are 1-based). */
 const range = (from: number, to: number): Rec[] => Array.from({ length: Math.max(0, to - from) }, (_, i) => ({ id: from + i + 1 }));
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** What the server knows about the page it is answering. */
 interface Slice {
   readonly records: Rec[];

@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, startDemoApi, type DemoApiServer, type Row, type Store } from 'siphon';
+import { openStore, startDemoApi, type DemoApiServer } from 'siphon';
 import { demoDataset } from '../src/demo-api/index.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
+import { tableRows, waitFor } from './helpers/async.js';
 
 // A sync killed with SIGKILL in the middle of a run, then run again, ends with
 // exactly the API's records — in every write mode, on every dialect.
@@ -40,20 +41,6 @@ sources:
           amount: decimal(12,2)
           occurred_at: timestamp
 `;
-}
-
-async function tableRows(store: Store, table: string): Promise<Row[]> {
-  const rows: Row[] = [];
-  for await (const row of (await store.readTable(table)).rows) rows.push(row);
-  return rows;
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  }
 }
 
 describe.each(dialects)('SIGKILL mid-run, then run again (%s)', (dialect) => {

@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, parseConfig, syncResources, type Row, type Store, type SyncEvent } from 'siphon';
+import { openStore, parseConfig, syncResources, type Store, type SyncEvent } from 'siphon';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
 import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
-
-async function rows(store: Store, table: string): Promise<Row[]> {
-  const out: Row[] = [];
-  for await (const row of (await store.readTable(table)).rows) out.push(row);
-  return out;
-}
+import { tableRows as rows } from './helpers/async.js';
 
 describe.each(dialects)('sync runs (%s)', (dialect) => {
   let db: TestDatabase;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, fetchRecords, paginate, parseJson, startDemoApi, type DemoApiServer, type WalkEvent } from 'siphon';
 import { demoDataset } from '../src/demo-api/index.js';
+import { collect } from './helpers/async.js';
 
 // Every style of the demo API, 5,000 records each: the walk must yield exactly
 // the server's records, once each, in order.
@@ -15,12 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await api.close();
 });
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
 
 function expectNoRefetch(): void {
   const stats = api.stats();

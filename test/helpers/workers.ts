@@ -1,6 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnCli, type CliResult } from './cli.js';
 import { REDIS_URL } from './redis.js';
+import { waitFor } from './async.js';
+
+export { waitFor };
 
 export interface WorkerProcess {
   readonly child: ChildProcess & { result: Promise<CliResult> };
@@ -53,10 +56,3 @@ export async function stopWorkers(workers: readonly WorkerProcess[], graceMs = 1
   }
 }
 
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 20_000, what = 'a condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

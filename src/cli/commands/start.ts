@@ -4,7 +4,7 @@ import { ConfigError } from '../../errors/config-error.js';
 import { startDistributedScheduler } from '../../runtime/bullmq/start-distributed-scheduler.js';
 import { EmbeddedRuntime } from '../../runtime/embedded/embedded-runtime.js';
 import { scheduleTable } from '../../runtime/embedded/schedule-table.js';
-import type { Runtime, RuntimeEvent } from '../../runtime/runtime.js';
+import type { RuntimeEvent } from '../../runtime/runtime.js';
 import type { Store } from '../../store/types.js';
 import type { SyncEvent } from '../../sync/sync-events.js';
 import { openContext, withConfigOption } from '../context.js';
