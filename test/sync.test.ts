@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, parseConfig, syncResources, type Store, type SyncEvent } from 'siphon';
+import { openStore, parseConfig, runResource, syncResources, type Store, type SyncEvent } from 'siphon';
+import { ClientPool } from '../src/sync/client-pool.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
 import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
 import { tableRows as rows } from './helpers/async.js';
@@ -101,6 +102,31 @@ describe.each(dialects)('sync runs (%s)', (dialect) => {
     expect(members.every((row) => Number(row.groups_id) === Number(row.group))).toBe(true);
     expect(maxInFlight).toBe(3);
     expect(events.filter((event) => event.type === 'run-end')).toHaveLength(2);
+  });
+
+  it("a lease another host holds makes the run skip, or wait for it with leaseWaitMs", async () => {
+    const api = await startServer((_req, res) => sendJson(res, 200, [{ id: 1 }]));
+    servers.push(api);
+    const config = parseConfig({
+      database: db.url,
+      sources: { s: { baseUrl: api.url, resources: { held: { path: '/held', paginator: 'single', primaryKey: 'id', columns: { id: 'bigint' } } } } },
+    });
+    const resource = config.resources[0]!;
+    const clients = new ClientPool();
+    try {
+      // A worker on another host: not a dead local process, so only its expiry or release frees the lease.
+      expect(await store.acquireLease('s.held', 'other-host:4242:abcdef', 60_000)).toBe(true);
+      const skipped = await runResource({ config, resource, store, clients });
+      expect(skipped.run.status).toBe('skipped');
+
+      const events: SyncEvent[] = [];
+      setTimeout(() => void store.releaseLease('s.held', 'other-host:4242:abcdef'), 400);
+      const waited = await runResource({ config, resource, store, clients, leaseWaitMs: 5_000, onEvent: (event) => events.push(event) });
+      expect(waited.run.status).toBe('succeeded');
+      expect(events).toContainEqual({ type: 'lease-wait', resource: 's.held', holder: 'other-host:4242:abcdef' });
+    } finally {
+      await clients.close();
+    }
   });
 
   it('a failing replace run leaves the old table in place and reports where it failed', async () => {

@@ -48,6 +48,9 @@ function lineReporter(stream: NodeJS.WritableStream): ProgressReporter {
       case 'skipped':
         write(`${event.resource}: skipped (${event.reason})`);
         break;
+      case 'lease-wait':
+        write(`${event.resource}: waiting for the lease ${event.holder} holds`);
+        break;
       case 'run-end':
         write(
           event.error

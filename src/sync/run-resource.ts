@@ -8,6 +8,7 @@ import { RecordMapper } from './record-mapper.js';
 import { resourceBatches } from './resource-batches.js';
 import type { SyncEvent } from './sync-events.js';
 import { asError } from '../util/as-error.js';
+import { delay } from '../util/delay.js';
 
 export interface RunResourceOptions {
   readonly config: ResolvedConfig;
@@ -34,6 +35,13 @@ export interface RunResourceOptions {
    * @default false
    */
   readonly fresh?: boolean | undefined;
+  /**
+   * How long to wait for a lease another process holds before recording the
+   * run as skipped: a job recovered from a worker that died on another host
+   * waits out that worker's lease instead of losing its turn.
+   * @default 0
+   */
+  readonly leaseWaitMs?: number | undefined;
 }
 
 /** A finished run and, when it did not succeed, why. */
@@ -55,7 +63,8 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
   const owner = newLeaseOwner(worker);
   const leaseMs = options.leaseMs ?? 60_000;
 
-  if (!(await takeLease(store, resource.id, owner, leaseMs))) {
+  const leaseWait = { waitMs: options.leaseWaitMs ?? 0, signal: options.signal, onWait: (holder: string) => onEvent?.({ type: 'lease-wait', resource: resource.id, holder }) };
+  if (!(await takeLease(store, resource.id, owner, leaseMs, leaseWait))) {
     const run = await store.recordSkipped(resource.id, trigger, 'another run of this resource is in progress');
     onEvent?.({ type: 'skipped', resource: resource.id, reason: run.error ?? 'in progress', run });
     return { run, error: undefined };
@@ -168,11 +177,29 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
   }
 }
 
-/** Takes the lease, taking it over from a dead process of this host rather than waiting for it to expire. */
-async function takeLease(store: Store, resource: string, owner: string, leaseMs: number): Promise<boolean> {
-  if (await store.acquireLease(resource, owner, leaseMs)) return true;
-  const holder = await store.leaseHolder(resource);
-  if (holder === undefined || !isDeadLocalOwner(holder)) return false;
-  await store.releaseLease(resource, holder);
-  return store.acquireLease(resource, owner, leaseMs);
+/**
+ * Takes the lease. A holder that is a dead process of this host is taken over
+ * at once; a live (or remote) holder is waited out for up to `waitMs`.
+ */
+async function takeLease(
+  store: Store,
+  resource: string,
+  owner: string,
+  leaseMs: number,
+  wait: { waitMs: number; signal: AbortSignal | undefined; onWait: (holder: string) => void },
+): Promise<boolean> {
+  const deadline = Date.now() + wait.waitMs;
+  let announced = false;
+  for (;;) {
+    if (await store.acquireLease(resource, owner, leaseMs)) return true;
+    const holder = await store.leaseHolder(resource);
+    if (holder !== undefined && isDeadLocalOwner(holder)) {
+      await store.releaseLease(resource, holder);
+      continue;
+    }
+    if (Date.now() >= deadline || wait.signal?.aborted) return false;
+    if (!announced && holder !== undefined) wait.onWait(holder);
+    announced = true;
+    await delay(250, wait.signal).catch(() => undefined);
+  }
 }

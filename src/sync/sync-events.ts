@@ -21,5 +21,7 @@ export type SyncEvent =
     }
   | { readonly type: 'detected'; readonly resource: string; readonly description: string }
   | (ClientEvent & { readonly resource: string })
+  /** Another process holds the resource's lease; the run waits for it (see `leaseWaitMs`). */
+  | { readonly type: 'lease-wait'; readonly resource: string; readonly holder: string }
   | { readonly type: 'skipped'; readonly resource: string; readonly reason: string; readonly run: RunRecord }
   | { readonly type: 'run-end'; readonly resource: string; readonly run: RunRecord; readonly error: Error | undefined };

@@ -83,9 +83,6 @@ function createWorkerLog(): (event: DistributedEvent) => void {
       case 'run-job':
         if (event.trigger === 'recovery') line(`${event.resource}: job ${event.jobId} recovered from a stopped worker; resuming from the checkpoint`);
         break;
-      case 'lease-wait':
-        line(`${event.resource}: waiting for the stopped worker's lease to expire`);
-        break;
       case 'retry-scheduled':
         line(retryLine(event));
         break;

@@ -10,8 +10,6 @@ export type WorkerEvent =
   | { readonly type: 'tick'; readonly resource: string; readonly at: Date; readonly enqueued: boolean }
   /** A run job starts on this worker. */
   | { readonly type: 'run-job'; readonly resource: string; readonly jobId: string; readonly trigger: RunTrigger; readonly jobAttempt: number }
-  /** A job recovered from a dead worker waits for that worker's lease on the resource to expire. */
-  | { readonly type: 'lease-wait'; readonly resource: string; readonly jobId: string }
   | RetryScheduledEvent & { readonly jobId: string }
   | GaveUpEvent
   /** The worker is closing: an interrupted run goes back to the queue for another worker to resume. */

@@ -1,9 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { ResolvedConfig } from '../../config/types.js';
 import type { RunTrigger, Store } from '../../store/types.js';
 import type { ClientPool } from '../../sync/client-pool.js';
-import { defaultWorker, isDeadLocalOwner, newLeaseOwner } from '../../sync/lease-owner.js';
 import { runResource } from '../../sync/run-resource.js';
 import { isRetryableRunError, runRetryPolicy } from '../run-retry.js';
 import type { DistributedEvent } from './distributed-events.js';
@@ -42,7 +40,6 @@ export async function processRun(job: Job<SiphonJobData>, token: string | undefi
   context.emit({ type: 'run-job', resource: resource.id, jobId, trigger, jobAttempt: job.attemptsMade + 1 });
 
   const abort = AbortSignal.any([context.shutdown, ...(signal ? [signal] : [])]);
-  if (recovered) await waitForStaleLease(context, resource.id, jobId, abort);
 
   const { run, error } = await runResource({
     config: context.config,
@@ -52,6 +49,9 @@ export async function processRun(job: Job<SiphonJobData>, token: string | undefi
     trigger,
     signal: abort,
     leaseMs: context.leaseMs,
+    // BullMQ may hand a dead worker's job out before that worker's lease on
+    // the resource expires: wait it out rather than skip the run.
+    leaseWaitMs: recovered ? context.leaseMs + 2000 : 0,
     onEvent: (event) => {
       context.emit(event);
       if (event.type === 'progress') {
@@ -78,25 +78,3 @@ export async function processRun(job: Job<SiphonJobData>, token: string | undefi
   throw error;
 }
 
-/**
- * The dead worker's lease on the resource lasts up to `leaseMs` after its
- * death, and BullMQ may hand its job out before that: wait it out rather than
- * record a skip and lose the run until the next tick. A lease held by a dead
- * process of this host is taken over by runResource at once.
- */
-async function waitForStaleLease(context: RunContext, resource: string, jobId: string, signal: AbortSignal): Promise<void> {
-  const probe = newLeaseOwner(defaultWorker());
-  const deadline = Date.now() + context.leaseMs + 2000;
-  let announced = false;
-  while (Date.now() < deadline && !signal.aborted) {
-    if (await context.store.acquireLease(resource, probe, 1000)) {
-      await context.store.releaseLease(resource, probe);
-      return;
-    }
-    const holder = await context.store.leaseHolder(resource);
-    if (holder === undefined || isDeadLocalOwner(holder)) return;
-    if (!announced) context.emit({ type: 'lease-wait', resource, jobId });
-    announced = true;
-    await sleep(250, undefined, { signal }).catch(() => undefined);
-  }
-}
