@@ -17,13 +17,32 @@ const POSTGRES = process.env.BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:54
 
 // The reference model's types (see src/demo-api/coins.ts).
 const COLUMNS: Record<string, string> = {
-  id: 'text', symbol: 'text', name: 'text', image: 'text',
-  current_price: 'decimal(20,2)', market_cap: 'bigint', market_cap_rank: 'integer', fully_diluted_valuation: 'bigint',
-  total_volume: 'bigint', high_24h: 'decimal(20,2)', low_24h: 'decimal(20,2)', price_change_24h: 'decimal(20,2)',
-  price_change_percentage_24h: 'decimal(10,5)', market_cap_change_24h: 'bigint', market_cap_change_percentage_24h: 'decimal(10,5)',
-  circulating_supply: 'decimal(20,2)', total_supply: 'decimal(20,2)', max_supply: 'decimal(20,2)', ath: 'decimal(20,2)',
-  ath_change_percentage: 'decimal(10,5)', ath_date: 'timestamp', atl: 'decimal(20,2)', atl_change_percentage: 'decimal(20,5)',
-  atl_date: 'timestamp', roi: 'json', last_updated: 'timestamp',
+  id: 'text',
+  symbol: 'text',
+  name: 'text',
+  image: 'text',
+  current_price: 'decimal(20,2)',
+  market_cap: 'bigint',
+  market_cap_rank: 'integer',
+  fully_diluted_valuation: 'bigint',
+  total_volume: 'bigint',
+  high_24h: 'decimal(20,2)',
+  low_24h: 'decimal(20,2)',
+  price_change_24h: 'decimal(20,2)',
+  price_change_percentage_24h: 'decimal(10,5)',
+  market_cap_change_24h: 'bigint',
+  market_cap_change_percentage_24h: 'decimal(10,5)',
+  circulating_supply: 'decimal(20,2)',
+  total_supply: 'decimal(20,2)',
+  max_supply: 'decimal(20,2)',
+  ath: 'decimal(20,2)',
+  ath_change_percentage: 'decimal(10,5)',
+  ath_date: 'timestamp',
+  atl: 'decimal(20,2)',
+  atl_change_percentage: 'decimal(20,5)',
+  atl_date: 'timestamp',
+  roi: 'json',
+  last_updated: 'timestamp',
 };
 
 const table = (name: string, keyed: boolean): TableDef => ({
@@ -40,7 +59,17 @@ async function writeAll(store: Store, def: TableDef, mode: WriteMode): Promise<n
   const started = performance.now();
   for (let start = 0; start < coins.length; start += BATCH) {
     const rows = coins.slice(start, start + BATCH);
-    await store.writeBatch({ runId: run.id, table: def, mode, rows, checkpoint: { page: start / BATCH + 1 }, pages: 1, records: rows.length, retries: 0, waitedMs: 0 });
+    await store.writeBatch({
+      runId: run.id,
+      table: def,
+      mode,
+      rows,
+      checkpoint: { page: start / BATCH + 1 },
+      pages: 1,
+      records: rows.length,
+      retries: 0,
+      waitedMs: 0,
+    });
   }
   await store.completeRun({ runId: run.id, table: def, mode });
   return performance.now() - started;
@@ -87,5 +116,7 @@ if (POSTGRES !== 'off') {
 }
 
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-console.log(`${ROWS.toLocaleString('en-US')} rows of ${Object.keys(COLUMNS).length} columns in batches of ${BATCH}, node ${process.version}`);
+console.log(
+  `${ROWS.toLocaleString('en-US')} rows of ${Object.keys(COLUMNS).length} columns in batches of ${BATCH}, node ${process.version}`,
+);
 for (const row of rows) console.log(row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));

@@ -1,6 +1,6 @@
 // Walks each style of the demo API (5,000 records) and prints a table of
 // throughput; run with `npm run bench`. Loopback only.
-import { fetchRecords, startDemoApi, type PaginateOptions } from '../src/index.js';
+import { fetchRecords, type PaginateOptions, startDemoApi } from '../src/index.js';
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const size = { coins: 5000, comments: 5000, posts: 1000, drfItems: 5000, cursorEvents: 5000 };
@@ -20,16 +20,33 @@ const cases: Case[] = [
   },
   {
     name: 'comments offset (100/page)',
-    options: { url: `${api.url}/comments`, params: { _limit: 100 }, paginator: { type: 'offset', offsetParam: '_start', limitParam: '_limit' } },
+    options: {
+      url: `${api.url}/comments`,
+      params: { _limit: 100 },
+      paginator: { type: 'offset', offsetParam: '_start', limitParam: '_limit' },
+    },
     concurrency: [1, 4],
   },
-  { name: 'comments Link header (100/page)', options: { url: `${api.url}/comments?_page=1&_limit=100`, paginator: 'linkHeader' }, concurrency: [1] },
   {
-    name: 'DRF next URL (100/page)',
-    options: { url: `${api.url}/drf/items`, params: { page_size: 100 }, paginator: 'nextUrl', auth: { type: 'token', token: 'demo-token' } },
+    name: 'comments Link header (100/page)',
+    options: { url: `${api.url}/comments?_page=1&_limit=100`, paginator: 'linkHeader' },
     concurrency: [1],
   },
-  { name: 'cursor (100/page)', options: { url: `${api.url}/cursor/events`, params: { limit: 100 }, paginator: 'cursor' }, concurrency: [1] },
+  {
+    name: 'DRF next URL (100/page)',
+    options: {
+      url: `${api.url}/drf/items`,
+      params: { page_size: 100 },
+      paginator: 'nextUrl',
+      auth: { type: 'token', token: 'demo-token' },
+    },
+    concurrency: [1],
+  },
+  {
+    name: 'cursor (100/page)',
+    options: { url: `${api.url}/cursor/events`, params: { limit: 100 }, paginator: 'cursor' },
+    concurrency: [1],
+  },
 ];
 
 const rows: string[][] = [['walk', 'in flight', 'records', 'requests', 'ms', 'records/s']];
@@ -40,7 +57,14 @@ for (const entry of cases) {
     let records = 0;
     for await (const _ of fetchRecords({ ...entry.options, concurrency })) records += 1;
     const ms = performance.now() - started;
-    rows.push([entry.name, String(concurrency), String(records), String(api.stats().requests), ms.toFixed(0), Math.round((records / ms) * 1000).toString()]);
+    rows.push([
+      entry.name,
+      String(concurrency),
+      String(records),
+      String(api.stats().requests),
+      ms.toFixed(0),
+      Math.round((records / ms) * 1000).toString(),
+    ]);
   }
 }
 await api.close();

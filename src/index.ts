@@ -1,10 +1,61 @@
 // The public API of Siphon, listed by name.
 
-export { paginate, fetchRecords } from './paginate/paginate.js';
-export type { PaginateOptions, Page, WalkEvent } from './paginate/paginate-options.js';
-
-export { HttpClient, type GetJsonInit } from './http/client.js';
-export type { HttpClientOptions, ClientEvent } from './http/client-options.js';
+export {
+  type ConfigIssue,
+  ConfigValidationError,
+  defineConfig,
+  type LoadConfigOptions,
+  loadConfig,
+  type ParseConfigOptions,
+  parseConfig,
+} from './config/index.js';
+export type {
+  ColumnConfig,
+  IncrementalConfig,
+  ParentLink,
+  ReportConfig,
+  ResolvedColumn,
+  ResolvedConfig,
+  ResolvedResource,
+  ResolvedSource,
+  ResourceConfig,
+  RetryConfig,
+  SiphonConfig,
+  SourceConfig,
+} from './config/types.js';
+export { type DemoApiOptions, type DemoApiServer, type DemoApiStats, startDemoApi } from './demo-api/index.js';
+export {
+  AuthError,
+  CoercionError,
+  ConfigError,
+  CrossOriginError,
+  HttpStatusError,
+  NetworkError,
+  PaginationError,
+  PaginationLoopError,
+  RateLimitedError,
+  type RequestSummary,
+  ResponseBodyError,
+  type ResponseSummary,
+  SchemaError,
+  SiphonError,
+  TimeoutError,
+} from './errors/index.js';
+export { type ExportColumn, type ExportFormat, exportFormats, exportRows } from './export/index.js';
+export {
+  type ApiKeyAuthConfig,
+  type AuthConfig,
+  authKinds,
+  type BasicAuthConfig,
+  type BearerAuthConfig,
+  createAuth,
+  type OAuth2ClientCredentialsAuthConfig,
+  type TokenAuthConfig,
+} from './http/auth/index.js';
+export { type GetJsonInit, HttpClient } from './http/client.js';
+export type { ClientEvent, HttpClientOptions } from './http/client-options.js';
+export { createRateBudget, RedisSlidingWindowBudget, SlidingWindowBudget } from './http/rate-budget/index.js';
+export { parseRateLimitHeaders, parseRetryAfter, type ServerRateInfo } from './http/rate-limit-headers.js';
 export { DEFAULT_RETRY_STATUSES } from './http/retry-policy.js';
 export type {
   Auth,
@@ -20,104 +71,48 @@ export type {
   ResponseInfo,
   RetryOptions,
 } from './http/types.js';
-export {
-  createAuth,
-  authKinds,
-  type AuthConfig,
-  type BearerAuthConfig,
-  type TokenAuthConfig,
-  type ApiKeyAuthConfig,
-  type BasicAuthConfig,
-  type OAuth2ClientCredentialsAuthConfig,
-} from './http/auth/index.js';
-export { SlidingWindowBudget, createRateBudget } from './http/rate-budget/index.js';
-export { parseRateLimitHeaders, parseRetryAfter, type ServerRateInfo } from './http/rate-limit-headers.js';
-
+export { fetchRecords, paginate } from './paginate/paginate.js';
+export type { Page, PaginateOptions, WalkEvent } from './paginate/paginate-options.js';
 export {
   createPaginator,
-  paginatorTypes,
-  selectRecords,
-  parseLinkHeader,
   type PaginatorConfig,
   type PaginatorInit,
+  paginatorTypes,
+  parseLinkHeader,
+  selectRecords,
 } from './pagination/index.js';
-export type { Paginator, PageContext, PageStep, PageToken, RequestPatch, StopOptions, JsonValue } from './pagination/types.js';
-
+export type { JsonValue, PageContext, PageStep, PageToken, Paginator, RequestPatch, StopOptions } from './pagination/types.js';
 export {
-  SiphonError,
-  HttpStatusError,
-  NetworkError,
-  TimeoutError,
-  ResponseBodyError,
-  RateLimitedError,
-  PaginationError,
-  PaginationLoopError,
-  CrossOriginError,
-  AuthError,
-  ConfigError,
-  type RequestSummary,
-  type ResponseSummary,
-} from './errors/index.js';
-
-export { parseJson, stringifyJson, LosslessNumber, type NumberMode } from './util/exact-json.js';
-export { parseDuration, type Duration } from './util/duration.js';
-export { redactUrl } from './util/redact.js';
-
-export { startDemoApi, type DemoApiOptions, type DemoApiServer, type DemoApiStats } from './demo-api/index.js';
-
-export {
-  loadConfig,
-  parseConfig,
-  defineConfig,
-  ConfigValidationError,
-  type ConfigIssue,
-  type LoadConfigOptions,
-  type ParseConfigOptions,
-} from './config/index.js';
-export type {
-  SiphonConfig,
-  SourceConfig,
-  ResourceConfig,
-  ColumnConfig,
-  IncrementalConfig,
-  ReportConfig,
-  RetryConfig,
-  ResolvedConfig,
-  ResolvedResource,
-  ResolvedSource,
-  ResolvedColumn,
-  ParentLink,
-} from './config/types.js';
-
-export { openStore } from './store/index.js';
-export type {
-  Store,
-  TableDef,
-  ColumnDef,
-  Row,
-  WriteMode,
-  RunRecord,
-  RunStatus,
-  RunTrigger,
-  ResourceState,
-  QueryResult,
-  ColumnInfo,
-} from './store/types.js';
-export { parseColumnType, formatColumnType, type ColumnType, type ColumnKind } from './store/column-type.js';
-export { CoercionError, SchemaError } from './errors/index.js';
-
-export { syncResources, runResource, selectResources, type RunOutcome, type SyncOptions, type SyncEvent } from './sync/index.js';
-
-export { exportRows, exportFormats, type ExportFormat, type ExportColumn } from './export/index.js';
-
+  type DistributedEvent,
+  DistributedRuntime,
+  type DistributedRuntimeOptions,
+  startDistributedScheduler,
+} from './runtime/bullmq/index.js';
 export {
   EmbeddedRuntime,
-  scheduleTable,
-  isRetryableRunError,
   type EmbeddedRuntimeOptions,
+  isRetryableRunError,
   type Runtime,
   type RuntimeEvent,
   type SchedulerEvent,
+  scheduleTable,
 } from './runtime/index.js';
-export { DistributedRuntime, startDistributedScheduler, type DistributedRuntimeOptions, type DistributedEvent } from './runtime/bullmq/index.js';
-export { RedisSlidingWindowBudget } from './http/rate-budget/index.js';
+export { type ColumnKind, type ColumnType, formatColumnType, parseColumnType } from './store/column-type.js';
+export { openStore } from './store/index.js';
+export type {
+  ColumnDef,
+  ColumnInfo,
+  QueryResult,
+  ResourceState,
+  Row,
+  RunRecord,
+  RunStatus,
+  RunTrigger,
+  Store,
+  TableDef,
+  WriteMode,
+} from './store/types.js';
+export { type RunOutcome, runResource, type SyncEvent, type SyncOptions, selectResources, syncResources } from './sync/index.js';
+export { type Duration, parseDuration } from './util/duration.js';
+export { LosslessNumber, type NumberMode, parseJson, stringifyJson } from './util/exact-json.js';
+export { redactUrl } from './util/redact.js';

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError } from '../src/errors/auth-error.js';
 import { ConfigError } from '../src/errors/config-error.js';
 import {
+  type AuthConfig,
   apiKeyAuth,
   authKinds,
   basicAuth,
@@ -12,7 +13,6 @@ import {
   createAuth,
   oauth2ClientCredentialsAuth,
   tokenAuth,
-  type AuthConfig,
 } from '../src/http/auth/index.js';
 import type { Auth, AuthContext, OutgoingRequest } from '../src/http/types.js';
 
@@ -38,7 +38,12 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const seen: Seen = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const seen: Seen = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       if (seen.url.startsWith('/oauth/token')) {
         tokenRequests.push(seen);
         const { status, body, delayMs } = tokenBehaviour;
@@ -124,7 +129,7 @@ describe('static auth kinds', () => {
     const url = new URL(seen.url, base);
     expect(url.searchParams.get('page')).toBe('2');
     expect(url.searchParams.getAll('api_key')).toEqual(['k&=1']);
-    expect(seen.headers['authorization']).toBeUndefined();
+    expect(seen.headers.authorization).toBeUndefined();
   });
 
   it('basic encodes user:password as UTF-8 base64', async () => {
@@ -283,7 +288,9 @@ describe('createAuth', () => {
     expect(attempt({ type: 'apiKey', name: 'k', value: 'v', in: 'cookie' }).path).toBe('auth.in');
     expect(attempt({ type: 'basic', password: 'p' }).path).toBe('auth.username');
     expect(attempt({ type: 'oauth2ClientCredentials', tokenUrl: 'https://a/t', clientId: 'c' }).path).toBe('auth.clientSecret');
-    expect(attempt({ type: 'oauth2ClientCredentials', tokenUrl: 'not a url', clientId: 'c', clientSecret: 's' }).path).toBe('auth.tokenUrl');
+    expect(attempt({ type: 'oauth2ClientCredentials', tokenUrl: 'not a url', clientId: 'c', clientSecret: 's' }).path).toBe(
+      'auth.tokenUrl',
+    );
     expect(attempt({ type: 'bearer', token: 'a\r\nX-Evil: 1' }).path).toBe('auth.token');
     expect(attempt({}).path).toBe('auth.type');
     expect(attempt(null).path).toBe('auth');

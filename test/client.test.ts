@@ -1,15 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import {
+  type ClientEvent,
   CrossOriginError,
+  fetchRecords,
   HttpClient,
   HttpStatusError,
   NetworkError,
   RateLimitedError,
   ResponseBodyError,
   TimeoutError,
-  fetchRecords,
-  type ClientEvent,
 } from 'siphon';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
 
 const fast = { base: '20ms', max: '5s' } as const;
@@ -76,9 +76,7 @@ describe('retries', () => {
   });
 
   it('backs off exponentially with full jitter, never above the cap', async () => {
-    const api = await server((_req, res, _seen, index) =>
-      index < 5 ? sendJson(res, 500, {}) : sendJson(res, 200, []),
-    );
+    const api = await server((_req, res, _seen, index) => (index < 5 ? sendJson(res, 500, {}) : sendJson(res, 200, [])));
     const events: ClientEvent[] = [];
     await client({ retry: { retries: 5, base: '40ms', max: '200ms' }, onEvent: (e) => events.push(e) }).getJson(api.url);
     const waits = events.filter((e) => e.type === 'retry').map((e) => e.waitMs);
@@ -104,7 +102,7 @@ describe('retries', () => {
     }
     expect(draws).toHaveLength(4);
     expect(new Set(draws).size).toBeGreaterThan(1);
-    draws.forEach((wait) => expect(wait).toBeLessThanOrEqual(50));
+    for (const wait of draws) expect(wait).toBeLessThanOrEqual(50);
   });
 });
 
@@ -215,7 +213,9 @@ describe('broken connections and bodies', () => {
     expect(response.attempts).toBe(2);
 
     const stalled = await server(() => undefined);
-    const error = await client({ timeout: '150ms', retry: false }).getJson(stalled.url).catch((e: unknown) => e);
+    const error = await client({ timeout: '150ms', retry: false })
+      .getJson(stalled.url)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toContain('timed out after 150 ms');
   });
@@ -230,7 +230,9 @@ describe('broken connections and bodies', () => {
     const always = await server((req) => {
       req.socket.destroy();
     });
-    const error = await client({ retry: false }).getJson(`${always.url}/x?token=abc`).catch((e: unknown) => e);
+    const error = await client({ retry: false })
+      .getJson(`${always.url}/x?token=abc`)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toContain('network error on GET');
     expect((error as Error).message).toContain('token=***');
@@ -246,7 +248,9 @@ describe('broken connections and bodies', () => {
     expect((await client().getJson(api.url)).attempts).toBe(2);
 
     const always = await server((_req, res) => truncate(res));
-    const error = await client({ retry: { ...fast, retries: 1 } }).getJson(always.url).catch((e: unknown) => e);
+    const error = await client({ retry: { ...fast, retries: 1 } })
+      .getJson(always.url)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as Error).message).toContain('response body cut short');
     expect((error as Error).message).toContain('gave up after 2 attempts');
@@ -257,7 +261,9 @@ describe('broken connections and bodies', () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<!doctype html><html><body><h1>Maintenance</h1></body></html>');
     });
-    const error = (await client().getJson(html.url).catch((e: unknown) => e)) as ResponseBodyError;
+    const error = (await client()
+      .getJson(html.url)
+      .catch((e: unknown) => e)) as ResponseBodyError;
     expect(error).toBeInstanceOf(ResponseBodyError);
     expect(error.message).toContain('expected JSON but got HTML');
     expect(error.message).toContain('Maintenance');
@@ -267,11 +273,15 @@ describe('broken connections and bodies', () => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('OK then');
     });
-    const textError = await client().getJson(text.url).catch((e: unknown) => e);
+    const textError = await client()
+      .getJson(text.url)
+      .catch((e: unknown) => e);
     expect((textError as Error).message).toContain('expected JSON but got text');
 
     const malformed = await server((_req, res) => sendJson(res, 200, '{"data": [1, 2'));
-    const malformedError = await client().getJson(malformed.url).catch((e: unknown) => e);
+    const malformedError = await client()
+      .getJson(malformed.url)
+      .catch((e: unknown) => e);
     expect(malformedError).toBeInstanceOf(ResponseBodyError);
     expect((malformedError as Error).message).toContain('malformed or truncated');
   });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors/config-error.js';
 import { ConfigValidationError, loadConfig, parseConfig as parseConfigWith, type ResolvedResource } from '../src/config/index.js';
+import { ConfigError } from '../src/errors/config-error.js';
 import { snakeCase as toSnakeCase } from '../src/util/snake-case.js';
 
 /** Never reads process.env: a SIPHON_DATABASE set where the tests run must not change them. */
@@ -57,13 +57,15 @@ afterAll(async () => {
 
 /** A fresh directory holding `files`. */
 async function project(files: Record<string, string>): Promise<string> {
-  const at = join(dir, `p${(counter += 1)}`);
+  counter += 1;
+  const at = join(dir, `p${counter}`);
   await import('node:fs/promises').then((fs) => fs.mkdir(at));
   for (const [name, text] of Object.entries(files)) await writeFile(join(at, name), text);
   return at;
 }
 
 /** A small valid config to break one piece at a time. */
+// biome-ignore lint/suspicious/noExplicitAny: tests reach into this object to break one piece at a time
 function base(): Record<string, any> {
   return {
     sources: {
@@ -204,7 +206,9 @@ describe('resolution', () => {
     expect(config.resources.map((r) => r.name)).toEqual(['posts', 'comments', 'replies']);
     const comments = config.resources[1] as ResolvedResource;
     expect(comments.url).toBe('http://127.0.0.1:9000/posts/{posts.postId}/comments');
-    expect(comments.parent?.links).toEqual([{ placeholder: '{posts.postId}', parentField: 'postId', parentColumn: 'post_key', column: 'posts_post_id' }]);
+    expect(comments.parent?.links).toEqual([
+      { placeholder: '{posts.postId}', parentField: 'postId', parentColumn: 'post_key', column: 'posts_post_id' },
+    ]);
     expect(comments.columns.at(-1)).toEqual({ field: '{posts.postId}', name: 'posts_post_id', type: { kind: 'integer' } });
     expect(config.resources[2]?.columns).toEqual([{ field: '{comments.id}', name: 'comments_id', type: { kind: 'bigint' } }]);
     expect(config.resources[2]?.write).toBe('append');
@@ -225,7 +229,13 @@ describe('resolution', () => {
           timezone: 'America/New_York',
           resources: {
             a: { path: '/a', params: { lang: 'fr' }, headers: { 'x-extra': '1' } },
-            b: { path: '/b', paginator: { type: 'cursor', cursorPath: 'next' }, concurrency: 1, timezone: 'Asia/Tokyo', schedule: '0 6 * * 1-5' },
+            b: {
+              path: '/b',
+              paginator: { type: 'cursor', cursorPath: 'next' },
+              concurrency: 1,
+              timezone: 'Asia/Tokyo',
+              schedule: '0 6 * * 1-5',
+            },
           },
         },
       },
@@ -318,7 +328,11 @@ describe('unknown keys', () => {
   });
 
   it('in a report', () => {
-    expectProblem({ ...base(), reports: { top: { sql: 'SELECT 1', descripton: 'x' } } }, 'reports.top.descripton', 'did you mean "description"?');
+    expectProblem(
+      { ...base(), reports: { top: { sql: 'SELECT 1', descripton: 'x' } } },
+      'reports.top.descripton',
+      'did you mean "description"?',
+    );
   });
 });
 
@@ -347,7 +361,11 @@ describe('invalid values', () => {
   it('unknown auth type', () => {
     const config = base();
     config.sources.api.auth = { type: 'oauth', token: 'x' };
-    expectProblem(config, 'sources.api.auth.type', 'unknown auth type "oauth"; expected one of bearer, token, apiKey, basic, oauth2ClientCredentials');
+    expectProblem(
+      config,
+      'sources.api.auth.type',
+      'unknown auth type "oauth"; expected one of bearer, token, apiKey, basic, oauth2ClientCredentials',
+    );
   });
 
   it('bad duration', () => {
@@ -476,7 +494,11 @@ describe('invalid values', () => {
   it('unknown parent in a placeholder', () => {
     const config = base();
     config.sources.api.resources.notes = { path: '/items/{item.id}/notes' };
-    expectProblem(config, 'sources.api.resources.notes.path', 'placeholder {item.id}: source api has no resource "item" (did you mean "items"?)');
+    expectProblem(
+      config,
+      'sources.api.resources.notes.path',
+      'placeholder {item.id}: source api has no resource "item" (did you mean "items"?)',
+    );
   });
 
   it('parent field that is not a column', () => {
@@ -539,7 +561,11 @@ describe('invalid values', () => {
   });
 
   it('bad database URL scheme, without echoing the URL', () => {
-    const error = expectProblem({ ...base(), database: 'mysql://root:hunter2@db/app' }, 'database', 'unsupported database URL "mysql://root:***@db/app"');
+    const error = expectProblem(
+      { ...base(), database: 'mysql://root:hunter2@db/app' },
+      'database',
+      'unsupported database URL "mysql://root:***@db/app"',
+    );
     expect(error.message).toContain('expected sqlite:./path.db');
     expect(error.message).not.toContain('hunter2');
   });
@@ -597,7 +623,11 @@ describe('files', () => {
     const cwd = await project({ 'siphon.yaml': BRIEF_YAML.replace('per: 60s', 'per: 60 secs') });
     const error = (await asyncFailure(() => loadConfig({ cwd, env: { CG_KEY: 'k' } }))) as ConfigValidationError;
     expect(error.issues).toEqual([
-      { path: 'sources.coingecko.rateLimit.per', message: expect.stringContaining('invalid duration "60 secs"'), location: 'siphon.yaml:7:32' },
+      {
+        path: 'sources.coingecko.rateLimit.per',
+        message: expect.stringContaining('invalid duration "60 secs"'),
+        location: 'siphon.yaml:7:32',
+      },
     ]);
     expect(error.message).toContain('(siphon.yaml:7:32)');
   });
@@ -610,7 +640,9 @@ describe('files', () => {
   it('missing file: names what was looked for', async () => {
     const cwd = await project({});
     const error = await asyncFailure(() => loadConfig({ cwd }));
-    expect(error.message).toContain(`no config file in ${cwd}: looked for siphon.yaml, siphon.yml, siphon.json, siphon.config.ts, siphon.config.js, siphon.config.mjs`);
+    expect(error.message).toContain(
+      `no config file in ${cwd}: looked for siphon.yaml, siphon.yml, siphon.json, siphon.config.ts, siphon.config.js, siphon.config.mjs`,
+    );
     const explicit = await asyncFailure(() => loadConfig({ cwd, file: 'other.yaml' }));
     expect(explicit.message).toContain(`config file ${join(cwd, 'other.yaml')} does not exist`);
   });
@@ -643,7 +675,9 @@ export default defineConfig({
   });
 
   it('validates TypeScript configs like any other', async () => {
-    const cwd = await project({ 'siphon.config.ts': `export default { sources: { api: { baseUrl: 'http://x', resources: { a: { path: '/a', wrte: 'merge' } } } } };\n` });
+    const cwd = await project({
+      'siphon.config.ts': `export default { sources: { api: { baseUrl: 'http://x', resources: { a: { path: '/a', wrte: 'merge' } } } } };\n`,
+    });
     const error = await asyncFailure(() => loadConfig({ cwd }));
     expect(error.message).toContain('sources.api.resources.a.wrte: unknown key (did you mean "write"?)');
   });
@@ -691,7 +725,13 @@ sources:
     delete config.sources.api.resources.items.primaryKey;
     config.sources.api.auth = { type: 'bearer', tokne: 'x' };
     config.sources.api.rateLimit = { requests: 0, per: '1s' };
-    config.sources.api.resources.broken = { path: '/broken', concurrency: 0, primaryKey: 'id', columns: { id: 'money' }, paginator: { type: 'offset', limt: 5 } };
+    config.sources.api.resources.broken = {
+      path: '/broken',
+      concurrency: 0,
+      primaryKey: 'id',
+      columns: { id: 'money' },
+      paginator: { type: 'offset', limt: 5 },
+    };
     config.sources.api.resources.child = { path: '/broken/{broken.id}/x' };
     const error = expectProblem(config, `${R}.write`, 'merge upserts by primary key');
     expect(error.message).toContain('sources.api.rateLimit.requests: expected a positive integer, got 0');

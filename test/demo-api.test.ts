@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoApiCommand } from '../src/cli/commands/demo-api.js';
 import {
-  COINGECKO_LIMIT_BODY,
   COIN_FIELDS,
+  COINGECKO_LIMIT_BODY,
+  type DemoApiOptions,
+  type DemoApiServer,
   demoDataset,
   encodeCursor,
   startDemoApi,
-  type DemoApiOptions,
-  type DemoApiServer,
   UNSAFE_MARKET_CAP,
 } from '../src/demo-api/index.js';
 import { parseJson } from '../src/util/exact-json.js';
@@ -34,7 +34,10 @@ async function getText(server: DemoApiServer, path: string, headers: Record<stri
   return response.text();
 }
 
-async function getJson<T = unknown>(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: T }> {
+async function getJson<T = unknown>(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: T }> {
   const response = await fetch(url, { headers });
   return { status: response.status, headers: response.headers, body: (await response.json()) as T };
 }
@@ -57,7 +60,11 @@ describe('determinism', () => {
   ];
 
   it('serves byte-identical data for a seed and different data for another seed', async () => {
-    const [a, b, c] = await Promise.all([start({ seed: 42, size: SMALL }), start({ seed: 42, size: SMALL }), start({ seed: 43, size: SMALL })]);
+    const [a, b, c] = await Promise.all([
+      start({ seed: 42, size: SMALL }),
+      start({ seed: 42, size: SMALL }),
+      start({ seed: 43, size: SMALL }),
+    ]);
     for (const path of paths) {
       // Absolute links differ by port only; the data must not differ at all.
       const [textA, textB, textC] = await Promise.all(
@@ -71,7 +78,9 @@ describe('determinism', () => {
   it('exports the dataset exactly as the server sends it', async () => {
     const server = await start({ seed: 5, size: SMALL });
     const data = demoDataset({ seed: 5, size: SMALL });
-    expect(await getText(server, '/api/v3/coins/markets?vs_currency=usd&per_page=250')).toBe(`[${data.coins.map((coin) => coin.json).join(',')}]`);
+    expect(await getText(server, '/api/v3/coins/markets?vs_currency=usd&per_page=250')).toBe(
+      `[${data.coins.map((coin) => coin.json).join(',')}]`,
+    );
     expect(await getText(server, '/users')).toBe(JSON.stringify(data.users));
     expect(await getText(server, '/posts')).toBe(JSON.stringify(data.posts));
     expect(await getText(server, '/comments')).toBe(JSON.stringify(data.comments));
@@ -114,10 +123,13 @@ describe('CoinGecko-like /api/v3/coins/markets', () => {
   it('writes integers above 2^53 and long decimals with their exact digits', async () => {
     const server = await start();
     let text = '';
-    for (let page = 1; page <= 2; page += 1) text += await getText(server, `/api/v3/coins/markets?vs_currency=usd&per_page=250&page=${page}`);
+    for (let page = 1; page <= 2; page += 1)
+      text += await getText(server, `/api/v3/coins/markets?vs_currency=usd&per_page=250&page=${page}`);
 
     expect(text).toContain('"market_cap":9007199254740993,');
-    const big = [...text.matchAll(/"(market_cap|fully_diluted_valuation|total_volume|circulating_supply|total_supply|max_supply)":(\d+)[,}]/g)]
+    const big = [
+      ...text.matchAll(/"(market_cap|fully_diluted_valuation|total_volume|circulating_supply|total_supply|max_supply)":(\d+)[,}]/g),
+    ]
       .map((match) => match[2] as string)
       .filter((digits) => BigInt(digits) > TWO_POW_53);
     expect(big.length).toBeGreaterThanOrEqual(3);
@@ -144,9 +156,18 @@ describe('coin magnitudes fit the reference SQL model (Django FullCoin)', () => 
   const BIGINT_FIELDS = ['market_cap', 'fully_diluted_valuation', 'total_volume', 'market_cap_change_24h'];
   /** decimal(20,2), decimal(10,5) and decimal(20,5): at most 18, 5 and 15 digits before the point. */
   const DECIMAL_FIELDS: Record<string, number> = {
-    current_price: 18, high_24h: 18, low_24h: 18, price_change_24h: 18, ath: 18, atl: 18,
-    circulating_supply: 18, total_supply: 18, max_supply: 18,
-    price_change_percentage_24h: 5, market_cap_change_percentage_24h: 5, ath_change_percentage: 5,
+    current_price: 18,
+    high_24h: 18,
+    low_24h: 18,
+    price_change_24h: 18,
+    ath: 18,
+    atl: 18,
+    circulating_supply: 18,
+    total_supply: 18,
+    max_supply: 18,
+    price_change_percentage_24h: 5,
+    market_cap_change_percentage_24h: 5,
+    ath_change_percentage: 5,
     atl_change_percentage: 15,
   };
 
@@ -210,7 +231,10 @@ describe('coin magnitudes fit the reference SQL model (Django FullCoin)', () => 
       expect(top >= 10n ** 12n && top <= 2n * 10n ** 12n, `seed ${seed}: top market cap ${top}`).toBe(true);
       // Realistic and strictly decreasing by rank, except the deliberately unsafe coin #2.
       const rest = [top, ...caps.slice(2)];
-      expect(rest.every((cap, i) => cap > 0n && (i === 0 || cap < (rest[i - 1] as bigint))), `seed ${seed}`).toBe(true);
+      expect(
+        rest.every((cap, i) => cap > 0n && (i === 0 || cap < (rest[i - 1] as bigint))),
+        `seed ${seed}`,
+      ).toBe(true);
 
       expect(Math.min(...giantsPerBlock), `seed ${seed}: int64 values above 2^53 per 500 coins`).toBeGreaterThanOrEqual(3);
       expect(biggest > 10n ** 17n, `seed ${seed}: biggest ${biggest}`).toBe(true);
@@ -221,7 +245,8 @@ describe('coin magnitudes fit the reference SQL model (Django FullCoin)', () => 
       for (const field of ['current_price', 'price_change_24h', 'ath', 'atl', 'circulating_supply', 'total_supply', 'max_supply']) {
         expect(maxFraction[field], `seed ${seed}: ${field}`).toBeGreaterThanOrEqual(8);
       }
-      for (const field of ['max_supply', 'fully_diluted_valuation', 'roi', 'price_change_24h']) expect(nulls, `seed ${seed}`).toContain(field);
+      for (const field of ['max_supply', 'fully_diluted_valuation', 'roi', 'price_change_24h'])
+        expect(nulls, `seed ${seed}`).toContain(field);
     }
   });
 });
@@ -339,7 +364,17 @@ describe('DRF-like /drf/items', () => {
     expect(first.body.results).toHaveLength(50);
     expect(first.body.next).toBe(`${server.url}/drf/items?page=2`);
     expect(first.body.results[0]?.price).toMatch(/^\d+\.\d\d$/);
-    expect(Object.keys(first.body.results[0] as object)).toEqual(['id', 'name', 'sku', 'price', 'quantity', 'created_at', 'updated_at', 'active', 'tags']);
+    expect(Object.keys(first.body.results[0] as object)).toEqual([
+      'id',
+      'name',
+      'sku',
+      'price',
+      'quantity',
+      'created_at',
+      'updated_at',
+      'active',
+      'tags',
+    ]);
     const outOfRange = await getJson(`${server.url}/drf/items?page=6`, TOKEN);
     expect(outOfRange).toMatchObject({ status: 404, body: { detail: 'Invalid page.' } });
   });
@@ -588,16 +623,28 @@ describe('siphon demo-api', () => {
           });
       },
     });
-    await command.parseAsync(['--port', '0', '--seed', '9', '--users', '4', '--posts', '7', '--rate-limit', '50/1s', '--latency', '1-5'], { from: 'user' });
+    await command.parseAsync(['--port', '0', '--seed', '9', '--users', '4', '--posts', '7', '--rate-limit', '50/1s', '--latency', '1-5'], {
+      from: 'user',
+    });
     expect(output[0]).toContain(`Demo API listening on ${url}`);
     expect(output).toContain('users: 4');
     expect(output.at(-1)).toBe('Demo API stopped\n');
   });
 
   it('names the option and the bad value', async () => {
-    for (const [flag, value] of [['--fail-5xx', '2'], ['--rate-limit', '30/xyz'], ['--latency', '9-3'], ['--port', 'x'], ['--rate-limit-headers', 'loud']] as const) {
-      const command = demoApiCommand({ write: () => {} }).exitOverride().configureOutput({ writeErr: () => {} });
-      await expect(command.parseAsync([flag, value], { from: 'user' })).rejects.toThrow(new RegExp(`${flag}.*'${value.replace('/', '\\/')}'`));
+    for (const [flag, value] of [
+      ['--fail-5xx', '2'],
+      ['--rate-limit', '30/xyz'],
+      ['--latency', '9-3'],
+      ['--port', 'x'],
+      ['--rate-limit-headers', 'loud'],
+    ] as const) {
+      const command = demoApiCommand({ write: () => {} })
+        .exitOverride()
+        .configureOutput({ writeErr: () => {} });
+      await expect(command.parseAsync([flag, value], { from: 'user' })).rejects.toThrow(
+        new RegExp(`${flag}.*'${value.replace('/', '\\/')}'`),
+      );
     }
   });
 });

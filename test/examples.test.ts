@@ -1,13 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { join } from 'node:path';
+import { type DemoApiServer, LosslessNumber, openStore, parseJson, type Row, type Store, startDemoApi } from 'siphon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LosslessNumber, openStore, parseJson, startDemoApi, type DemoApiServer, type Row, type Store } from 'siphon';
 import { demoDataset } from '../src/demo-api/index.js';
+import { tableRows as rows } from './helpers/async.js';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
-import { tableRows as rows } from './helpers/async.js';
 
 // The three reference examples, as shipped, run end to end through the CLI
 // against the demo API (only its address and the database are swapped in).
@@ -68,7 +68,8 @@ async function expectExportsEqualTable(store: Store, db: TestDatabase, config: s
       const parsed = parseCsv(readFileSync(output, 'utf8'), { columns: true }) as Record<string, string>[];
       expect(parsed).toHaveLength(expected.length);
       parsed.forEach((row, i) => {
-        for (const column of columns) expect(row[column.name], column.name).toBe(csvText(expected[i]?.[column.name], numeric.has(column.name)));
+        for (const column of columns)
+          expect(row[column.name], column.name).toBe(csvText(expected[i]?.[column.name], numeric.has(column.name)));
       });
     } else if (format === 'json') {
       const parsed = parseJson(readFileSync(output, 'utf8')) as Record<string, unknown>[];
@@ -78,7 +79,9 @@ async function expectExportsEqualTable(store: Store, db: TestDatabase, config: s
           const want = expected[i]?.[column.name];
           // JSON numbers carry the exact digits; trailing zeros of a scale are not digits a parser keeps.
           const trim = (text: string): string => (/^-?\d+\.\d+$/.test(text) ? text.replace(/\.?0+$/, '') : text);
-          expect(want === null ? null : trim(plain(row[column.name])), column.name).toBe(want === null || want === undefined ? null : trim(String(want)));
+          expect(want === null ? null : trim(plain(row[column.name])), column.name).toBe(
+            want === null || want === undefined ? null : trim(String(want)),
+          );
         }
       });
     } else {
@@ -88,10 +91,11 @@ async function expectExportsEqualTable(store: Store, db: TestDatabase, config: s
       expect(sheet?.rowCount).toBe(expected.length + 1);
       expect(sheet?.getRow(1).font?.bold ?? sheet?.getRow(1).getCell(1).font?.bold).toBe(true);
       expect(sheet?.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-      const header = (sheet?.getRow(1).values as unknown[]).slice(1);
+      const header = ((sheet?.getRow(1).values ?? []) as unknown[]).slice(1);
       expect(header).toEqual(columns.map((c) => c.name));
-      const key = header.indexOf(columns[0]?.name) + 1;
-      expected.forEach((row, i) => expect(String(sheet?.getRow(i + 2).getCell(key).value)).toBe(String(row[columns[0]!.name])));
+      const first = columns[0]!.name;
+      const key = header.indexOf(first) + 1;
+      for (const [i, row] of expected.entries()) expect(String(sheet?.getRow(i + 2).getCell(key).value)).toBe(String(row[first]));
     }
   }
 }

@@ -1,7 +1,7 @@
+import { ConfigError, fetchRecords, type Page, PaginationLoopError, paginate, type WalkEvent } from 'siphon';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, PaginationLoopError, paginate, fetchRecords, type Page, type WalkEvent } from 'siphon';
-import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
 import { collect, sleep } from './helpers/async.js';
+import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -23,7 +23,9 @@ async function pagedServer(total: number, size: number, jitterMs = 0, options: {
     maxInFlight = Math.max(maxInFlight, inFlight);
     const page = Number(seen.url.searchParams.get('page') ?? '1');
     if (jitterMs) await sleep(Math.random() * jitterMs);
-    const records = Array.from({ length: Math.max(0, Math.min(size, total - (page - 1) * size)) }, (_, i) => ({ id: (page - 1) * size + i + 1 }));
+    const records = Array.from({ length: Math.max(0, Math.min(size, total - (page - 1) * size)) }, (_, i) => ({
+      id: (page - 1) * size + i + 1,
+    }));
     inFlight -= 1;
     sendJson(res, 200, records, options.totalHeader ? { 'x-total-count': String(total) } : {});
   });
@@ -165,7 +167,9 @@ describe('maxPages on the paginator', () => {
     const records = await collect(fetchRecords({ url: api.url, params: { per_page: 2 }, paginator: { type: 'pageNumber', maxPages: 2 } }));
     expect(records).toHaveLength(4);
     expect(api.requests).toHaveLength(2);
-    const fewer = await collect(paginate({ url: api.url, params: { per_page: 2 }, paginator: { type: 'pageNumber', maxPages: 5 }, maxPages: 3 }));
+    const fewer = await collect(
+      paginate({ url: api.url, params: { per_page: 2 }, paginator: { type: 'pageNumber', maxPages: 5 }, maxPages: 3 }),
+    );
     expect(fewer).toHaveLength(3);
   });
 });

@@ -3,6 +3,7 @@ import { ConfigError } from '../src/errors/config-error.js';
 import { PaginationError } from '../src/errors/pagination-error.js';
 import type { QueryParams } from '../src/http/types.js';
 import {
+  type AutoPaginator,
   auto,
   checkStop,
   createPaginator,
@@ -11,17 +12,16 @@ import {
   linkHeader,
   nextUrl,
   offset,
-  pageNumber,
-  paginatorTypes,
-  parseLinkHeader,
-  selectRecords,
-  single,
-  type AutoPaginator,
   type PageContext,
   type PageStep,
   type PageToken,
   type Paginator,
   type PaginatorConfig,
+  pageNumber,
+  paginatorTypes,
+  parseLinkHeader,
+  selectRecords,
+  single,
 } from '../src/pagination/index.js';
 
 // ---------------------------------------------------------------------------
@@ -92,7 +92,12 @@ function walk(
   return result;
 }
 
-function ctx(body: unknown, records: unknown[], headers: Record<string, string> = {}, step: PageStep = { patch: {}, token: {} }): PageContext {
+function ctx(
+  body: unknown,
+  records: unknown[],
+  headers: Record<string, string> = {},
+  step: PageStep = { patch: {}, token: {} },
+): PageContext {
   return { index: 0, step, requestUrl: BASE, response: { status: 200, url: BASE, headers: new Headers(headers), body }, records };
 }
 
@@ -205,7 +210,10 @@ function cursorApi(data: readonly unknown[], style: CursorStyle): Server {
     const path = (style.path ?? 'next_cursor').split('.');
     if (next !== undefined) {
       let target = body;
-      for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+      for (const key of path.slice(0, -1)) {
+        target[key] ??= {};
+        target = target[key] as Record<string, unknown>;
+      }
       target[path.at(-1) as string] = next;
     }
     return { body };
@@ -213,7 +221,11 @@ function cursorApi(data: readonly unknown[], style: CursorStyle): Server {
 }
 
 /** Django REST framework: `{ count, next, previous, results }`. */
-function drfApi(data: readonly unknown[], link: 'absolute' | 'root' | 'query' | 'path' = 'absolute', end: 'null' | 'missing' = 'null'): Server {
+function drfApi(
+  data: readonly unknown[],
+  link: 'absolute' | 'root' | 'query' | 'path' = 'absolute',
+  end: 'null' | 'missing' = 'null',
+): Server {
   const size = 5;
   return ({ url }) => {
     const page = Number(url.searchParams.get('page') ?? 1);
@@ -319,7 +331,12 @@ describe('pageNumber', () => {
 
   it('a windowed walk with a total sends no request past the end', () => {
     const data = rows(20);
-    const { records, urls } = windowedWalk(() => pageNumber({}, { params: { per_page: 5 } }), pageApi(data, { totalHeader: true }), { per_page: 5 }, 3);
+    const { records, urls } = windowedWalk(
+      () => pageNumber({}, { params: { per_page: 5 } }),
+      pageApi(data, { totalHeader: true }),
+      { per_page: 5 },
+      3,
+    );
     expect(records).toEqual(data);
     expect(urls).toHaveLength(4);
   });
@@ -383,7 +400,9 @@ describe('offset', () => {
   it('takes the limit from the base params and custom param names', () => {
     const data = rows(7);
     const params = { _limit: 3 };
-    const full = walk(offset({ offsetParam: '_start', limitParam: '_limit' }, { params }), offsetApi(data, {}, '_start', '_limit'), { params });
+    const full = walk(offset({ offsetParam: '_start', limitParam: '_limit' }, { params }), offsetApi(data, {}, '_start', '_limit'), {
+      params,
+    });
     expect(full.records).toEqual(data);
     expect(full.urls).toEqual([0, 3, 6].map((o) => `${BASE}?_start=${o}&_limit=3`));
   });
@@ -439,7 +458,11 @@ describe('cursor', () => {
 
   it('reads the cursor from a header and sends it as a header', () => {
     const data = rows(9);
-    walkCounted(() => cursor({ cursorHeader: 'X-Next-Cursor', cursorRequestHeader: 'X-Cursor' }), cursorApi(data, { end: 'null', fromHeader: 'X-Next-Cursor', toHeader: 'X-Cursor' }), data);
+    walkCounted(
+      () => cursor({ cursorHeader: 'X-Next-Cursor', cursorRequestHeader: 'X-Cursor' }),
+      cursorApi(data, { end: 'null', fromHeader: 'X-Next-Cursor', toHeader: 'X-Cursor' }),
+      data,
+    );
     expect(cursor({ cursorRequestHeader: 'X-Cursor' }).start({ cursor: 'abc' }).patch).toEqual({ headers: { 'X-Cursor': 'abc' } });
   });
 
@@ -555,7 +578,10 @@ describe('parseLinkHeader', () => {
   });
 
   it('skips malformed parts and links without a rel', () => {
-    const links = parseLinkHeader('garbage, <https://a.test/1>; rel="next",, <https://a.test/2>, bad"quoted,stuff", <https://a.test/3>;rel=last', base);
+    const links = parseLinkHeader(
+      'garbage, <https://a.test/1>; rel="next",, <https://a.test/2>, bad"quoted,stuff", <https://a.test/3>;rel=last',
+      base,
+    );
     expect(links.map((l) => [l.url, l.rel])).toEqual([
       ['https://a.test/1', ['next']],
       ['https://a.test/2', []],
@@ -589,7 +615,12 @@ describe('stop conditions', () => {
   });
 
   it.each([
-    [{ totalPath: 'meta.total' }, { meta: { total: 'many' } }, {}, 'offset paginator: total at "meta.total" must be a non-negative integer, got "many"'],
+    [
+      { totalPath: 'meta.total' },
+      { meta: { total: 'many' } },
+      {},
+      'offset paginator: total at "meta.total" must be a non-negative integer, got "many"',
+    ],
     [{ totalPath: 'total' }, { total: -1 }, {}, 'offset paginator: total at "total" must be a non-negative integer, got -1'],
     [{ totalPagesPath: 'pages' }, { pages: 2.5 }, {}, 'offset paginator: total at "pages" must be a non-negative integer, got 2.5'],
     [{}, {}, { 'X-Total-Count': 'lots' }, 'offset paginator: total at header X-Total-Count must be a non-negative integer, got "lots"'],
@@ -606,7 +637,9 @@ describe('stop conditions', () => {
     expect(checkStop('x', { hasMorePath: 'meta.more' }, ctx({ meta: { more: 'false' } }, [1])).reason).toBe('meta.more is false');
     expect(checkStop('x', {}, ctx({ hasMore: false }, [1]), { autoHasMore: true }).reason).toBe('hasMore is false');
     expect(checkStop('x', {}, ctx({ hasMore: false }, [1])).reason).toBeUndefined();
-    expect(() => checkStop('x', { hasMorePath: 'more' }, ctx({ more: 'perhaps' }, [1]))).toThrow('x paginator: "more" must be a boolean, got "perhaps"');
+    expect(() => checkStop('x', { hasMorePath: 'more' }, ctx({ more: 'perhaps' }, [1]))).toThrow(
+      'x paginator: "more" must be a boolean, got "perhaps"',
+    );
   });
 });
 
@@ -694,7 +727,9 @@ describe('auto', () => {
     };
     const { p, full } = detectAndWalk(server, data, { _page: 1, _limit: 5 });
     expect(full.steps).toHaveLength(3);
-    expect(p.describe()).toBe('auto: pageNumber (param "_page", page size 5 from "_limit", 3 pages from body "total_pages", total 12 from body "total")');
+    expect(p.describe()).toBe(
+      'auto: pageNumber (param "_page", page size 5 from "_limit", 3 pages from body "total_pages", total 12 from body "total")',
+    );
   });
 
   it('does not trust a count that could be the page size', () => {
@@ -754,7 +789,11 @@ describe('auto', () => {
   });
 
   it('rejects a token it cannot rebuild', () => {
-    const tokens: PageToken[] = [{ detected: { type: 'magic' }, token: {} }, { detected: 'cursor' }, { detected: { type: 'offset' }, token: { offset: 0 } }];
+    const tokens: PageToken[] = [
+      { detected: { type: 'magic' }, token: {} },
+      { detected: 'cursor' },
+      { detected: { type: 'offset' }, token: { offset: 0 } },
+    ];
     for (const token of tokens) {
       const error = catchError(() => auto().start(token));
       expect(error).toBeInstanceOf(PaginationError);
@@ -782,7 +821,9 @@ describe('selectRecords', () => {
     expect(selectRecords([4], '$')).toEqual([4]);
     expect(selectRecords(body, 'data.one')).toEqual([{ id: 1 }]);
     expect(selectRecords(body, 'data.none')).toEqual([]);
-    expect(() => selectRecords(body, 'data.n')).toThrow('records paginator: records path "data.n" holds a number (3), expected an array or an object');
+    expect(() => selectRecords(body, 'data.n')).toThrow(
+      'records paginator: records path "data.n" holds a number (3), expected an array or an object',
+    );
   });
 
   it('says what it found when records are missing', () => {
@@ -792,7 +833,9 @@ describe('selectRecords', () => {
     expect(() => selectRecords({ coins: [], next_cursor: 'x' })).toThrow(
       'records paginator: no records array found at data, results, items, records; top-level keys: coins, next_cursor; set the records path, e.g. "coins"',
     );
-    expect(() => selectRecords('<html>')).toThrow('records paginator: no records: the body is a string ("<html>"), expected a JSON array or object');
+    expect(() => selectRecords('<html>')).toThrow(
+      'records paginator: no records: the body is a string ("<html>"), expected a JSON array or object',
+    );
     expect(() => selectRecords(42, 'data')).toThrow('records path "data" not found; the body is a number (42)');
     expect(() => selectRecords({}, 'data', 'cursor')).toThrow(/^cursor paginator: /);
     const error = catchError(() => selectRecords({}, 'a..b'));
@@ -827,7 +870,9 @@ describe('createPaginator', () => {
   it('lists the valid types for an unknown one', () => {
     const error = configError({ type: 'pages' });
     expect(error.path).toBe('paginator.type');
-    expect(error.message).toBe('paginator.type: unknown paginator type "pages"; expected one of pageNumber, offset, cursor, nextUrl, linkHeader, single, auto');
+    expect(error.message).toBe(
+      'paginator.type: unknown paginator type "pages"; expected one of pageNumber, offset, cursor, nextUrl, linkHeader, single, auto',
+    );
     expect(configError('cursors', {}, 'sources.api.resources.items.paginator').path).toBe('sources.api.resources.items.paginator.type');
     expect(configError({ limit: 1 }).message).toMatch(/^paginator\.type: missing paginator type; expected one of pageNumber/);
     expect(configError(42).path).toBe('paginator');
@@ -839,7 +884,9 @@ describe('createPaginator', () => {
     expect(error.message).toBe(
       'paginator.limt: unknown option "limt" for the offset paginator (did you mean "limit"?); valid options: type, offsetParam, limitParam, limit, start, stopOnEmpty, pageSize, totalPath, totalPagesPath, hasMorePath, maxPages',
     );
-    expect(configError({ type: 'single', pageSize: 5 }).message).toBe('paginator.pageSize: unknown option "pageSize" for the single paginator; valid options: type');
+    expect(configError({ type: 'single', pageSize: 5 }).message).toBe(
+      'paginator.pageSize: unknown option "pageSize" for the single paginator; valid options: type',
+    );
   });
 
   it.each([
@@ -850,7 +897,11 @@ describe('createPaginator', () => {
     [{ type: 'pageNumber', pageParam: '' }, 'paginator.pageParam', 'expected a non-empty string, got ""'],
     [{ type: 'cursor', cursorRequestHeader: 'X Cursor' }, 'paginator.cursorRequestHeader', 'expected an HTTP header name, got "X Cursor"'],
     [{ type: 'offset', limit: 5, pageSize: 2.5 }, 'paginator.pageSize', 'expected a positive integer, got 2.5'],
-    [{ type: 'cursor', cursorPath: 'a', cursorHeader: 'X-Next' }, 'paginator.cursorHeader', 'set either cursorPath or cursorHeader, not both'],
+    [
+      { type: 'cursor', cursorPath: 'a', cursorHeader: 'X-Next' },
+      'paginator.cursorHeader',
+      'set either cursorPath or cursorHeader, not both',
+    ],
     [{ type: 'offset' }, 'paginator.limit', 'required: set limit, or put a positive "limit" in the request params'],
   ])('rejects %j at its path', (config, path, message) => {
     const error = configError(config);

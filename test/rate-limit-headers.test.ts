@@ -62,12 +62,18 @@ describe('parseRateLimitHeaders', () => {
   });
 
   it('prefers X-RateLimit-Reset-After (relative) over X-RateLimit-Reset', () => {
-    const info = parse({ 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': String(Math.floor(NOW / 1000) + 99), 'x-ratelimit-reset-after': '1.25' });
+    const info = parse({
+      'x-ratelimit-remaining': '3',
+      'x-ratelimit-reset': String(Math.floor(NOW / 1000) + 99),
+      'x-ratelimit-reset-after': '1.25',
+    });
     expect(info.resetAt).toBe(NOW + 1250);
   });
 
   it('reads X-Rate-Limit-* (Twitter spelling)', () => {
-    expect(parse({ 'x-rate-limit-limit': '15', 'x-rate-limit-remaining': '14', 'x-rate-limit-reset': String(Math.floor(NOW / 1000) + 900) })).toEqual({
+    expect(
+      parse({ 'x-rate-limit-limit': '15', 'x-rate-limit-remaining': '14', 'x-rate-limit-reset': String(Math.floor(NOW / 1000) + 900) }),
+    ).toEqual({
       limit: 15,
       remaining: 14,
       resetAt: NOW + 900_000,

@@ -2,16 +2,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { type DemoApiServer, loadConfig, openStore, parseConfig, type Store, startDemoApi } from 'siphon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, openStore, parseConfig, startDemoApi, type DemoApiServer, type Store } from 'siphon';
 import { demoDataset } from '../src/demo-api/index.js';
-import { enqueueRun, syncSchedules, QUEUE_NAME, type RunData, type RunResult, type SiphonJobData } from '../src/runtime/bullmq/index.js';
+import { enqueueRun, QUEUE_NAME, type RunData, type RunResult, type SiphonJobData, syncSchedules } from '../src/runtime/bullmq/index.js';
 import type { RunRecord } from '../src/store/types.js';
+import { tableRows } from './helpers/async.js';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
 import { connectRedis, dropPrefix, REDIS_URL, uniquePrefix } from './helpers/redis.js';
-import { startWorkers, stopWorkers, waitFor, type WorkerProcess } from './helpers/workers.js';
-import { tableRows } from './helpers/async.js';
+import { startWorkers, stopWorkers, type WorkerProcess, waitFor } from './helpers/workers.js';
 
 // Real `siphon worker` processes sharing a real Redis queue and PostgreSQL
 // schema. Each test has its own queue prefix, dropped afterwards.
@@ -19,7 +19,7 @@ import { tableRows } from './helpers/async.js';
 const prefixes: string[] = [];
 const databases: TestDatabase[] = [];
 let redis: Redis;
-let running: WorkerProcess[] = [];
+const running: WorkerProcess[] = [];
 
 beforeAll(() => {
   redis = connectRedis();
@@ -125,12 +125,14 @@ describe('distributed mode (3 worker processes)', () => {
       const data = job.data as RunData;
       const key = `${data.resource}@${data.tick}`;
       ticks.set(key, (ticks.get(key) ?? 0) + 1);
-      if (data.tick !== undefined && job.processedOn !== undefined) maxTickLatencyMs = Math.max(maxTickLatencyMs, job.processedOn - data.tick);
+      if (data.tick !== undefined && job.processedOn !== undefined)
+        maxTickLatencyMs = Math.max(maxTickLatencyMs, job.processedOn - data.tick);
     }
     const duplicateTicks = [...ticks.values()].filter((count) => count > 1).length;
     const runIds = jobs.map((job) => (job.returnvalue as RunResult | undefined)?.runId).filter((id) => id !== undefined);
     const byWorker = new Map<string, number>();
-    for (const id of ids) for (const run of await allRuns(store, id)) byWorker.set(run.worker ?? '?', (byWorker.get(run.worker ?? '?') ?? 0) + 1);
+    for (const id of ids)
+      for (const run of await allRuns(store, id)) byWorker.set(run.worker ?? '?', (byWorker.get(run.worker ?? '?') ?? 0) + 1);
 
     console.log(
       `(a) ${((Date.now() - started) / 1000).toFixed(1)} s: ${total} runs (${skipped} skipped, ${failed} failed), ${jobs.length} run jobs, ` +
@@ -191,10 +193,14 @@ sources:
     const workers = await launch(3, file, prefix);
     const job = await enqueueRun(queue, config.resources[0] as (typeof config.resources)[number], { trigger: 'manual' });
 
-    await waitFor(async () => {
-      const [run] = await store.listRuns({ resource: 'demo.events', limit: 1 });
-      return run?.status === 'running' && run.pages >= 8;
-    }, 20_000, 'the run to be 8 pages in');
+    await waitFor(
+      async () => {
+        const [run] = await store.listRuns({ resource: 'demo.events', limit: 1 });
+        return run?.status === 'running' && run.pages >= 8;
+      },
+      20_000,
+      'the run to be 8 pages in',
+    );
     const [dead] = await store.listRuns({ resource: 'demo.events', limit: 1 });
     const victim = workers.find((worker) => dead?.worker?.endsWith(`:${worker.pid}`));
     expect(victim, `run worker ${dead?.worker}`).toBeDefined();
@@ -244,7 +250,12 @@ describe('distributed mode: one rate limit shared by 3 workers', () => {
   const limit = { requests: 8, perMs: 1000 };
   let api: DemoApiServer;
   beforeAll(async () => {
-    api = await startDemoApi({ seed: 3, size: { cursorEvents: 250, posts: 100, comments: 500, users: 10 }, rateLimit: { ...limit, window: 'sliding' }, latencyMs: [5, 30] });
+    api = await startDemoApi({
+      seed: 3,
+      size: { cursorEvents: 250, posts: 100, comments: 500, users: 10 },
+      rateLimit: { ...limit, window: 'sliding' },
+      latencyMs: [5, 30],
+    });
   });
   afterAll(async () => {
     await api.close();
@@ -259,10 +270,22 @@ describe('distributed mode: one rate limit shared by 3 workers', () => {
     const offset = (path: string, size: number): string => `path: ${path}
         params: { _limit: ${size} }
         paginator: { type: offset, offsetParam: _start, limitParam: _limit }`;
-    const kinds = [cursor(25), cursor(50), offset('/posts', 10), offset('/comments', 50), offset('/posts', 20), 'path: /users\n        paginator: single'];
-    const resources = kinds.map((kind, i) => `      r${i}:\n        ${kind}\n        primaryKey: id\n        table: t${i}\n        columns: { id: bigint }`).join('\n');
+    const kinds = [
+      cursor(25),
+      cursor(50),
+      offset('/posts', 10),
+      offset('/comments', 50),
+      offset('/posts', 20),
+      'path: /users\n        paginator: single',
+    ];
+    const resources = kinds
+      .map((kind, i) => `      r${i}:\n        ${kind}\n        primaryKey: id\n        table: t${i}\n        columns: { id: bigint }`)
+      .join('\n');
     const file = join(db.dir, 'rate.yaml');
-    writeFileSync(file, `database: ${db.url}\nsources:\n  demo:\n    baseUrl: ${api.url}\n    rateLimit: { requests: ${limit.requests}, per: ${limit.perMs}ms }\n    resources:\n${resources}\n`);
+    writeFileSync(
+      file,
+      `database: ${db.url}\nsources:\n  demo:\n    baseUrl: ${api.url}\n    rateLimit: { requests: ${limit.requests}, per: ${limit.perMs}ms }\n    resources:\n${resources}\n`,
+    );
     const config = await loadConfig({ file });
     const workers = await launch(3, file, prefix, 2);
     api.resetStats();
@@ -270,7 +293,8 @@ describe('distributed mode: one rate limit shared by 3 workers', () => {
     for (const resource of config.resources) await enqueueRun(queue, resource, { trigger: 'manual' });
     await waitFor(
       async () => {
-        for (const resource of config.resources) if ((await store.listRuns({ resource: resource.id, limit: 1 }))[0]?.status !== 'succeeded') return false;
+        for (const resource of config.resources)
+          if ((await store.listRuns({ resource: resource.id, limit: 1 }))[0]?.status !== 'succeeded') return false;
         return true;
       },
       60_000,
@@ -304,10 +328,15 @@ describe('distributed mode: configuration errors', () => {
 
   it('(d) SQLite with REDIS_URL is a clear error, before anything connects', async () => {
     const file = join(db.dir, 'sqlite.yaml');
-    writeFileSync(file, `database: sqlite:${join(db.dir, 'x.db')}\nsources:\n  demo:\n    baseUrl: http://127.0.0.1:9\n    resources:\n      r:\n        path: /r\n        schedule: "* * * * *"\n`);
+    writeFileSync(
+      file,
+      `database: sqlite:${join(db.dir, 'x.db')}\nsources:\n  demo:\n    baseUrl: http://127.0.0.1:9\n    resources:\n      r:\n        path: /r\n        schedule: "* * * * *"\n`,
+    );
     const result = await runCli(['worker', '--config', file], { env: { REDIS_URL } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('database: the distributed mode (REDIS_URL) needs PostgreSQL: workers on other machines write to it; set database to postgres://');
+    expect(result.stderr).toContain(
+      'database: the distributed mode (REDIS_URL) needs PostgreSQL: workers on other machines write to it; set database to postgres://',
+    );
 
     const missing = await runCli(['worker', '--config', file], { env: { REDIS_URL: '' } });
     expect(missing.code).toBe(1);

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, parseConfig, type ResolvedConfig, type Row, type RunRecord, type Store } from 'siphon';
-import { EmbeddedRuntime, startupPlan, type RuntimeEvent } from '../src/runtime/index.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EmbeddedRuntime, type RuntimeEvent, startupPlan } from '../src/runtime/index.js';
+import { tableRows as rowsOf, sleep, waitFor } from './helpers/async.js';
 import { spawnCli } from './helpers/cli.js';
+import { type PagedApi, pagedResource, startPagedApi } from './helpers/paged-api.js';
 import { sendJson, startServer } from './helpers/test-server.js';
-import { pagedResource, startPagedApi, type PagedApi } from './helpers/paged-api.js';
-import { sleep, tableRows as rowsOf, waitFor } from './helpers/async.js';
 
 const RESOURCE = 'api.items';
 /** Never fires during a test: only catch-up, recovery and retries run. */
@@ -34,11 +34,18 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function config(server: PagedApi, schedule: string, retry: Record<string, unknown> = { retries: 3, base: '50ms', max: '200ms' }): ResolvedConfig {
+function config(
+  server: PagedApi,
+  schedule: string,
+  retry: Record<string, unknown> = { retries: 3, base: '50ms', max: '200ms' },
+): ResolvedConfig {
   return parseConfig({ database, sources: { api: { baseUrl: server.url, retry, resources: { items: pagedResource(schedule) } } } });
 }
 
-async function startRuntime(resolved: ResolvedConfig, extra: { clock?: () => number; random?: () => number } = {}): Promise<RuntimeEvent[]> {
+async function startRuntime(
+  resolved: ResolvedConfig,
+  extra: { clock?: () => number; random?: () => number } = {},
+): Promise<RuntimeEvent[]> {
   const events: RuntimeEvent[] = [];
   runtime = new EmbeddedRuntime({ config: resolved, store, onEvent: (event) => events.push(event), ...extra });
   await runtime.start();
@@ -122,12 +129,15 @@ describe('embedded runtime', () => {
   it('decides recovery and catch-up from the history', () => {
     const now = new Date('2026-03-01T12:00:30Z');
     const run = (status: RunRecord['status'], startedAt: string): RunRecord =>
-      ({ id: 1, resource: RESOURCE, trigger: 'schedule', status, attempt: 1, startedAt } as unknown as RunRecord);
+      ({ id: 1, resource: RESOURCE, trigger: 'schedule', status, attempt: 1, startedAt }) as unknown as RunRecord;
     const plan = (runs: RunRecord[], schedule = '* * * * *') => startupPlan({ schedule, timezone: 'UTC', runs, now });
     expect(plan([])?.trigger).toBe('catch-up');
     expect(plan([run('running', '2026-03-01T11:00:00Z')])?.trigger).toBe('recovery');
     expect(plan([run('succeeded', '2026-03-01T12:00:10Z')])).toBeUndefined();
-    expect(plan([run('succeeded', '2026-03-01T11:50:10Z')])).toMatchObject({ trigger: 'catch-up', missedAt: new Date('2026-03-01T12:00:00Z') });
+    expect(plan([run('succeeded', '2026-03-01T11:50:10Z')])).toMatchObject({
+      trigger: 'catch-up',
+      missedAt: new Date('2026-03-01T12:00:00Z'),
+    });
     // A skipped row is not a run; an interrupted run is finished at start.
     expect(plan([run('skipped', '2026-03-01T12:00:20Z'), run('succeeded', '2026-03-01T11:50:10Z')])?.trigger).toBe('catch-up');
     expect(plan([run('interrupted', '2026-03-01T12:00:10Z')], YEARLY)?.trigger).toBe('catch-up');
@@ -211,7 +221,13 @@ describe('embedded runtime: parents and children', () => {
             baseUrl: server.url,
             resources: {
               groups: { path: '/groups', paginator: 'single', primaryKey: 'id', schedule: YEARLY, columns: { id: 'bigint' } },
-              members: { path: '/groups/{groups.id}/members', paginator: 'single', primaryKey: 'id', schedule: YEARLY, columns: { id: 'bigint' } },
+              members: {
+                path: '/groups/{groups.id}/members',
+                paginator: 'single',
+                primaryKey: 'id',
+                schedule: YEARLY,
+                columns: { id: 'bigint' },
+              },
             },
           },
         },
@@ -235,7 +251,10 @@ describe('embedded runtime: parents and children', () => {
 describe('siphon start', () => {
   function writeConfig(server: PagedApi): string {
     const file = join(dir, 'siphon.json');
-    writeFileSync(file, JSON.stringify({ database, sources: { api: { baseUrl: server.url, resources: { items: pagedResource(YEARLY) } } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ database, sources: { api: { baseUrl: server.url, resources: { items: pagedResource(YEARLY) } } } }),
+    );
     return file;
   }
 
@@ -297,14 +316,22 @@ describe('siphon start', () => {
     const redis = await spawnCli(['start', '-c', writeConfig(api)], { env: { REDIS_URL: 'redis://127.0.0.1:6379' } }).result;
     expect(redis.code).toBe(1);
     // Whichever is there: the distributed mode refusing a SQLite store, or its absence.
-    expect(redis.stderr).toMatch(/distributed mode \(REDIS_URL\) needs PostgreSQL|REDIS_URL is set but the distributed mode is not available/);
+    expect(redis.stderr).toMatch(
+      /distributed mode \(REDIS_URL\) needs PostgreSQL|REDIS_URL is set but the distributed mode is not available/,
+    );
     expect(await runs()).toEqual([]);
   });
 
   it('refuses a config without schedules', async () => {
     api = await startPagedApi({ pages: 1 });
     const bare = join(dir, 'bare.json');
-    writeFileSync(bare, JSON.stringify({ database, sources: { api: { baseUrl: api.url, resources: { items: { ...pagedResource(YEARLY), schedule: undefined } } } } }));
+    writeFileSync(
+      bare,
+      JSON.stringify({
+        database,
+        sources: { api: { baseUrl: api.url, resources: { items: { ...pagedResource(YEARLY), schedule: undefined } } } },
+      }),
+    );
     const none = await spawnCli(['start', '-c', bare], { env: { REDIS_URL: undefined } }).result;
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no resource has a `schedule`');

@@ -8,7 +8,7 @@ import { CoercionError } from '../src/errors/coercion-error.js';
 import { ConfigError } from '../src/errors/config-error.js';
 import { SchemaError } from '../src/errors/schema-error.js';
 import { parseDatabaseUrl } from '../src/store/database-url.js';
-import { coerceValue, openStore, validateIdentifier, type ColumnType, type Row, type Store, type TableDef } from '../src/store/index.js';
+import { type ColumnType, coerceValue, openStore, type Row, type Store, type TableDef, validateIdentifier } from '../src/store/index.js';
 import { LosslessNumber, parseJson } from '../src/util/exact-json.js';
 
 // ─── Databases ────────────────────────────────────────────────────────────
@@ -96,7 +96,17 @@ async function scalar(store: Store, sql: string): Promise<number> {
 /** A run with one batch committed, for tests that only need somewhere to write. */
 async function write(store: Store, def: TableDef, mode: 'append' | 'merge' | 'replace', rows: Row[], runId?: number): Promise<number> {
   const id = runId ?? (await store.startRun({ resource: `test.${def.name}`, trigger: 'manual' })).id;
-  await store.writeBatch({ runId: id, table: def, mode, rows, checkpoint: { n: rows.length }, pages: 1, records: rows.length, retries: 0, waitedMs: 0 });
+  await store.writeBatch({
+    runId: id,
+    table: def,
+    mode,
+    rows,
+    checkpoint: { n: rows.length },
+    pages: 1,
+    records: rows.length,
+    retries: 0,
+    waitedMs: 0,
+  });
   return id;
 }
 
@@ -167,7 +177,18 @@ const RAW_ROWS: Row[] = [
     doc: 'just a string',
   },
   { id: 4, name: null, big: undefined, price: null, precise: null, loose: null, ratio: null, active: null, at: null, doc: null },
-  { id: 5, name: TRICKY_TEXT, big: 0, price: 0, precise: '-0', loose: '-1e-3', ratio: 0, active: 'TRUE', at: 0, doc: { s: TRICKY_TEXT, '': [] } },
+  {
+    id: 5,
+    name: TRICKY_TEXT,
+    big: 0,
+    price: 0,
+    precise: '-0',
+    loose: '-1e-3',
+    ratio: 0,
+    active: 'TRUE',
+    at: 0,
+    doc: { s: TRICKY_TEXT, '': [] },
+  },
 ];
 
 const EXPECTED_ROWS: Row[] = [
@@ -243,7 +264,7 @@ describe.each([
     await database?.drop();
   });
 
-  it('reports its dialect, leaving pg\'s global type parsers alone', () => {
+  it("reports its dialect, leaving pg's global type parsers alone", () => {
     expect(store.dialect).toBe(dialect);
     expect(pg.types.getTypeParser(20)('5')).toBe('5');
     expect(pg.types.getTypeParser(1184)('2024-01-01 00:00:00+00')).toBeInstanceOf(Date);
@@ -270,7 +291,9 @@ describe.each([
       const def = table('overflow', { id: t.integer, big: t.bigint, price: t.decimal(20, 2) }, ['id']);
       await store.ensureTable(def);
       await expect(write(store, def, 'merge', [{ id: 1, big: '9223372036854775808' }])).rejects.toThrow(CoercionError);
-      await expect(write(store, def, 'merge', [{ id: 1, big: new LosslessNumber('-9223372036854775809') }])).rejects.toThrow(/out of range/);
+      await expect(write(store, def, 'merge', [{ id: 1, big: new LosslessNumber('-9223372036854775809') }])).rejects.toThrow(
+        /out of range/,
+      );
       await expect(write(store, def, 'merge', [{ id: 1, price: '999999999999999999.995' }])).rejects.toThrow(
         /needs 19 integer digits, decimal\(20,2\) allows 18/,
       );
@@ -394,7 +417,10 @@ describe.each([
       await store.writeBatch({ ...batch, rows: [{ id: 100, label: 'ok', price: 1 }], checkpoint: { page: 1 }, records: 1 });
       const bad = store.writeBatch({
         ...batch,
-        rows: [{ id: 101, label: 'fine', price: 1 }, { id: 102, label: 'bad', price: 'twelve' }],
+        rows: [
+          { id: 101, label: 'fine', price: 1 },
+          { id: 102, label: 'bad', price: 'twelve' },
+        ],
         checkpoint: { page: 2 },
         records: 2,
       });
@@ -402,7 +428,16 @@ describe.each([
       await expect(bad).rejects.toMatchObject({ table: 'modes', column: 'price', type: 'decimal(10,2)', value: '"twelve"' });
       // A failure inside the transaction (a duplicate key on append) rolls back as well.
       await expect(
-        store.writeBatch({ ...batch, mode: 'append', rows: [{ id: 103, label: 'x' }, { id: 100, label: 'dup' }], checkpoint: { page: 3 }, records: 2 }),
+        store.writeBatch({
+          ...batch,
+          mode: 'append',
+          rows: [
+            { id: 103, label: 'x' },
+            { id: 100, label: 'dup' },
+          ],
+          checkpoint: { page: 3 },
+          records: 2,
+        }),
       ).rejects.toThrow();
       expect((await rowsOf(store, 'modes')).map((row) => row.id)).toEqual([7, 100]);
       expect(await store.getRun(run.id)).toMatchObject({ checkpoint: { page: 1 }, pages: 1, records: 1, retries: 1, waitedMs: 5 });
@@ -492,7 +527,16 @@ describe.each([
     it('records a run from start to resume to success', async () => {
       const resource = 'api.coins';
       const run = await store.startRun({ resource, trigger: 'schedule', worker: 'host:1' });
-      expect(run).toMatchObject({ resource, trigger: 'schedule', status: 'running', attempt: 1, pages: 0, records: 0, checkpoint: null, worker: 'host:1' });
+      expect(run).toMatchObject({
+        resource,
+        trigger: 'schedule',
+        status: 'running',
+        attempt: 1,
+        pages: 0,
+        records: 0,
+        checkpoint: null,
+        worker: 'host:1',
+      });
       expect(run.startedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       expect(await store.findResumableRun(resource)).toBeUndefined(); // no checkpoint yet
 
@@ -503,7 +547,15 @@ describe.each([
       await store.writeBatch({ ...batch, rows: [{ id: 'b' }], records: 1, checkpoint: { page: 5 } });
 
       const failed = await store.failRun(run.id, 'HTTP 500');
-      expect(failed).toMatchObject({ status: 'failed', error: 'HTTP 500', pages: 4, records: 2, retries: 2, waitedMs: 200, checkpoint: { page: 5 } });
+      expect(failed).toMatchObject({
+        status: 'failed',
+        error: 'HTTP 500',
+        pages: 4,
+        records: 2,
+        retries: 2,
+        waitedMs: 200,
+        checkpoint: { page: 5 },
+      });
       expect(failed.finishedAt).not.toBeNull();
 
       const skipped = await store.recordSkipped(resource, 'schedule', 'previous run still going');
@@ -511,7 +563,15 @@ describe.each([
       expect((await store.findResumableRun(resource))?.id).toBe(run.id);
 
       const resumed = await store.resumeRun(run.id, 'retry', 'host:2');
-      expect(resumed).toMatchObject({ status: 'running', attempt: 2, trigger: 'retry', error: null, finishedAt: null, worker: 'host:2', checkpoint: { page: 5 } });
+      expect(resumed).toMatchObject({
+        status: 'running',
+        attempt: 2,
+        trigger: 'retry',
+        error: null,
+        finishedAt: null,
+        worker: 'host:2',
+        checkpoint: { page: 5 },
+      });
       await store.heartbeat(run.id);
 
       const done = await store.completeRun({ runId: run.id, table: def, mode: 'merge', highWaterMark: '2024-03-14T00:00:00Z' });
@@ -636,7 +696,12 @@ describe.each([
     });
 
     it('refuses anything that writes', async () => {
-      for (const statement of ['DELETE FROM modes', "INSERT INTO modes (id) VALUES (999)", 'CREATE TABLE sneaky (a integer)', 'DROP TABLE modes']) {
+      for (const statement of [
+        'DELETE FROM modes',
+        'INSERT INTO modes (id) VALUES (999)',
+        'CREATE TABLE sneaky (a integer)',
+        'DROP TABLE modes',
+      ]) {
         await expect(store.query(statement), statement).rejects.toThrow(ConfigError);
       }
       await expect(store.query('SELECT 1; DELETE FROM modes')).rejects.toThrow();
@@ -698,7 +763,9 @@ describe('coerceValue', () => {
   });
 
   it('writes json and text exactly', () => {
-    expect(coerce(parseJson('{"n":12345678901234567890,"x":1.000000000000000000001}'), t.json)).toBe('{"n":12345678901234567890,"x":1.000000000000000000001}');
+    expect(coerce(parseJson('{"n":12345678901234567890,"x":1.000000000000000000001}'), t.json)).toBe(
+      '{"n":12345678901234567890,"x":1.000000000000000000001}',
+    );
     expect(coerce(new LosslessNumber('0.10'), t.text)).toBe('0.10');
     expect(coerce(false, t.text)).toBe('false');
     expect(() => coerce(Number.NaN, t.float)).toThrow(/finite/);

@@ -1,10 +1,11 @@
 // Every pagination strategy × every stop condition it supports, over real HTTP
 // on 127.0.0.1: the walk yields exactly the server's records, once each, in
 // order, and the server's request log shows it asked for nothing past the end.
+
+import { type Page, type PaginateOptions, paginate, type WalkEvent } from 'siphon';
 import { afterEach, describe, expect, it } from 'vitest';
-import { paginate, type Page, type PaginateOptions, type WalkEvent } from 'siphon';
-import { sendJson, startServer, type SeenRequest, type TestServer } from './helpers/test-server.js';
 import { sleep } from './helpers/async.js';
+import { type SeenRequest, sendJson, startServer, type TestServer } from './helpers/test-server.js';
 
 type Rec = { id: number };
 /** Records `from + 1 … to` (ids are 1-based). */
@@ -51,14 +52,22 @@ const DEFAULT_SIZE = 5;
 const PATH = '/api/items';
 
 const q = (req: SeenRequest, name: string): string | null => req.url.searchParams.get(name);
-const byPage = (param = 'page', start = 1): Position => (req, size) => (Number(q(req, param) ?? start) - start) * size;
-const byOffset = (param = 'offset'): Position => (req) => Number(q(req, param) ?? 0);
+const byPage =
+  (param = 'page', start = 1): Position =>
+  (req, size) =>
+    (Number(q(req, param) ?? start) - start) * size;
+const byOffset =
+  (param = 'offset'): Position =>
+  (req) =>
+    Number(q(req, param) ?? 0);
 const byFrom: Position = (req) => Number(q(req, 'from') ?? 0);
 /** Cursors are `c<offset>` or a bare number, from the query or a request header. */
-const byCursor = (header?: string): Position => (req) => {
-  const raw = header === undefined ? q(req, 'cursor') : req.headers[header];
-  return raw ? Number(String(raw).replace(/^c/, '')) : 0;
-};
+const byCursor =
+  (header?: string): Position =>
+  (req) => {
+    const raw = header === undefined ? q(req, 'cursor') : req.headers[header];
+    return raw ? Number(String(raw).replace(/^c/, '')) : 0;
+  };
 
 async function serve(c: Case, concurrency: number) {
   let inFlight = 0;
@@ -85,16 +94,23 @@ async function serve(c: Case, concurrency: number) {
 
 const plain = (s: Slice): Reply => ({ body: s.records });
 const totalHeader = (s: Slice): Reply => ({ body: s.records, headers: { 'x-total-count': String(s.n) } });
-const data = (extra: (s: Slice) => Record<string, unknown>) => (s: Slice): Reply => ({ body: { data: s.records, ...extra(s) } });
+const data =
+  (extra: (s: Slice) => Record<string, unknown>) =>
+  (s: Slice): Reply => ({ body: { data: s.records, ...extra(s) } });
 const href = (s: Slice, from: number, form: 'absolute' | 'root' | 'path' = 'absolute'): string =>
   form === 'path' ? `items?from=${from}` : `${form === 'absolute' ? s.origin : ''}${PATH}?from=${from}`;
 const link = (url: string, rel: string): string => `<${url}>; rel="${rel}"`;
-const linkReply = (make: (s: Slice) => string[]) => (s: Slice): Reply => {
-  const links = make(s);
-  return { body: s.records, headers: links.length ? { link: links.join(', ') } : {} };
-};
+const linkReply =
+  (make: (s: Slice) => string[]) =>
+  (s: Slice): Reply => {
+    const links = make(s);
+    return { body: s.records, headers: links.length ? { link: links.join(', ') } : {} };
+  };
 
-const param = (name: string) => (req: SeenRequest): string => q(req, name) ?? '-';
+const param =
+  (name: string) =>
+  (req: SeenRequest): string =>
+    q(req, name) ?? '-';
 const pathAndQuery = (req: SeenRequest): string => req.url.pathname + req.url.search;
 /** `first, first + step, …` up to `last` inclusive, as strings. */
 const seq = (first: number, last: number, step = 1): string[] =>
@@ -107,109 +123,453 @@ const urls = (n: number, base = PATH, size = DEFAULT_SIZE): string[] => [base, .
 const pageNumberCases: Case[] = [
   // Page size unknown to the walk: only the empty page 6 can end it.
   { name: 'empty page', n: 23, at: byPage(), reply: plain, opts: { paginator: 'pageNumber' }, ask: param('page'), asked: seq(1, 6) },
-  { name: 'short page, size from per_page', n: 23, at: byPage(), reply: plain, opts: { params: { per_page: 4 }, paginator: 'pageNumber' }, ask: param('page'), asked: seq(1, 6) },
-  { name: 'short page, size from pageSize', n: 23, at: byPage(), reply: plain, opts: { paginator: { type: 'pageNumber', pageSize: 5 } }, ask: param('page'), asked: seq(1, 5) },
-  { name: 'short page, size from sizeParam', n: 23, at: byPage(), reply: plain, opts: { params: { count: 4 }, paginator: { type: 'pageNumber', sizeParam: 'count' } }, ask: param('page'), asked: seq(1, 6) },
   {
-    name: 'short page, sizeParam + pageSize sent on every request', n: 23, at: byPage(), reply: plain,
+    name: 'short page, size from per_page',
+    n: 23,
+    at: byPage(),
+    reply: plain,
+    opts: { params: { per_page: 4 }, paginator: 'pageNumber' },
+    ask: param('page'),
+    asked: seq(1, 6),
+  },
+  {
+    name: 'short page, size from pageSize',
+    n: 23,
+    at: byPage(),
+    reply: plain,
+    opts: { paginator: { type: 'pageNumber', pageSize: 5 } },
+    ask: param('page'),
+    asked: seq(1, 5),
+  },
+  {
+    name: 'short page, size from sizeParam',
+    n: 23,
+    at: byPage(),
+    reply: plain,
+    opts: { params: { count: 4 }, paginator: { type: 'pageNumber', sizeParam: 'count' } },
+    ask: param('page'),
+    asked: seq(1, 6),
+  },
+  {
+    name: 'short page, sizeParam + pageSize sent on every request',
+    n: 23,
+    at: byPage(),
+    reply: plain,
     opts: { paginator: { type: 'pageNumber', sizeParam: 'count', pageSize: 4 } },
-    ask: (r) => `${param('page')(r)}/${param('count')(r)}`, asked: seq(1, 6).map((p) => `${p}/4`),
+    ask: (r) => `${param('page')(r)}/${param('count')(r)}`,
+    asked: seq(1, 6).map((p) => `${p}/4`),
   },
   // 25 = 5 full pages: without the total the walk would ask for an empty page 6.
-  { name: 'total in body (totalPath)', n: 25, at: byPage(), reply: data((s) => ({ meta: { total: s.n } })), opts: { params: { per_page: 5 }, paginator: { type: 'pageNumber', totalPath: 'meta.total' } }, ask: param('page'), asked: seq(1, 5), exact: true },
-  { name: 'X-Total-Count', n: 25, at: byPage(), reply: totalHeader, opts: { params: { per_page: 5 }, paginator: 'pageNumber' }, ask: param('page'), asked: seq(1, 5), exact: true },
+  {
+    name: 'total in body (totalPath)',
+    n: 25,
+    at: byPage(),
+    reply: data((s) => ({ meta: { total: s.n } })),
+    opts: { params: { per_page: 5 }, paginator: { type: 'pageNumber', totalPath: 'meta.total' } },
+    ask: param('page'),
+    asked: seq(1, 5),
+    exact: true,
+  },
+  {
+    name: 'X-Total-Count',
+    n: 25,
+    at: byPage(),
+    reply: totalHeader,
+    opts: { params: { per_page: 5 }, paginator: 'pageNumber' },
+    ask: param('page'),
+    asked: seq(1, 5),
+    exact: true,
+  },
   // Not `exact`: under concurrency, pages 2-3 are prefetched before page 1 announces the total.
-  { name: 'X-Total-Count, no page size, first page holds all', n: 3, at: byPage(), reply: totalHeader, opts: { paginator: 'pageNumber' }, ask: param('page'), asked: ['1'] },
-  { name: 'total pages (totalPagesPath)', n: 25, at: byPage(), reply: data((s) => ({ total_pages: Math.ceil(s.n / s.size) })), opts: { paginator: { type: 'pageNumber', totalPagesPath: 'total_pages' } }, ask: param('page'), asked: seq(1, 5), exact: true },
-  { name: 'hasMorePath false', n: 25, at: byPage(), reply: data((s) => ({ has_more: s.next !== null })), opts: { paginator: { type: 'pageNumber', hasMorePath: 'has_more' } }, ask: param('page'), asked: seq(1, 5) },
-  { name: 'maxPages', n: 25, at: byPage(), reply: plain, opts: { paginator: 'pageNumber', maxPages: 3 }, ask: param('page'), asked: seq(1, 3), yields: 15, exact: true },
-  { name: 'zero-based start: 0, short page', n: 23, at: byPage('page', 0), reply: plain, opts: { params: { per_page: 5 }, paginator: { type: 'pageNumber', start: 0 } }, ask: param('page'), asked: seq(0, 4) },
-  { name: 'zero-based start: 0, custom pageParam, totalPagesPath', n: 25, at: byPage('p', 0), reply: data((s) => ({ pages: Math.ceil(s.n / s.size) })), opts: { paginator: { type: 'pageNumber', pageParam: 'p', start: 0, totalPagesPath: 'pages' } }, ask: param('p'), asked: seq(0, 4), exact: true },
+  {
+    name: 'X-Total-Count, no page size, first page holds all',
+    n: 3,
+    at: byPage(),
+    reply: totalHeader,
+    opts: { paginator: 'pageNumber' },
+    ask: param('page'),
+    asked: ['1'],
+  },
+  {
+    name: 'total pages (totalPagesPath)',
+    n: 25,
+    at: byPage(),
+    reply: data((s) => ({ total_pages: Math.ceil(s.n / s.size) })),
+    opts: { paginator: { type: 'pageNumber', totalPagesPath: 'total_pages' } },
+    ask: param('page'),
+    asked: seq(1, 5),
+    exact: true,
+  },
+  {
+    name: 'hasMorePath false',
+    n: 25,
+    at: byPage(),
+    reply: data((s) => ({ has_more: s.next !== null })),
+    opts: { paginator: { type: 'pageNumber', hasMorePath: 'has_more' } },
+    ask: param('page'),
+    asked: seq(1, 5),
+  },
+  {
+    name: 'maxPages',
+    n: 25,
+    at: byPage(),
+    reply: plain,
+    opts: { paginator: 'pageNumber', maxPages: 3 },
+    ask: param('page'),
+    asked: seq(1, 3),
+    yields: 15,
+    exact: true,
+  },
+  {
+    name: 'zero-based start: 0, short page',
+    n: 23,
+    at: byPage('page', 0),
+    reply: plain,
+    opts: { params: { per_page: 5 }, paginator: { type: 'pageNumber', start: 0 } },
+    ask: param('page'),
+    asked: seq(0, 4),
+  },
+  {
+    name: 'zero-based start: 0, custom pageParam, totalPagesPath',
+    n: 25,
+    at: byPage('p', 0),
+    reply: data((s) => ({ pages: Math.ceil(s.n / s.size) })),
+    opts: { paginator: { type: 'pageNumber', pageParam: 'p', start: 0, totalPagesPath: 'pages' } },
+    ask: param('p'),
+    asked: seq(0, 4),
+    exact: true,
+  },
 ];
 
 const offsetCases: Case[] = [
-  { name: 'empty page', n: 25, at: byOffset(), reply: plain, opts: { paginator: { type: 'offset', limit: 5 } }, ask: param('offset'), asked: seq(0, 25, 5) },
-  { name: 'short page (< limit)', n: 23, at: byOffset(), reply: plain, opts: { paginator: { type: 'offset', limit: 5 } }, ask: param('offset'), asked: seq(0, 20, 5) },
-  { name: 'total in body (totalPath)', n: 25, at: byOffset(), reply: data((s) => ({ total: s.n })), opts: { paginator: { type: 'offset', limit: 5, totalPath: 'total' } }, ask: param('offset'), asked: seq(0, 20, 5), exact: true },
-  { name: 'X-Total-Count', n: 25, at: byOffset(), reply: totalHeader, opts: { paginator: { type: 'offset', limit: 5 } }, ask: param('offset'), asked: seq(0, 20, 5), exact: true },
-  { name: 'hasMorePath false', n: 25, at: byOffset(), reply: data((s) => ({ meta: { has_more: s.next !== null } })), opts: { paginator: { type: 'offset', limit: 5, hasMorePath: 'meta.has_more' } }, ask: param('offset'), asked: seq(0, 20, 5) },
   {
-    name: 'custom offsetParam/limitParam', n: 23, at: byOffset('skip'), reply: plain,
-    opts: { paginator: { type: 'offset', offsetParam: 'skip', limitParam: 'take', limit: 4 } },
-    ask: (r) => `${param('skip')(r)}/${param('take')(r)}/${param('offset')(r)}`, asked: seq(0, 20, 4).map((o) => `${o}/4/-`),
+    name: 'empty page',
+    n: 25,
+    at: byOffset(),
+    reply: plain,
+    opts: { paginator: { type: 'offset', limit: 5 } },
+    ask: param('offset'),
+    asked: seq(0, 25, 5),
   },
-  { name: 'limit from base params', n: 23, at: byOffset(), reply: plain, opts: { params: { limit: 4 }, paginator: 'offset' }, ask: (r) => `${param('offset')(r)}/${param('limit')(r)}`, asked: seq(0, 20, 4).map((o) => `${o}/4`) },
+  {
+    name: 'short page (< limit)',
+    n: 23,
+    at: byOffset(),
+    reply: plain,
+    opts: { paginator: { type: 'offset', limit: 5 } },
+    ask: param('offset'),
+    asked: seq(0, 20, 5),
+  },
+  {
+    name: 'total in body (totalPath)',
+    n: 25,
+    at: byOffset(),
+    reply: data((s) => ({ total: s.n })),
+    opts: { paginator: { type: 'offset', limit: 5, totalPath: 'total' } },
+    ask: param('offset'),
+    asked: seq(0, 20, 5),
+    exact: true,
+  },
+  {
+    name: 'X-Total-Count',
+    n: 25,
+    at: byOffset(),
+    reply: totalHeader,
+    opts: { paginator: { type: 'offset', limit: 5 } },
+    ask: param('offset'),
+    asked: seq(0, 20, 5),
+    exact: true,
+  },
+  {
+    name: 'hasMorePath false',
+    n: 25,
+    at: byOffset(),
+    reply: data((s) => ({ meta: { has_more: s.next !== null } })),
+    opts: { paginator: { type: 'offset', limit: 5, hasMorePath: 'meta.has_more' } },
+    ask: param('offset'),
+    asked: seq(0, 20, 5),
+  },
+  {
+    name: 'custom offsetParam/limitParam',
+    n: 23,
+    at: byOffset('skip'),
+    reply: plain,
+    opts: { paginator: { type: 'offset', offsetParam: 'skip', limitParam: 'take', limit: 4 } },
+    ask: (r) => `${param('skip')(r)}/${param('take')(r)}/${param('offset')(r)}`,
+    asked: seq(0, 20, 4).map((o) => `${o}/4/-`),
+  },
+  {
+    name: 'limit from base params',
+    n: 23,
+    at: byOffset(),
+    reply: plain,
+    opts: { params: { limit: 4 }, paginator: 'offset' },
+    ask: (r) => `${param('offset')(r)}/${param('limit')(r)}`,
+    asked: seq(0, 20, 4).map((o) => `${o}/4`),
+  },
 ];
 
-const cursors = (n: number, fmt = (o: number): string => `c${o}`): string[] => ['-', ...seq(DEFAULT_SIZE, n - 1, DEFAULT_SIZE).map((o) => fmt(Number(o)))];
+const cursors = (n: number, fmt = (o: number): string => `c${o}`): string[] => [
+  '-',
+  ...seq(DEFAULT_SIZE, n - 1, DEFAULT_SIZE).map((o) => fmt(Number(o))),
+];
 const cursorCases: Case[] = [
-  { name: 'null cursor', n: 23, at: byCursor(), reply: data((s) => ({ next_cursor: s.next === null ? null : `c${s.next}` })), opts: { paginator: 'cursor' }, ask: param('cursor'), asked: cursors(23) },
-  { name: 'missing cursor key', n: 23, at: byCursor(), reply: data((s) => (s.next === null ? {} : { next_cursor: `c${s.next}` })), opts: { paginator: 'cursor' }, ask: param('cursor'), asked: cursors(23) },
-  { name: 'empty-string cursor', n: 23, at: byCursor(), reply: data((s) => ({ next_cursor: s.next === null ? '' : `c${s.next}` })), opts: { paginator: 'cursor' }, ask: param('cursor'), asked: cursors(23) },
-  // The last page still hands out a cursor: only the flag can end the walk before an extra request.
-  { name: 'has_more false (read automatically)', n: 23, at: byCursor(), reply: data((s) => ({ next_cursor: `c${s.from + s.size}`, has_more: s.next !== null })), opts: { paginator: 'cursor' }, ask: param('cursor'), asked: cursors(23) },
-  { name: 'hasMorePath false', n: 23, at: byCursor(), reply: data((s) => ({ next_cursor: `c${s.from + s.size}`, meta: { more: s.next !== null } })), opts: { paginator: { type: 'cursor', hasMorePath: 'meta.more' } }, ask: param('cursor'), asked: cursors(23) },
-  { name: 'empty page (cursor never runs out)', n: 23, at: byCursor(), reply: data((s) => ({ next_cursor: `c${s.from + s.size}` })), opts: { paginator: 'cursor' }, ask: param('cursor'), asked: [...cursors(23), 'c25'] },
   {
-    name: 'cursor header → request header', n: 23, at: byCursor('x-cursor'),
+    name: 'null cursor',
+    n: 23,
+    at: byCursor(),
+    reply: data((s) => ({ next_cursor: s.next === null ? null : `c${s.next}` })),
+    opts: { paginator: 'cursor' },
+    ask: param('cursor'),
+    asked: cursors(23),
+  },
+  {
+    name: 'missing cursor key',
+    n: 23,
+    at: byCursor(),
+    reply: data((s) => (s.next === null ? {} : { next_cursor: `c${s.next}` })),
+    opts: { paginator: 'cursor' },
+    ask: param('cursor'),
+    asked: cursors(23),
+  },
+  {
+    name: 'empty-string cursor',
+    n: 23,
+    at: byCursor(),
+    reply: data((s) => ({ next_cursor: s.next === null ? '' : `c${s.next}` })),
+    opts: { paginator: 'cursor' },
+    ask: param('cursor'),
+    asked: cursors(23),
+  },
+  // The last page still hands out a cursor: only the flag can end the walk before an extra request.
+  {
+    name: 'has_more false (read automatically)',
+    n: 23,
+    at: byCursor(),
+    reply: data((s) => ({ next_cursor: `c${s.from + s.size}`, has_more: s.next !== null })),
+    opts: { paginator: 'cursor' },
+    ask: param('cursor'),
+    asked: cursors(23),
+  },
+  {
+    name: 'hasMorePath false',
+    n: 23,
+    at: byCursor(),
+    reply: data((s) => ({ next_cursor: `c${s.from + s.size}`, meta: { more: s.next !== null } })),
+    opts: { paginator: { type: 'cursor', hasMorePath: 'meta.more' } },
+    ask: param('cursor'),
+    asked: cursors(23),
+  },
+  {
+    name: 'empty page (cursor never runs out)',
+    n: 23,
+    at: byCursor(),
+    reply: data((s) => ({ next_cursor: `c${s.from + s.size}` })),
+    opts: { paginator: 'cursor' },
+    ask: param('cursor'),
+    asked: [...cursors(23), 'c25'],
+  },
+  {
+    name: 'cursor header → request header',
+    n: 23,
+    at: byCursor('x-cursor'),
     reply: (s): Reply => ({ body: s.records, headers: s.next === null ? {} : { 'x-next-cursor': `c${s.next}` } }),
     opts: { paginator: { type: 'cursor', cursorHeader: 'X-Next-Cursor', cursorRequestHeader: 'X-Cursor' } },
     // A query string in the log would mean the cursor went out as a param too.
-    ask: (r) => r.url.search || String(r.headers['x-cursor'] ?? '-'), asked: cursors(23),
+    ask: (r) => r.url.search || String(r.headers['x-cursor'] ?? '-'),
+    asked: cursors(23),
   },
-  { name: 'numeric cursor', n: 23, at: byCursor(), reply: data((s) => ({ next_cursor: s.next })), opts: { paginator: 'cursor' }, ask: param('cursor'), asked: cursors(23, String) },
+  {
+    name: 'numeric cursor',
+    n: 23,
+    at: byCursor(),
+    reply: data((s) => ({ next_cursor: s.next })),
+    opts: { paginator: 'cursor' },
+    ask: param('cursor'),
+    asked: cursors(23, String),
+  },
 ];
 
 const nextUrlCases: Case[] = [
-  { name: 'next: null', n: 23, at: byFrom, reply: (s) => ({ body: { results: s.records, next: s.next === null ? null : href(s, s.next) } }), opts: { paginator: 'nextUrl' }, ask: pathAndQuery, asked: urls(23) },
-  { name: 'missing next', n: 23, at: byFrom, reply: (s) => ({ body: { results: s.records, ...(s.next === null ? {} : { next: href(s, s.next) }) } }), opts: { paginator: 'nextUrl' }, ask: pathAndQuery, asked: urls(23) },
-  { name: 'empty-string next', n: 23, at: byFrom, reply: (s) => ({ body: { results: s.records, next: s.next === null ? '' : href(s, s.next) } }), opts: { paginator: 'nextUrl' }, ask: pathAndQuery, asked: urls(23) },
-  { name: 'relative next URL (root-relative)', n: 23, at: byFrom, reply: (s) => ({ body: { results: s.records, next: s.next === null ? null : href(s, s.next, 'root') } }), opts: { paginator: 'nextUrl' }, ask: pathAndQuery, asked: urls(23) },
-  { name: 'relative next URL (path-relative)', n: 23, at: byFrom, reply: (s) => ({ body: { results: s.records, next: s.next === null ? null : href(s, s.next, 'path') } }), opts: { paginator: 'nextUrl' }, ask: pathAndQuery, asked: urls(23) },
+  {
+    name: 'next: null',
+    n: 23,
+    at: byFrom,
+    reply: (s) => ({ body: { results: s.records, next: s.next === null ? null : href(s, s.next) } }),
+    opts: { paginator: 'nextUrl' },
+    ask: pathAndQuery,
+    asked: urls(23),
+  },
+  {
+    name: 'missing next',
+    n: 23,
+    at: byFrom,
+    reply: (s) => ({ body: { results: s.records, ...(s.next === null ? {} : { next: href(s, s.next) }) } }),
+    opts: { paginator: 'nextUrl' },
+    ask: pathAndQuery,
+    asked: urls(23),
+  },
+  {
+    name: 'empty-string next',
+    n: 23,
+    at: byFrom,
+    reply: (s) => ({ body: { results: s.records, next: s.next === null ? '' : href(s, s.next) } }),
+    opts: { paginator: 'nextUrl' },
+    ask: pathAndQuery,
+    asked: urls(23),
+  },
+  {
+    name: 'relative next URL (root-relative)',
+    n: 23,
+    at: byFrom,
+    reply: (s) => ({ body: { results: s.records, next: s.next === null ? null : href(s, s.next, 'root') } }),
+    opts: { paginator: 'nextUrl' },
+    ask: pathAndQuery,
+    asked: urls(23),
+  },
+  {
+    name: 'relative next URL (path-relative)',
+    n: 23,
+    at: byFrom,
+    reply: (s) => ({ body: { results: s.records, next: s.next === null ? null : href(s, s.next, 'path') } }),
+    opts: { paginator: 'nextUrl' },
+    ask: pathAndQuery,
+    asked: urls(23),
+  },
   // The server's URL replaces the base params: `format` is only on the first request.
-  { name: 'absolute next URL replaces base params', n: 23, at: byFrom, reply: (s) => ({ body: { results: s.records, next: s.next === null ? null : href(s, s.next) } }), opts: { params: { format: 'json' }, paginator: 'nextUrl' }, ask: pathAndQuery, asked: urls(23, `${PATH}?format=json`) },
-  { name: 'nested nextPath links.next', n: 23, at: byFrom, reply: (s) => ({ body: { results: s.records, links: { next: s.next === null ? null : href(s, s.next), prev: null } } }), opts: { paginator: { type: 'nextUrl', nextPath: 'links.next' } }, ask: pathAndQuery, asked: urls(23) },
+  {
+    name: 'absolute next URL replaces base params',
+    n: 23,
+    at: byFrom,
+    reply: (s) => ({ body: { results: s.records, next: s.next === null ? null : href(s, s.next) } }),
+    opts: { params: { format: 'json' }, paginator: 'nextUrl' },
+    ask: pathAndQuery,
+    asked: urls(23, `${PATH}?format=json`),
+  },
+  {
+    name: 'nested nextPath links.next',
+    n: 23,
+    at: byFrom,
+    reply: (s) => ({ body: { results: s.records, links: { next: s.next === null ? null : href(s, s.next), prev: null } } }),
+    opts: { paginator: { type: 'nextUrl', nextPath: 'links.next' } },
+    ask: pathAndQuery,
+    asked: urls(23),
+  },
 ];
 
 const lastFrom = (s: Slice): number => Math.floor((s.n - 1) / s.size) * s.size;
 const linkHeaderCases: Case[] = [
-  { name: 'no next rel on the last page', n: 23, at: byFrom, reply: linkReply((s) => [link(href(s, 0), 'first'), ...(s.next === null ? [] : [link(href(s, s.next), 'next')])]), opts: { paginator: 'linkHeader' }, ask: pathAndQuery, asked: urls(23) },
-  { name: 'relative Link URLs, no header at the end', n: 23, at: byFrom, reply: linkReply((s) => (s.next === null ? [] : [link(href(s, s.next, 'root'), 'next')])), opts: { paginator: 'linkHeader' }, ask: pathAndQuery, asked: urls(23) },
   {
-    name: 'several links in one header', n: 23, at: byFrom,
+    name: 'no next rel on the last page',
+    n: 23,
+    at: byFrom,
+    reply: linkReply((s) => [link(href(s, 0), 'first'), ...(s.next === null ? [] : [link(href(s, s.next), 'next')])]),
+    opts: { paginator: 'linkHeader' },
+    ask: pathAndQuery,
+    asked: urls(23),
+  },
+  {
+    name: 'relative Link URLs, no header at the end',
+    n: 23,
+    at: byFrom,
+    reply: linkReply((s) => (s.next === null ? [] : [link(href(s, s.next, 'root'), 'next')])),
+    opts: { paginator: 'linkHeader' },
+    ask: pathAndQuery,
+    asked: urls(23),
+  },
+  {
+    name: 'several links in one header',
+    n: 23,
+    at: byFrom,
     reply: linkReply((s) => [
       link(href(s, 0), 'first'),
       ...(s.from > 0 ? [link(href(s, s.from - s.size), 'prev')] : []),
       ...(s.next === null ? [] : [link(href(s, s.next), 'next')]),
       link(href(s, lastFrom(s)), 'last'),
     ]),
-    opts: { paginator: 'linkHeader' }, ask: pathAndQuery, asked: urls(23),
+    opts: { paginator: 'linkHeader' },
+    ask: pathAndQuery,
+    asked: urls(23),
   },
   {
-    name: 'rel="next last"', n: 23, at: byFrom,
-    reply: linkReply((s) => [link(href(s, 0), 'first'), ...(s.next === null ? [] : [link(href(s, s.next), s.next === lastFrom(s) ? 'next last' : 'next')])]),
-    opts: { paginator: 'linkHeader' }, ask: pathAndQuery, asked: urls(23),
+    name: 'rel="next last"',
+    n: 23,
+    at: byFrom,
+    reply: linkReply((s) => [
+      link(href(s, 0), 'first'),
+      ...(s.next === null ? [] : [link(href(s, s.next), s.next === lastFrom(s) ? 'next last' : 'next')]),
+    ]),
+    opts: { paginator: 'linkHeader' },
+    ask: pathAndQuery,
+    asked: urls(23),
   },
 ];
 
 const singleCases: Case[] = [
   // Next links everywhere, and still one request.
   {
-    name: 'one request only', n: 23, at: byFrom,
+    name: 'one request only',
+    n: 23,
+    at: byFrom,
     reply: (s) => ({ body: { results: range(0, s.n), next: href(s, 5) }, headers: { link: link(href(s, 5), 'next') } }),
-    opts: { paginator: 'single' }, ask: pathAndQuery, asked: [PATH],
+    opts: { paginator: 'single' },
+    ask: pathAndQuery,
+    asked: [PATH],
   },
 ];
 
 const autoCases: Case[] = [
-  { name: 'Link header', n: 23, at: byFrom, reply: linkReply((s) => (s.next === null ? [] : [link(href(s, s.next), 'next')])), opts: {}, ask: pathAndQuery, asked: urls(23), detected: 'auto: linkHeader (Link rel="next")' },
-  { name: 'next URL', n: 23, at: byFrom, reply: (s) => ({ body: { count: s.n, results: s.records, next: s.next === null ? null : href(s, s.next) } }), opts: {}, ask: pathAndQuery, asked: urls(23), detected: 'auto: nextUrl (body "next")' },
-  { name: 'cursor', n: 23, at: byCursor(), reply: data((s) => ({ next_cursor: s.next === null ? null : `c${s.next}` })), opts: {}, ask: param('cursor'), asked: cursors(23), detected: 'auto: cursor (body "next_cursor" → query "cursor")' },
   {
-    name: 'page param + X-Total-Count', n: 25, at: byPage(), reply: totalHeader, opts: { params: { page: 1, per_page: 5 } }, ask: param('page'), asked: seq(1, 5), exact: true,
+    name: 'Link header',
+    n: 23,
+    at: byFrom,
+    reply: linkReply((s) => (s.next === null ? [] : [link(href(s, s.next), 'next')])),
+    opts: {},
+    ask: pathAndQuery,
+    asked: urls(23),
+    detected: 'auto: linkHeader (Link rel="next")',
+  },
+  {
+    name: 'next URL',
+    n: 23,
+    at: byFrom,
+    reply: (s) => ({ body: { count: s.n, results: s.records, next: s.next === null ? null : href(s, s.next) } }),
+    opts: {},
+    ask: pathAndQuery,
+    asked: urls(23),
+    detected: 'auto: nextUrl (body "next")',
+  },
+  {
+    name: 'cursor',
+    n: 23,
+    at: byCursor(),
+    reply: data((s) => ({ next_cursor: s.next === null ? null : `c${s.next}` })),
+    opts: {},
+    ask: param('cursor'),
+    asked: cursors(23),
+    detected: 'auto: cursor (body "next_cursor" → query "cursor")',
+  },
+  {
+    name: 'page param + X-Total-Count',
+    n: 25,
+    at: byPage(),
+    reply: totalHeader,
+    opts: { params: { page: 1, per_page: 5 } },
+    ask: param('page'),
+    asked: seq(1, 5),
+    exact: true,
     detected: 'auto: pageNumber (param "page", page size 5 from "per_page", total 25 from X-Total-Count)',
   },
-  { name: 'offset params', n: 23, at: byOffset(), reply: plain, opts: { params: { offset: 0, limit: 5 } }, ask: param('offset'), asked: seq(0, 20, 5), detected: 'auto: offset (param "offset", limit 5 from "limit")' },
+  {
+    name: 'offset params',
+    n: 23,
+    at: byOffset(),
+    reply: plain,
+    opts: { params: { offset: 0, limit: 5 } },
+    ask: param('offset'),
+    asked: seq(0, 20, 5),
+    detected: 'auto: offset (param "offset", limit 5 from "limit")',
+  },
 ];
 
 // --- the runner -------------------------------------------------------------------------
@@ -230,7 +590,7 @@ async function walk(c: Case, concurrency: number) {
   expect(pages.flatMap((p) => p.records)).toEqual(range(0, c.yields ?? c.n));
   expect(pages.map((p) => p.index)).toEqual(pages.map((_, i) => i));
   // Tokens chain: each page was fetched with the previous page's token; the last says "done".
-  pages.slice(1).forEach((p, i) => expect(p.pageToken).toEqual(pages[i]?.token));
+  for (const [i, p] of pages.slice(1).entries()) expect(p.pageToken).toEqual(pages[i]?.token);
   if (c.yields === undefined) expect(pages.at(-1)?.token).toBeNull();
   else expect(pages.at(-1)?.token).not.toBeNull();
   const detected = events.flatMap((e) => (e.type === 'detected' && 'description' in e ? [e.description] : []));

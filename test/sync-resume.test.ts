@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type DemoApiServer, openStore, startDemoApi } from 'siphon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, startDemoApi, type DemoApiServer } from 'siphon';
 import { demoDataset } from '../src/demo-api/index.js';
+import { tableRows, waitFor } from './helpers/async.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
-import { tableRows, waitFor } from './helpers/async.js';
 
 // A sync killed with SIGKILL in the middle of a run, then run again, ends with
 // exactly the API's records — in every write mode, on every dialect.
@@ -52,55 +52,60 @@ describe.each(dialects)('SIGKILL mid-run, then run again (%s)', (dialect) => {
     await db.drop();
   });
 
-  it.each(['replace', 'merge', 'append'] as const)('%s ends with the exact table', async (write) => {
-    const file = join(db.dir, `${write}.yaml`);
-    const database = dialect === 'sqlite' ? `sqlite:${join(db.dir, `${write}.db`)}` : db.url.replace(/schema=[^&]+/, (m) => `${m}_${write}`);
-    writeFileSync(file, configYaml(database, write));
-    const store = await openStore(database);
-    try {
-      await store.init();
-      if (write === 'replace') {
-        // An earlier successful run: readers must keep seeing all of it until the new run swaps in.
-        const first = await runCli(['run', '--config', file]);
-        expect(first.code, first.stderr).toBe(0);
-      }
-      const child = spawnCli(['run', '--config', file]);
-      await waitFor(async () => {
-        const [run] = await store.listRuns({ resource: 'demo.events', limit: 1 });
-        return run?.status === 'running' && run.pages >= 8;
-      });
-      child.kill('SIGKILL');
-      const killed = await child.result;
-      expect(killed.signal).toBe('SIGKILL');
-      const [dead] = await store.listRuns({ resource: 'demo.events', limit: 1 });
-      expect(dead?.status).toBe('running');
-      expect(dead?.pages).toBeLessThan(40);
-      if (write === 'replace') expect(await tableRows(store, 'events')).toHaveLength(events.length);
+  it.each(['replace', 'merge', 'append'] as const)(
+    '%s ends with the exact table',
+    async (write) => {
+      const file = join(db.dir, `${write}.yaml`);
+      const database =
+        dialect === 'sqlite' ? `sqlite:${join(db.dir, `${write}.db`)}` : db.url.replace(/schema=[^&]+/, (m) => `${m}_${write}`);
+      writeFileSync(file, configYaml(database, write));
+      const store = await openStore(database);
+      try {
+        await store.init();
+        if (write === 'replace') {
+          // An earlier successful run: readers must keep seeing all of it until the new run swaps in.
+          const first = await runCli(['run', '--config', file]);
+          expect(first.code, first.stderr).toBe(0);
+        }
+        const child = spawnCli(['run', '--config', file]);
+        await waitFor(async () => {
+          const [run] = await store.listRuns({ resource: 'demo.events', limit: 1 });
+          return run?.status === 'running' && run.pages >= 8;
+        });
+        child.kill('SIGKILL');
+        const killed = await child.result;
+        expect(killed.signal).toBe('SIGKILL');
+        const [dead] = await store.listRuns({ resource: 'demo.events', limit: 1 });
+        expect(dead?.status).toBe('running');
+        expect(dead?.pages).toBeLessThan(40);
+        if (write === 'replace') expect(await tableRows(store, 'events')).toHaveLength(events.length);
 
-      api.resetStats();
-      const again = await runCli(['run', '--config', file]);
-      expect(again.code, again.stderr).toBe(0);
-      const [resumed] = await store.listRuns({ resource: 'demo.events', limit: 1 });
-      expect(resumed?.id).toBe(dead?.id);
-      expect(resumed?.status).toBe('succeeded');
-      expect(resumed?.attempt).toBe(2);
-      expect(resumed?.records).toBe(events.length);
-      // The resumed attempt started after the last committed page, not at page 1.
-      expect(api.stats().requests).toBeLessThan(40 - (dead?.pages ?? 0) + 3);
+        api.resetStats();
+        const again = await runCli(['run', '--config', file]);
+        expect(again.code, again.stderr).toBe(0);
+        const [resumed] = await store.listRuns({ resource: 'demo.events', limit: 1 });
+        expect(resumed?.id).toBe(dead?.id);
+        expect(resumed?.status).toBe('succeeded');
+        expect(resumed?.attempt).toBe(2);
+        expect(resumed?.records).toBe(events.length);
+        // The resumed attempt started after the last committed page, not at page 1.
+        expect(api.stats().requests).toBeLessThan(40 - (dead?.pages ?? 0) + 3);
 
-      const rows = await tableRows(store, 'events');
-      // Exactly once each (an append table has no key to dedupe by, so a repeat would show here).
-      expect(rows.map((row) => Number(row.id)).sort((a, b) => a - b)).toEqual(events.map((event) => event.id));
-      const byId = new Map(rows.map((row) => [Number(row.id), row]));
-      for (const event of events) {
-        const row = byId.get(event.id);
-        expect(row?.type).toBe(event.type);
-        expect(row?.amount).toBe(Number(event.amount).toFixed(2));
+        const rows = await tableRows(store, 'events');
+        // Exactly once each (an append table has no key to dedupe by, so a repeat would show here).
+        expect(rows.map((row) => Number(row.id)).sort((a, b) => a - b)).toEqual(events.map((event) => event.id));
+        const byId = new Map(rows.map((row) => [Number(row.id), row]));
+        for (const event of events) {
+          const row = byId.get(event.id);
+          expect(row?.type).toBe(event.type);
+          expect(row?.amount).toBe(Number(event.amount).toFixed(2));
+        }
+      } finally {
+        await store.close();
       }
-    } finally {
-      await store.close();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });
 
 describe('SIGTERM', () => {

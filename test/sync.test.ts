@@ -1,9 +1,9 @@
+import { openStore, parseConfig, runResource, type Store, type SyncEvent, syncResources } from 'siphon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, parseConfig, runResource, syncResources, type Store, type SyncEvent } from 'siphon';
 import { ClientPool } from '../src/sync/client-pool.js';
+import { tableRows as rows } from './helpers/async.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
 import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
-import { tableRows as rows } from './helpers/async.js';
 
 describe.each(dialects)('sync runs (%s)', (dialect) => {
   let db: TestDatabase;
@@ -21,7 +21,11 @@ describe.each(dialects)('sync runs (%s)', (dialect) => {
   });
 
   it('incremental: keeps a high-water mark and asks only for what changed', async () => {
-    const items = Array.from({ length: 12 }, (_, i) => ({ id: i + 1, name: `item ${i + 1}`, updated_at: `2024-01-${String(i + 1).padStart(2, '0')}T00:00:00Z` }));
+    const items = Array.from({ length: 12 }, (_, i) => ({
+      id: i + 1,
+      name: `item ${i + 1}`,
+      updated_at: `2024-01-${String(i + 1).padStart(2, '0')}T00:00:00Z`,
+    }));
     const api = await startServer((_req, res, seen) => {
       const since = seen.url.searchParams.get('since');
       const offset = Number(seen.url.searchParams.get('offset') ?? 0);
@@ -72,14 +76,23 @@ describe.each(dialects)('sync runs (%s)', (dialect) => {
     let maxInFlight = 0;
     const api = await startServer(async (_req, res, seen) => {
       const match = /^\/groups\/(\d+)\/members$/.exec(seen.url.pathname);
-      if (seen.url.pathname === '/groups') return sendJson(res, 200, Array.from({ length: 9 }, (_, i) => ({ id: i + 1 })));
+      if (seen.url.pathname === '/groups')
+        return sendJson(
+          res,
+          200,
+          Array.from({ length: 9 }, (_, i) => ({ id: i + 1 })),
+        );
       if (!match) return sendJson(res, 404, {});
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
       await new Promise((resolve) => setTimeout(resolve, 30));
       inFlight -= 1;
       const group = Number(match[1]);
-      sendJson(res, 200, Array.from({ length: group }, (_, i) => ({ id: group * 100 + i, group })));
+      sendJson(
+        res,
+        200,
+        Array.from({ length: group }, (_, i) => ({ id: group * 100 + i, group })),
+      );
     });
     servers.push(api);
     const events: SyncEvent[] = [];
@@ -90,7 +103,13 @@ describe.each(dialects)('sync runs (%s)', (dialect) => {
           baseUrl: api.url,
           resources: {
             groups: { path: '/groups', paginator: 'single', primaryKey: 'id', columns: { id: 'bigint' } },
-            members: { path: '/groups/{groups.id}/members', paginator: 'single', primaryKey: 'id', concurrency: 3, columns: { id: 'bigint' } },
+            members: {
+              path: '/groups/{groups.id}/members',
+              paginator: 'single',
+              primaryKey: 'id',
+              concurrency: 3,
+              columns: { id: 'bigint' },
+            },
           },
         },
       },
@@ -104,12 +123,14 @@ describe.each(dialects)('sync runs (%s)', (dialect) => {
     expect(events.filter((event) => event.type === 'run-end')).toHaveLength(2);
   });
 
-  it("a lease another host holds makes the run skip, or wait for it with leaseWaitMs", async () => {
+  it('a lease another host holds makes the run skip, or wait for it with leaseWaitMs', async () => {
     const api = await startServer((_req, res) => sendJson(res, 200, [{ id: 1 }]));
     servers.push(api);
     const config = parseConfig({
       database: db.url,
-      sources: { s: { baseUrl: api.url, resources: { held: { path: '/held', paginator: 'single', primaryKey: 'id', columns: { id: 'bigint' } } } } },
+      sources: {
+        s: { baseUrl: api.url, resources: { held: { path: '/held', paginator: 'single', primaryKey: 'id', columns: { id: 'bigint' } } } },
+      },
     });
     const resource = config.resources[0]!;
     const clients = new ClientPool();
@@ -140,7 +161,20 @@ describe.each(dialects)('sync runs (%s)', (dialect) => {
     const config = parseConfig({
       database: db.url,
       sources: {
-        s: { baseUrl: api.url, resources: { things: { path: '/things', params: { per_page: 10 }, paginator: 'pageNumber', primaryKey: 'id', write: 'replace', batchSize: 10, columns: { id: 'bigint' } } } },
+        s: {
+          baseUrl: api.url,
+          resources: {
+            things: {
+              path: '/things',
+              params: { per_page: 10 },
+              paginator: 'pageNumber',
+              primaryKey: 'id',
+              write: 'replace',
+              batchSize: 10,
+              columns: { id: 'bigint' },
+            },
+          },
+        },
       },
     });
     await syncResources({ config, store });

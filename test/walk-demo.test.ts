@@ -1,5 +1,5 @@
+import { type DemoApiServer, fetchRecords, HttpClient, paginate, parseJson, startDemoApi, type WalkEvent } from 'siphon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient, fetchRecords, paginate, parseJson, startDemoApi, type DemoApiServer, type WalkEvent } from 'siphon';
 import { demoDataset } from '../src/demo-api/index.js';
 import { collect } from './helpers/async.js';
 

@@ -39,7 +39,9 @@ function lineReporter(stream: NodeJS.WritableStream): ProgressReporter {
         const seconds = (Date.now() - (started.get(event.resource) ?? Date.now())) / 1000;
         const rate = seconds > 0 ? Math.round(event.records / seconds) : event.records;
         const total = event.total === undefined ? '' : ` of ${event.total}`;
-        write(`${event.resource}: ${event.pages} pages, ${event.committed}${total} records (${rate}/s), ${event.retries} retries, waited ${(event.waitedMs / 1000).toFixed(1)} s`);
+        write(
+          `${event.resource}: ${event.pages} pages, ${event.committed}${total} records (${rate}/s), ${event.retries} retries, waited ${(event.waitedMs / 1000).toFixed(1)} s`,
+        );
         break;
       }
       case 'retry':
@@ -90,7 +92,13 @@ function barReporter(stream: NodeJS.WriteStream): ProgressReporter {
         bars.set(event.resource, {
           started: Date.now(),
           total: undefined,
-          bar: multibar.create(0, 0, { resource: event.resource, pages: 0, rate: 0, waited: '0.0', status: event.resumed ? '(resumed)' : '' }),
+          bar: multibar.create(0, 0, {
+            resource: event.resource,
+            pages: 0,
+            rate: 0,
+            waited: '0.0',
+            status: event.resumed ? '(resumed)' : '',
+          }),
         });
         break;
       case 'progress': {

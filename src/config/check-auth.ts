@@ -2,10 +2,10 @@ import type { ApiKeyAuthConfig } from '../http/auth/api-key.js';
 import type { BasicAuthConfig } from '../http/auth/basic.js';
 import type { BearerAuthConfig } from '../http/auth/bearer.js';
 import type { OAuth2ClientCredentialsAuthConfig } from '../http/auth/oauth2-client-credentials.js';
-import { authKinds, createAuth, type AuthConfig } from '../http/auth/registry.js';
+import { type AuthConfig, authKinds, createAuth } from '../http/auth/registry.js';
 import type { TokenAuthConfig } from '../http/auth/token.js';
-import { joinPath } from './config-path.js';
 import { didYouMean } from '../util/did-you-mean.js';
+import { joinPath } from './config-path.js';
 import type { IssueList } from './issue-list.js';
 
 type Keys<C> = { readonly [K in keyof Required<C>]: true };

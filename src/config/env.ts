@@ -34,8 +34,8 @@ export function substituteEnv(input: unknown, env: ConfigEnv, issues: IssueList)
 
   const substituteString = (text: string, path: string): string => {
     let failed = false;
-    const result = text.replace(REFERENCE, (whole, escape: string, name: string) => {
-      if (escape === '$') return whole.slice(1);
+    const result = text.replace(REFERENCE, (whole, escapeMark: string, name: string) => {
+      if (escapeMark === '$') return whole.slice(1);
       if (!ENV_NAME.test(name)) {
         issues.add(path, `invalid environment reference "\${env:${name}}": a variable name is letters, digits and _`);
         failed = true;

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
-import { validateIdentifier, type IdentifierKind } from '../store/identifier.js';
+import { type IdentifierKind, validateIdentifier } from '../store/identifier.js';
 
 /**
  * Why `name` is not a valid table or column name, or `undefined` when it is.

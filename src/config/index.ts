@@ -1,10 +1,10 @@
-export { loadConfig, type LoadConfigOptions } from './load-config.js';
-export { parseConfig, type ParseConfigOptions } from './parse-config.js';
-export { defineConfig } from './define-config.js';
-export { ConfigValidationError, type ConfigIssue } from './config-validation-error.js';
+export { type ConfigIssue, ConfigValidationError } from './config-validation-error.js';
 export { CONFIG_DEFAULTS, CONFIG_FILE_NAMES, DATABASE_ENV } from './defaults.js';
-export { siphonConfigSchema } from './schema.js';
+export { defineConfig } from './define-config.js';
 export type { ConfigEnv } from './env.js';
+export { type LoadConfigOptions, loadConfig } from './load-config.js';
+export { type ParseConfigOptions, parseConfig } from './parse-config.js';
+export { siphonConfigSchema } from './schema.js';
 export type {
   ColumnConfig,
   EndpointDefaults,

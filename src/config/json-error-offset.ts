@@ -36,14 +36,23 @@ export function jsonErrorOffset(text: string): number | undefined {
   const value = (): void => {
     space();
     const char = text[at];
-    if (char === '{') return container('}', () => {
-      space();
+    if (char === '{') {
+      container('}', () => {
+        space();
+        string();
+        expect(':');
+        value();
+      });
+      return;
+    }
+    if (char === '[') {
+      container(']', value);
+      return;
+    }
+    if (char === '"') {
       string();
-      expect(':');
-      value();
-    });
-    if (char === '[') return container(']', value);
-    if (char === '"') return string();
+      return;
+    }
     const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(at))?.[0];
     if (literal === undefined) fail();
     at += (literal as string).length;

@@ -1,8 +1,8 @@
-import { joinPath } from './config-path.js';
 import { didYouMean } from '../util/did-you-mean.js';
+import { snakeCase as toSnakeCase } from '../util/snake-case.js';
+import { joinPath } from './config-path.js';
 import { identifierProblem } from './identifier.js';
 import type { IssueList } from './issue-list.js';
-import { snakeCase as toSnakeCase } from '../util/snake-case.js';
 import type { ParentLink, ResolvedColumn } from './types.js';
 
 /** What linking needs to know of one resource of a source. */
@@ -94,7 +94,10 @@ export function linkParents(
         continue;
       }
       if (child.columns.some((existing) => existing.name.toLowerCase() === column.toLowerCase())) {
-        issues.add(at, `placeholder ${placeholder} records the parent in column "${column}", which the resource already has; rename that column`);
+        issues.add(
+          at,
+          `placeholder ${placeholder} records the parent in column "${column}", which the resource already has; rename that column`,
+        );
         continue;
       }
       links.push({ placeholder, parentField: field, parentColumn: parentColumn.name, column });
@@ -122,13 +125,19 @@ function reportCycles(candidates: readonly LinkCandidate[], parents: ReadonlyMap
     const cycle = chain.slice(chain.indexOf(current));
     for (const member of cycle) {
       reported.add(member);
-      issues.add(joinPath(paths.get(member) as string, 'path'), `parents form a cycle: ${[...cycle, cycle[0]].join(' → ')} (child → parent)`);
+      issues.add(
+        joinPath(paths.get(member) as string, 'path'),
+        `parents form a cycle: ${[...cycle, cycle[0]].join(' → ')} (child → parent)`,
+      );
     }
   }
 }
 
 /** `items` with every parent before its children, file order otherwise. */
-export function parentsFirst<T extends { readonly name: string }>(items: readonly T[], parentOf: (name: string) => string | undefined): T[] {
+export function parentsFirst<T extends { readonly name: string }>(
+  items: readonly T[],
+  parentOf: (name: string) => string | undefined,
+): T[] {
   const byName = new Map(items.map((item) => [item.name, item]));
   const ordered: T[] = [];
   const placed = new Set<string>();

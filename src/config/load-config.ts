@@ -1,12 +1,12 @@
 import { access, readFile, stat } from 'node:fs/promises';
-import { extname, relative, resolve, isAbsolute } from 'node:path';
+import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors/config-error.js';
-import { ConfigValidationError, type ConfigIssue } from './config-validation-error.js';
+import { type ConfigIssue, ConfigValidationError } from './config-validation-error.js';
 import { CONFIG_FILE_NAMES } from './defaults.js';
 import type { ConfigEnv } from './env.js';
 import { jsonErrorOffset } from './json-error-offset.js';
-import { parseYaml, yamlLocator, type ParsedYaml } from './locate-in-yaml.js';
+import { type ParsedYaml, parseYaml, yamlLocator } from './locate-in-yaml.js';
 import { parseConfigIn } from './parse-config.js';
 import type { ResolvedConfig } from './types.js';
 
@@ -62,7 +62,13 @@ async function findConfigFile(file: string | undefined, cwd: string): Promise<st
   }
   for (const name of CONFIG_FILE_NAMES) {
     const path = resolve(cwd, name);
-    if (await access(path).then(() => true, () => false)) return path;
+    if (
+      await access(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return path;
   }
   throw new ConfigError('', `no config file in ${cwd}: looked for ${CONFIG_FILE_NAMES.join(', ')}; create one or name it explicitly`);
 }

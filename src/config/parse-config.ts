@@ -1,8 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { isWithin, joinPath, splitPath } from './config-path.js';
-import { ConfigValidationError, type ConfigIssue } from './config-validation-error.js';
+import { type ConfigIssue, ConfigValidationError } from './config-validation-error.js';
 import { DATABASE_ENV } from './defaults.js';
-import { isPlainObject, substituteEnv, type ConfigEnv, type EnvSubstitution } from './env.js';
+import { type ConfigEnv, type EnvSubstitution, isPlainObject, substituteEnv } from './env.js';
 import { IssueList } from './issue-list.js';
 import { resolveConfig } from './resolve.js';
 import type { ResolvedConfig } from './types.js';
@@ -61,11 +61,13 @@ export function parseConfigIn(input: unknown, context: ParseConfigContext): Reso
     .toArray()
     // A value whose variable is missing still holds `${env:…}`: what else is wrong with it is noise.
     .filter((issue, index) => index < envIssueCount || !substituted.failedPaths.some((path) => isWithin(issue.path, path)))
-    .map((issue): ConfigIssue => ({
-      path: issue.path,
-      message: redact(issue.message, issue.path, substituted.substitutions),
-      location: context.locate?.(issue.path),
-    }))
+    .map(
+      (issue): ConfigIssue => ({
+        path: issue.path,
+        message: redact(issue.message, issue.path, substituted.substitutions),
+        location: context.locate?.(issue.path),
+      }),
+    )
     // Stable: problems of one place keep the order they were found in.
     .sort((a, b) => rank(order, a.path) - rank(order, b.path));
   throw new ConfigValidationError(reported, context.displayFile ?? file);
@@ -88,8 +90,9 @@ function documentOrder(value: unknown): Map<string, number> {
   const order = new Map<string, number>();
   const walk = (node: unknown, path: string): void => {
     order.set(path, order.size);
-    if (Array.isArray(node)) node.forEach((item, index) => walk(item, joinPath(path, index)));
-    else if (isPlainObject(node)) for (const [key, item] of Object.entries(node)) walk(item, joinPath(path, key));
+    if (Array.isArray(node)) {
+      for (const [index, item] of node.entries()) walk(item, joinPath(path, index));
+    } else if (isPlainObject(node)) for (const [key, item] of Object.entries(node)) walk(item, joinPath(path, key));
   };
   walk(value, '');
   return order;

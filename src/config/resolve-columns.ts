@@ -1,10 +1,10 @@
-import { parseColumnType, type ColumnType } from '../store/column-type.js';
+import { type ColumnType, parseColumnType } from '../store/column-type.js';
 import { jsonPath } from '../util/json-path.js';
+import { snakeCase as toSnakeCase } from '../util/snake-case.js';
 import { joinPath } from './config-path.js';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import { identifierProblem } from './identifier.js';
 import type { IssueList } from './issue-list.js';
-import { snakeCase as toSnakeCase } from '../util/snake-case.js';
 import type { ResolvedColumn, ResourceConfig } from './types.js';
 
 export interface ResolvedColumns {
@@ -33,7 +33,12 @@ export function resolveColumns(resource: ResourceConfig, path: string, issues: I
   const add = (field: string, name: string, type: ColumnType, at: string, implicit: boolean): void => {
     const problem = identifierProblem(name, 'column');
     if (problem !== undefined) {
-      issues.add(at, implicit ? `${problem}; declare the column under columns with a name` : `${problem} (the default name of field "${field}"); set a name`);
+      issues.add(
+        at,
+        implicit
+          ? `${problem}; declare the column under columns with a name`
+          : `${problem} (the default name of field "${field}"); set a name`,
+      );
       return;
     }
     const other = byName.get(name.toLowerCase());
@@ -66,7 +71,8 @@ export function resolveColumns(resource: ResourceConfig, path: string, issues: I
     add(field, name, type, declared.name === undefined ? at : joinPath(at, 'name'), false);
   }
 
-  const primaryKeyFields = resource.primaryKey === undefined ? [] : typeof resource.primaryKey === 'string' ? [resource.primaryKey] : [...resource.primaryKey];
+  const primaryKeyFields =
+    resource.primaryKey === undefined ? [] : typeof resource.primaryKey === 'string' ? [resource.primaryKey] : [...resource.primaryKey];
   const primaryKey: string[] = [];
   primaryKeyFields.forEach((field, index) => {
     const at = typeof resource.primaryKey === 'string' ? joinPath(path, 'primaryKey') : joinPath(path, 'primaryKey', index);

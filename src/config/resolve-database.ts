@@ -13,7 +13,8 @@ import { parseDatabaseUrl } from '../store/database-url.js';
 export function resolveDatabase(url: string, baseDir: string, path: string): string {
   const text = url.trim();
   const sqlite = /^sqlite:(?:\/\/)?(.*)$/is.exec(text)?.[1];
-  const resolved = sqlite === undefined || sqlite === '' || sqlite === ':memory:' || isAbsolute(sqlite) ? text : `sqlite:${resolve(baseDir, sqlite)}`;
+  const resolved =
+    sqlite === undefined || sqlite === '' || sqlite === ':memory:' || isAbsolute(sqlite) ? text : `sqlite:${resolve(baseDir, sqlite)}`;
   try {
     parseDatabaseUrl(resolved);
   } catch (error) {

@@ -8,8 +8,8 @@ import { joinPath } from './config-path.js';
 import { CONFIG_DEFAULTS, DATABASE_ENV, defaultWriteMode } from './defaults.js';
 import { identifierProblem } from './identifier.js';
 import { IssueList } from './issue-list.js';
-import { linkParents, parentsFirst, type ParentInfo } from './link-parents.js';
-import { resolveColumns, type ResolvedColumns } from './resolve-columns.js';
+import { linkParents, type ParentInfo, parentsFirst } from './link-parents.js';
+import { type ResolvedColumns, resolveColumns } from './resolve-columns.js';
 import { resolveDatabase } from './resolve-database.js';
 import type { SourceShell } from './schema.js';
 import type { ResolvedConfig, ResolvedResource, ResolvedSource, ResourceConfig } from './types.js';
@@ -123,10 +123,16 @@ function finishResource(draft: Draft, parent: ParentInfo | undefined, topTimezon
 
   const write = config.write ?? defaultWriteMode(hasKey);
   if (write === 'merge' && !hasKey && intact('write', 'primaryKey')) {
-    issues.add(joinPath(path, 'write'), 'merge upserts by primary key: set primaryKey (the record field(s) identifying a row), or use append or replace');
+    issues.add(
+      joinPath(path, 'write'),
+      'merge upserts by primary key: set primaryKey (the record field(s) identifying a row), or use append or replace',
+    );
   }
   if (config.incremental !== undefined && write === 'replace') {
-    issues.add(joinPath(path, 'incremental'), 'an incremental sync fetches only changes, which replace would keep alone; use write: merge or append');
+    issues.add(
+      joinPath(path, 'incremental'),
+      'an incremental sync fetches only changes, which replace would keep alone; use write: merge or append',
+    );
   }
   const undeclared = config.undeclared ?? CONFIG_DEFAULTS.undeclared;
   if (undeclared === 'json' && draft.columns.columns.some((column) => column.name.toLowerCase() === '_extra')) {

@@ -3,7 +3,7 @@ import type { AuthConfig } from '../http/auth/registry.js';
 import type { QueryParams } from '../http/types.js';
 import type { PaginatorConfig } from '../pagination/registry.js';
 import { parseColumnType } from '../store/column-type.js';
-import { parseDuration, type Duration } from '../util/duration.js';
+import { type Duration, parseDuration } from '../util/duration.js';
 import { jsonPath } from '../util/json-path.js';
 import { isTimeZone, scheduleProblem } from './check-schedule.js';
 import { expected } from './describe-value.js';
@@ -82,7 +82,9 @@ const columnName = checkedString('a column name', (v) => identifierProblem(v, 'c
 const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const headerName = z.string().regex(HTTP_TOKEN, { error: (issue) => `${expected('an HTTP header name', issue.input)}` });
 // CR, LF or NUL in a value would smuggle extra headers into the request.
-const headerValue = checkedString('a header value (a string)', (v) => (/[\r\n\0]/.test(v) ? 'must not contain line breaks or NUL characters' : undefined));
+const headerValue = checkedString('a header value (a string)', (v) =>
+  /[\r\n\0]/.test(v) ? 'must not contain line breaks or NUL characters' : undefined,
+);
 
 const baseUrl = checkedString('an absolute http(s) URL such as "https://api.example.com/v1"', (v) => {
   let url: URL;
@@ -123,9 +125,12 @@ const column = z.union([columnType, z.strictObject({ name: columnName.optional()
   error: (issue) => expected('a column type or { name, type }', issue.input),
 });
 
-const primaryKey = z.union([checkedString('a record field'), z.array(checkedString('a record field')).min(1, 'must list at least one field')], {
-  error: (issue) => expected('a record field or a list of them', issue.input),
-});
+const primaryKey = z.union(
+  [checkedString('a record field'), z.array(checkedString('a record field')).min(1, 'must list at least one field')],
+  {
+    error: (issue) => expected('a record field or a list of them', issue.input),
+  },
+);
 
 const incremental = z.strictObject({
   cursorField: jsonPathString,

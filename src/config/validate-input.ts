@@ -3,7 +3,7 @@ import { joinPath } from './config-path.js';
 import { describeValue } from './describe-value.js';
 import { isPlainObject } from './env.js';
 import { IssueList } from './issue-list.js';
-import { configShellSchema, resourceSchema, sourceShellSchema, type ConfigShell, type SourceShell } from './schema.js';
+import { type ConfigShell, configShellSchema, resourceSchema, type SourceShell, sourceShellSchema } from './schema.js';
 import type { ResourceConfig } from './types.js';
 import { parseWith } from './zod-issues.js';
 

@@ -1,5 +1,15 @@
 import type { DemoCoin } from './coins.js';
-import { badRequest, intParam, isRead, jsonText, jsonValue, methodNotAllowed, type DemoRequest, type DemoResponse, type DemoRoute } from './route.js';
+import {
+  badRequest,
+  type DemoRequest,
+  type DemoResponse,
+  type DemoRoute,
+  intParam,
+  isRead,
+  jsonText,
+  jsonValue,
+  methodNotAllowed,
+} from './route.js';
 
 export const COINS_MARKETS_PATH = '/api/v3/coins/markets';
 const COINGECKO_PREFIX = '/api/v3/';

@@ -1,4 +1,4 @@
-import { decimal, decimalText, rescale, scaleBy, type Decimal } from './decimal.js';
+import { type Decimal, decimal, decimalText, rescale, scaleBy } from './decimal.js';
 import { days, isoBefore } from './demo-epoch.js';
 import { createRandom, type Random } from './random.js';
 import { COIN_SUFFIXES, COIN_SYLLABLES } from './words.js';
@@ -19,10 +19,32 @@ export interface DemoCoin {
 
 /** CoinGecko's 26 market fields, in its order. */
 export const COIN_FIELDS = [
-  'id', 'symbol', 'name', 'image', 'current_price', 'market_cap', 'market_cap_rank', 'fully_diluted_valuation',
-  'total_volume', 'high_24h', 'low_24h', 'price_change_24h', 'price_change_percentage_24h', 'market_cap_change_24h',
-  'market_cap_change_percentage_24h', 'circulating_supply', 'total_supply', 'max_supply', 'ath', 'ath_change_percentage',
-  'ath_date', 'atl', 'atl_change_percentage', 'atl_date', 'roi', 'last_updated',
+  'id',
+  'symbol',
+  'name',
+  'image',
+  'current_price',
+  'market_cap',
+  'market_cap_rank',
+  'fully_diluted_valuation',
+  'total_volume',
+  'high_24h',
+  'low_24h',
+  'price_change_24h',
+  'price_change_percentage_24h',
+  'market_cap_change_24h',
+  'market_cap_change_percentage_24h',
+  'circulating_supply',
+  'total_supply',
+  'max_supply',
+  'ath',
+  'ath_change_percentage',
+  'ath_date',
+  'atl',
+  'atl_change_percentage',
+  'atl_date',
+  'roi',
+  'last_updated',
 ] as const;
 
 /** 2^53 + 1: the smallest positive integer a double cannot hold, always on the wire as coin #2's market cap. */
@@ -116,7 +138,9 @@ function coinJson(random: Random, name: string, rank: number, marketCap: bigint,
     id: JSON.stringify(id),
     symbol: JSON.stringify(id.replace(/[^a-z]/g, '').slice(0, random.int(3, 5))),
     name: JSON.stringify(name),
-    image: JSON.stringify(`https://coin-images.coingecko.com/coins/images/${random.int(1, 40_000)}/large/${id}.png?${random.int(1_600_000_000, 1_710_000_000)}`),
+    image: JSON.stringify(
+      `https://coin-images.coingecko.com/coins/images/${random.int(1, 40_000)}/large/${id}.png?${random.int(1_600_000_000, 1_710_000_000)}`,
+    ),
     current_price: decimalText(price),
     market_cap: marketCap.toString(),
     market_cap_rank: String(rank),
@@ -228,5 +252,8 @@ function coinNames(random: Random, count: number): string[] {
 
 /** CoinGecko-style API id: `shiba inu` → `shiba-inu`. */
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }

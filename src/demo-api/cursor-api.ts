@@ -1,6 +1,6 @@
 import { isoBefore } from './demo-epoch.js';
 import { createRandom, type Random } from './random.js';
-import { badRequest, isRead, jsonValue, methodNotAllowed, type DemoRequest, type DemoResponse, type DemoRoute } from './route.js';
+import { badRequest, type DemoRequest, type DemoResponse, type DemoRoute, isRead, jsonValue, methodNotAllowed } from './route.js';
 import { COUNTRIES, CURRENCIES, EVENT_TYPES } from './words.js';
 
 /** An event of the Stripe-style cursor API `/cursor/events`, oldest first. */

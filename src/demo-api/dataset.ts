@@ -1,8 +1,8 @@
-import { generateCoins, type DemoCoin } from './coins.js';
-import { generateCursorEvents, type DemoCursorEvent } from './cursor-api.js';
-import { generateDrfItems, type DemoDrfItem } from './drf.js';
-import { generateComments, generatePosts, generateUsers, type DemoComment, type DemoPost, type DemoUser } from './jsonplaceholder.js';
-import { resolveSize, type DemoApiSize } from './options.js';
+import { type DemoCoin, generateCoins } from './coins.js';
+import { type DemoCursorEvent, generateCursorEvents } from './cursor-api.js';
+import { type DemoDrfItem, generateDrfItems } from './drf.js';
+import { type DemoComment, type DemoPost, type DemoUser, generateComments, generatePosts, generateUsers } from './jsonplaceholder.js';
+import { type DemoApiSize, resolveSize } from './options.js';
 
 /**
  * Everything the demo API serves for a seed, for comparing what a client

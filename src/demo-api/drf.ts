@@ -1,6 +1,6 @@
 import { days, isoBefore } from './demo-epoch.js';
 import { createRandom } from './random.js';
-import { absoluteUrl, isRead, jsonValue, methodNotAllowed, type DemoRequest, type DemoResponse, type DemoRoute } from './route.js';
+import { absoluteUrl, type DemoRequest, type DemoResponse, type DemoRoute, isRead, jsonValue, methodNotAllowed } from './route.js';
 import { PRODUCT_ADJECTIVES, PRODUCT_MATERIALS, PRODUCT_NOUNS, PRODUCT_TAGS } from './words.js';
 
 /** An item of the Django REST Framework-style `/drf/items` list. */

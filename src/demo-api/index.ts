@@ -1,10 +1,10 @@
-export { startDemoApi, type DemoApiServer } from './server.js';
-export type { DemoApiOptions, DemoApiSize, DemoRateLimit, DemoFaults } from './options.js';
-export type { DemoApiStats } from './stats.js';
-export { demoDataset, type DemoDataset } from './dataset.js';
-export { COIN_FIELDS, UNSAFE_MARKET_CAP, type DemoCoin } from './coins.js';
+export { COIN_FIELDS, type DemoCoin, UNSAFE_MARKET_CAP } from './coins.js';
 export { COINGECKO_LIMIT_BODY, COINS_MARKETS_PATH } from './coins-route.js';
+export { CURSOR_PATH, type DemoCursorEvent, encodeCursor } from './cursor-api.js';
+export { type DemoDataset, demoDataset } from './dataset.js';
+export { type DemoDrfItem, DRF_PATH } from './drf.js';
 export type { DemoComment, DemoPost, DemoUser } from './jsonplaceholder.js';
-export { DRF_PATH, type DemoDrfItem } from './drf.js';
-export { CURSOR_PATH, encodeCursor, type DemoCursorEvent } from './cursor-api.js';
+export type { DemoApiOptions, DemoApiSize, DemoFaults, DemoRateLimit } from './options.js';
+export { type DemoApiServer, startDemoApi } from './server.js';
+export type { DemoApiStats } from './stats.js';
 export { STATS_PATH } from './stats-route.js';

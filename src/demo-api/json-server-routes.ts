@@ -1,5 +1,15 @@
 import type { DemoComment, DemoPost, DemoUser } from './jsonplaceholder.js';
-import { absoluteUrl, badRequest, isRead, jsonValue, methodNotAllowed, notFound, type DemoRequest, type DemoResponse, type DemoRoute } from './route.js';
+import {
+  absoluteUrl,
+  badRequest,
+  type DemoRequest,
+  type DemoResponse,
+  type DemoRoute,
+  isRead,
+  jsonValue,
+  methodNotAllowed,
+  notFound,
+} from './route.js';
 
 type Row = object;
 

@@ -1,6 +1,16 @@
 import { createRandom, type Random } from './random.js';
 import {
-  BS_NOUNS, BS_VERBS, CATCH_ADJECTIVES, CATCH_NOUNS, CITIES, COMPANY_SUFFIXES, DOMAINS, FIRST_NAMES, LAST_NAMES, LOREM, STREETS,
+  BS_NOUNS,
+  BS_VERBS,
+  CATCH_ADJECTIVES,
+  CATCH_NOUNS,
+  CITIES,
+  COMPANY_SUFFIXES,
+  DOMAINS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  LOREM,
+  STREETS,
 } from './words.js';
 
 /** A user shaped like jsonplaceholder.typicode.com's `/users`. */
@@ -103,7 +113,10 @@ function unevenOwners(random: Random, count: number, parents: number): number[] 
   // Cumulative weights and a binary search keep 100k children over 10k parents fast.
   const cumulative: number[] = [];
   let total = 0;
-  for (const weight of weights) cumulative.push((total += weight));
+  for (const weight of weights) {
+    total += weight;
+    cumulative.push(total);
+  }
   const owners: number[] = [];
   for (let i = 0; i < count; i += 1) {
     const ticket = random.next() * total;

@@ -127,7 +127,7 @@ function resolveRateLimit(limit: DemoRateLimit | undefined): Required<DemoRateLi
 }
 
 function resolveLatency(latency: DemoApiOptions['latencyMs']): readonly [number, number] {
-  const [min, max] = typeof latency === 'number' ? [latency, latency] : latency ?? [0, 0];
+  const [min, max] = typeof latency === 'number' ? [latency, latency] : (latency ?? [0, 0]);
   if (!Number.isFinite(min) || !Number.isFinite(max) || min < 0 || max < min) {
     fail('latencyMs', latency, 'a non-negative number or a [min, max] range');
   }

@@ -5,10 +5,10 @@ import type { FaultDecision } from './faults.js';
 import type { ResolvedOptions } from './options.js';
 import { rateLimitHeaders, retryAfterHeader } from './rate-limit-headers.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { jsonText, jsonValue, notFound, type DemoRequest, type DemoResponse, type DemoRoute } from './route.js';
+import { type DemoRequest, type DemoResponse, type DemoRoute, jsonText, jsonValue, notFound } from './route.js';
 import { send, sendTruncated } from './send.js';
-import { isStatsPath, statsRoute } from './stats-route.js';
 import type { StatsRecorder } from './stats.js';
+import { isStatsPath, statsRoute } from './stats-route.js';
 
 export interface HandlerContext {
   readonly options: ResolvedOptions;

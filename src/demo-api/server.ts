@@ -6,12 +6,12 @@ import { demoDataset } from './dataset.js';
 import { drfRoute } from './drf.js';
 import { createFaultPlan, createLatency } from './faults.js';
 import { jsonServerRoutes } from './json-server-routes.js';
-import { resolveOptions, type DemoApiOptions } from './options.js';
+import { type DemoApiOptions, resolveOptions } from './options.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createRequestHandler } from './request-handler.js';
 import { jsonValue } from './route.js';
 import { send } from './send.js';
-import { StatsRecorder, type DemoApiStats } from './stats.js';
+import { type DemoApiStats, StatsRecorder } from './stats.js';
 
 export interface DemoApiServer {
   /** `http://127.0.0.1:PORT`, no trailing slash. */

@@ -1,4 +1,4 @@
-import { jsonValue, methodNotAllowed, notFound, type DemoRequest, type DemoResponse } from './route.js';
+import { type DemoRequest, type DemoResponse, jsonValue, methodNotAllowed, notFound } from './route.js';
 import type { StatsRecorder } from './stats.js';
 
 export const STATS_PATH = '/__stats';

@@ -1,4 +1,4 @@
-import { SiphonError, type RequestSummary, type ResponseSummary, type SiphonErrorOptions } from './siphon-error.js';
+import { type RequestSummary, type ResponseSummary, SiphonError, type SiphonErrorOptions } from './siphon-error.js';
 
 /** The server answered with a status Siphon does not retry (or retried in vain). */
 export class HttpStatusError extends SiphonError {

@@ -1,4 +1,4 @@
-import { SiphonError, type RequestSummary, type SiphonErrorOptions } from './siphon-error.js';
+import { type RequestSummary, SiphonError, type SiphonErrorOptions } from './siphon-error.js';
 
 /** The connection failed: refused, reset, closed mid-body, or the host is unknown. */
 export class NetworkError extends SiphonError {

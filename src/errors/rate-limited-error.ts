@@ -1,4 +1,4 @@
-import { SiphonError, type RequestSummary, type ResponseSummary, type SiphonErrorOptions } from './siphon-error.js';
+import { type RequestSummary, type ResponseSummary, SiphonError, type SiphonErrorOptions } from './siphon-error.js';
 
 /** The body said "rate limited" (see `rateLimitedWhen`) on every attempt. */
 export class RateLimitedError extends SiphonError {
@@ -6,7 +6,12 @@ export class RateLimitedError extends SiphonError {
   declare readonly request: RequestSummary;
   declare readonly response: ResponseSummary;
 
-  constructor(request: RequestSummary, response: ResponseSummary, signal: string, options: Omit<SiphonErrorOptions, 'request' | 'response'> = {}) {
+  constructor(
+    request: RequestSummary,
+    response: ResponseSummary,
+    signal: string,
+    options: Omit<SiphonErrorOptions, 'request' | 'response'> = {},
+  ) {
     super(`rate limited by ${request.method} ${request.url} (${signal}) and out of retries`, { ...options, request, response });
   }
 }

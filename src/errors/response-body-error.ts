@@ -1,4 +1,4 @@
-import { SiphonError, type RequestSummary, type ResponseSummary, type SiphonErrorOptions } from './siphon-error.js';
+import { type RequestSummary, type ResponseSummary, SiphonError, type SiphonErrorOptions } from './siphon-error.js';
 
 /** The response body is not the JSON Siphon expected: HTML, plain text, or cut short. */
 export class ResponseBodyError extends SiphonError {
@@ -17,10 +17,11 @@ export class ResponseBodyError extends SiphonError {
   ) {
     const contentType = response.headers['content-type'] ?? '';
     const body = bodySnippet ? `: ${bodySnippet}` : '';
-    super(
-      `${reason} from ${request.method} ${request.url} (HTTP ${response.status}, content-type ${contentType || 'none'})${body}`,
-      { ...options, request, response },
-    );
+    super(`${reason} from ${request.method} ${request.url} (HTTP ${response.status}, content-type ${contentType || 'none'})${body}`, {
+      ...options,
+      request,
+      response,
+    });
     this.contentType = contentType;
     this.bodySnippet = bodySnippet;
   }

@@ -1,4 +1,4 @@
-import { SiphonError, type RequestSummary, type SiphonErrorOptions } from './siphon-error.js';
+import { type RequestSummary, SiphonError, type SiphonErrorOptions } from './siphon-error.js';
 
 /** No complete response arrived within the per-request timeout. */
 export class TimeoutError extends SiphonError {

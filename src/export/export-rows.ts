@@ -1,8 +1,8 @@
 import type { Row } from '../store/types.js';
-import { StreamSink, type ChunkSink } from './chunk-sink.js';
+import { type ChunkSink, StreamSink } from './chunk-sink.js';
 import { writeCsv } from './csv-writer.js';
 import type { ExportColumn } from './export-column.js';
-import { exportFormats, type ExportFormat } from './export-format.js';
+import { type ExportFormat, exportFormats } from './export-format.js';
 import { FileSink } from './file-sink.js';
 import { writeJson } from './json-writer.js';
 import { writeXlsx } from './xlsx-writer.js';

@@ -1,7 +1,7 @@
 import type { Row } from '../store/types.js';
 import { stringifyJson } from '../util/exact-json.js';
 import type { ChunkSink } from './chunk-sink.js';
-import { isNumericType, type ExportColumn } from './export-column.js';
+import { type ExportColumn, isNumericType } from './export-column.js';
 
 // A JSON number literal; the digit strings of decimal columns match it.
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;

@@ -1,4 +1,4 @@
-import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici';
 import { CrossOriginError } from '../errors/cross-origin-error.js';
 import { HttpStatusError } from '../errors/http-status-error.js';
 import { NetworkError } from '../errors/network-error.js';
@@ -8,15 +8,15 @@ import type { RequestSummary, ResponseSummary, SiphonError } from '../errors/sip
 import { TimeoutError } from '../errors/timeout-error.js';
 import { delay } from '../util/delay.js';
 import { parseDuration } from '../util/duration.js';
-import { parseJson, type NumberMode } from '../util/exact-json.js';
-import { jsonPath, type JsonPath } from '../util/json-path.js';
+import { type NumberMode, parseJson } from '../util/exact-json.js';
+import { type JsonPath, jsonPath } from '../util/json-path.js';
 import { redactUrl, snippet } from '../util/redact.js';
 import { createAuth } from './auth/index.js';
 import type { ClientEvent, HttpClientOptions } from './client-options.js';
 import { createRateBudget } from './rate-budget/index.js';
 import { parseRateLimitHeaders, type ServerRateInfo } from './rate-limit-headers.js';
-import { backoffDelay, resolveRetryPolicy, type RetryPolicy } from './retry-policy.js';
-import { sendOnce, type RawResponse } from './send-once.js';
+import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from './retry-policy.js';
+import { type RawResponse, sendOnce } from './send-once.js';
 import type { Auth, AuthContext, JsonResponse, OutgoingRequest, RateBudget } from './types.js';
 
 /** Headers that carry credentials and never follow a link to another origin. */

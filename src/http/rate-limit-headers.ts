@@ -36,9 +36,10 @@ export function parseRateLimitHeaders(headers: Headers, now = Date.now()): Serve
     separate(headers, 'x-rate-limit-', now),
   ].filter((c): c is RateLimitObservation => c !== undefined);
   const withRemaining = candidates.filter((c) => c.remaining !== undefined);
-  const chosen = withRemaining.length > 0
-    ? withRemaining.reduce((best, c) => ((c.remaining as number) < (best.remaining as number) ? c : best))
-    : candidates[0];
+  const chosen =
+    withRemaining.length > 0
+      ? withRemaining.reduce((best, c) => ((c.remaining as number) < (best.remaining as number) ? c : best))
+      : candidates[0];
   return compact({ ...chosen, retryAfterMs: parseRetryAfter(headers.get('retry-after'), now) });
 }
 
@@ -72,9 +73,9 @@ function ietfCombined(headers: Headers, now: number): RateLimitObservation | und
     else if (head !== '') policies.push({ name: unquote(head), params: parseParams(rest) });
   }
   if (policies.length > 0) return ietfPolicies(policies, headers.get('ratelimit-policy'), now);
-  const limit = parseCount(dictionary['limit'] ?? null);
-  const remaining = parseCount(dictionary['remaining'] ?? null);
-  const resetAt = parseReset(dictionary['reset'] ?? null, now);
+  const limit = parseCount(dictionary.limit ?? null);
+  const remaining = parseCount(dictionary.remaining ?? null);
+  const resetAt = parseReset(dictionary.reset ?? null, now);
   return limit === undefined && remaining === undefined && resetAt === undefined ? undefined : { limit, remaining, resetAt };
 }
 
@@ -84,15 +85,18 @@ function ietfPolicies(
   now: number,
 ): RateLimitObservation | undefined {
   const readable = policies
-    .map((p) => ({ name: p.name, remaining: parseCount(p.params['r'] ?? null), resetIn: parseNumber(p.params['t'] ?? '') }))
+    .map((p) => ({ name: p.name, remaining: parseCount(p.params.r ?? null), resetIn: parseNumber(p.params.t ?? '') }))
     .filter((p) => p.remaining !== undefined);
   if (readable.length === 0) return undefined;
   // The policy with the fewest requests left is the one that will refuse first.
   const tightest = readable.reduce((best, p) => ((p.remaining as number) < (best.remaining as number) ? p : best));
-  const quotas = policyField === null ? [] : splitOutside(policyField, ',').map((member) => {
-    const [head = '', ...rest] = splitOutside(member, ';');
-    return { name: unquote(head), quota: parseCount(parseParams(rest)['q'] ?? null) };
-  });
+  const quotas =
+    policyField === null
+      ? []
+      : splitOutside(policyField, ',').map((member) => {
+          const [head = '', ...rest] = splitOutside(member, ';');
+          return { name: unquote(head), quota: parseCount(parseParams(rest).q ?? null) };
+        });
   const quota = quotas.find((q) => q.name === tightest.name) ?? (quotas.length === 1 ? quotas[0] : undefined);
   return {
     limit: quota?.quota,

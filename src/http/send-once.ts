@@ -1,4 +1,4 @@
-import { fetch, type Dispatcher } from 'undici';
+import { type Dispatcher, fetch } from 'undici';
 import { NetworkError } from '../errors/network-error.js';
 import type { RequestSummary } from '../errors/siphon-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';

@@ -1,5 +1,5 @@
-import type { ClientEvent, HttpClientOptions } from '../http/client-options.js';
 import type { HttpClient } from '../http/client.js';
+import type { ClientEvent, HttpClientOptions } from '../http/client-options.js';
 import type { QueryParams } from '../http/types.js';
 import type { PaginatorConfig } from '../pagination/registry.js';
 import type { PageToken, Paginator } from '../pagination/types.js';

@@ -23,9 +23,7 @@ interface InFlight {
 export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGenerator<Page<T>, void, undefined> {
   const { baseUrl, concurrency, maxPages } = validate(options);
   const paginator = createPaginator(options.paginator, { params: options.params });
-  const client =
-    options.client ??
-    new HttpClient({ ...options, origin: new URL(baseUrl).origin, onEvent: options.onEvent });
+  const client = options.client ?? new HttpClient({ ...options, origin: new URL(baseUrl).origin, onEvent: options.onEvent });
   const walk = new AbortController();
   const stopWalk = (): void => walk.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stopWalk, { once: true });

@@ -29,9 +29,24 @@ export interface AutoPaginator extends Paginator {
 type Detected = { readonly type: string; readonly [option: string]: string | number };
 
 /** Body paths that hold the next page's URL, most common first. */
-export const NEXT_URL_PATHS: readonly string[] = ['next', 'links.next', 'pagination.next', 'next_page_url', '_links.next.href', 'paging.next'];
+export const NEXT_URL_PATHS: readonly string[] = [
+  'next',
+  'links.next',
+  'pagination.next',
+  'next_page_url',
+  '_links.next.href',
+  'paging.next',
+];
 /** Body paths that hold the next cursor. */
-export const CURSOR_PATHS: readonly string[] = ['next_cursor', 'nextCursor', 'cursor.next', 'pagination.next_cursor', 'next_page_token', 'nextPageToken', 'meta.next_cursor'];
+export const CURSOR_PATHS: readonly string[] = [
+  'next_cursor',
+  'nextCursor',
+  'cursor.next',
+  'pagination.next_cursor',
+  'next_page_token',
+  'nextPageToken',
+  'meta.next_cursor',
+];
 const CURSOR_PARAM: Readonly<Record<string, string>> = { next_page_token: 'page_token', nextPageToken: 'pageToken' };
 const PAGE_PARAMS = ['page', '_page'];
 // Names too generic to mean "page number" on their own; a total must confirm them.
@@ -88,7 +103,10 @@ export function auto(options: AutoOptions = {}, init: PaginatorInit = {}): AutoP
       const config = resume.detected;
       const token = resume.token;
       if (!isDetected(config) || !isToken(token)) {
-        throw new PaginationError('auto', `cannot resume from token ${describeValue(resume)}: expected {} or { detected: { type, … }, token }`);
+        throw new PaginationError(
+          'auto',
+          `cannot resume from token ${describeValue(resume)}: expected {} or { detected: { type, … }, token }`,
+        );
       }
       note = undefined;
       try {

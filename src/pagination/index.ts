@@ -1,3 +1,13 @@
+export { type AutoConfig, type AutoOptions, type AutoPaginator, auto, CURSOR_PATHS, NEXT_URL_PATHS } from './auto.js';
+export { type CursorConfig, type CursorOptions, cursor } from './cursor.js';
+export { type LinkHeaderConfig, type LinkHeaderOptions, linkHeader, type ParsedLink, parseLinkHeader } from './link-header.js';
+export { type NextUrlConfig, type NextUrlOptions, nextUrl } from './next-url.js';
+export { type OffsetConfig, type OffsetOptions, offset } from './offset.js';
+export { PAGE_SIZE_PARAMS, type PageNumberConfig, type PageNumberOptions, pageNumber } from './page-number.js';
+export { describeRecordsPath, RECORDS_KEYS, selectRecords } from './records.js';
+export { createPaginator, type PaginatorConfig, type PaginatorInit, paginatorTypes } from './registry.js';
+export { type SingleConfig, type SingleOptions, single } from './single.js';
+export { type CheckStopOptions, checkStop, readTotalRecords, type StopCheck } from './stop-conditions.js';
 export type {
   JsonPrimitive,
   JsonValue,
@@ -8,13 +18,3 @@ export type {
   RequestPatch,
   StopOptions,
 } from './types.js';
-export { createPaginator, paginatorTypes, type PaginatorConfig, type PaginatorInit } from './registry.js';
-export { pageNumber, PAGE_SIZE_PARAMS, type PageNumberConfig, type PageNumberOptions } from './page-number.js';
-export { offset, type OffsetConfig, type OffsetOptions } from './offset.js';
-export { cursor, type CursorConfig, type CursorOptions } from './cursor.js';
-export { nextUrl, type NextUrlConfig, type NextUrlOptions } from './next-url.js';
-export { linkHeader, parseLinkHeader, type LinkHeaderConfig, type LinkHeaderOptions, type ParsedLink } from './link-header.js';
-export { single, type SingleConfig, type SingleOptions } from './single.js';
-export { auto, CURSOR_PATHS, NEXT_URL_PATHS, type AutoConfig, type AutoOptions, type AutoPaginator } from './auto.js';
-export { selectRecords, describeRecordsPath, RECORDS_KEYS } from './records.js';
-export { checkStop, readTotalRecords, type CheckStopOptions, type StopCheck } from './stop-conditions.js';

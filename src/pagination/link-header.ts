@@ -1,5 +1,5 @@
-import { checkStop } from './stop-conditions.js';
 import { urlStep } from './next-url.js';
+import { checkStop } from './stop-conditions.js';
 import type { PageToken, Paginator, StopOptions } from './types.js';
 
 export interface LinkHeaderOptions extends StopOptions {

@@ -59,6 +59,8 @@ export function resolveUrl(type: string, reference: string, base: string): strin
   try {
     return new URL(reference.trim(), base || undefined).href;
   } catch (cause) {
-    throw new PaginationError(type, `next URL ${describeValue(reference)} is not a valid URL (relative to ${base || 'nothing'})`, { cause });
+    throw new PaginationError(type, `next URL ${describeValue(reference)} is not a valid URL (relative to ${base || 'nothing'})`, {
+      cause,
+    });
   }
 }

@@ -40,10 +40,7 @@ export function offset(options: OffsetOptions = {}, init: PaginatorInit = {}, pa
   const limitParam = options.limitParam ?? 'limit';
   const limit = options.limit ?? positiveParam(init.params, [limitParam])?.value;
   if (limit === undefined) {
-    throw new ConfigError(
-      `${path}.limit`,
-      `required: set limit, or put a positive "${limitParam}" in the request params`,
-    );
+    throw new ConfigError(`${path}.limit`, `required: set limit, or put a positive "${limitParam}" in the request params`);
   }
   const first = options.start ?? 0;
   const pageSize = options.pageSize ?? limit;

@@ -39,9 +39,10 @@ export function pageNumber(options: PageNumberOptions = {}, init: PaginatorInit 
   const pageParam = options.pageParam ?? 'page';
   const first = options.start ?? 1;
   const sent = options.sizeParam !== undefined && options.pageSize !== undefined;
-  const fromParams = options.pageSize === undefined
-    ? positiveParam(init.params, options.sizeParam !== undefined ? [options.sizeParam] : PAGE_SIZE_PARAMS)
-    : undefined;
+  const fromParams =
+    options.pageSize === undefined
+      ? positiveParam(init.params, options.sizeParam !== undefined ? [options.sizeParam] : PAGE_SIZE_PARAMS)
+      : undefined;
   const pageSize = options.pageSize ?? fromParams?.value;
   // Learned from the pages as they come; the latest announcement wins so a
   // growing collection does not end the walk early.
@@ -72,9 +73,7 @@ export function pageNumber(options: PageNumberOptions = {}, init: PaginatorInit 
       const check = checkStop(type, options, ctx, { pageSize, totals: true });
       const fromPages = check.totalPages === undefined ? undefined : first + check.totalPages - 1;
       const fromRecords =
-        check.totalRecords === undefined || pageSize === undefined
-          ? undefined
-          : first + Math.ceil(check.totalRecords / pageSize) - 1;
+        check.totalRecords === undefined || pageSize === undefined ? undefined : first + Math.ceil(check.totalRecords / pageSize) - 1;
       if (fromPages !== undefined || fromRecords !== undefined) {
         lastPage = Math.min(fromPages ?? Infinity, fromRecords ?? Infinity);
       }

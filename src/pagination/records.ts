@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors/config-error.js';
 import { PaginationError } from '../errors/pagination-error.js';
-import { jsonPath, type JsonPath } from '../util/json-path.js';
+import { type JsonPath, jsonPath } from '../util/json-path.js';
 
 /** Keys searched, in order, for the records array of an object body. */
 export const RECORDS_KEYS: readonly string[] = ['data', 'results', 'items', 'records'];

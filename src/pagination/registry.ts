@@ -1,25 +1,18 @@
 import { ConfigError } from '../errors/config-error.js';
 import type { QueryParams } from '../http/types.js';
+import { closest } from '../util/did-you-mean.js';
 import { jsonPath } from '../util/json-path.js';
-import { auto, type AutoConfig } from './auto.js';
-import { cursor, type CursorConfig } from './cursor.js';
-import { linkHeader, type LinkHeaderConfig } from './link-header.js';
-import { nextUrl, type NextUrlConfig } from './next-url.js';
-import { offset, type OffsetConfig } from './offset.js';
-import { pageNumber, type PageNumberConfig } from './page-number.js';
-import { single, type SingleConfig } from './single.js';
+import { type AutoConfig, auto } from './auto.js';
+import { type CursorConfig, cursor } from './cursor.js';
+import { type LinkHeaderConfig, linkHeader } from './link-header.js';
+import { type NextUrlConfig, nextUrl } from './next-url.js';
+import { type OffsetConfig, offset } from './offset.js';
+import { type PageNumberConfig, pageNumber } from './page-number.js';
+import { type SingleConfig, single } from './single.js';
 import { describeValue } from './stop-conditions.js';
 import type { Paginator } from './types.js';
-import { closest } from '../util/did-you-mean.js';
 
-export type PaginatorConfig =
-  | PageNumberConfig
-  | OffsetConfig
-  | CursorConfig
-  | NextUrlConfig
-  | LinkHeaderConfig
-  | SingleConfig
-  | AutoConfig;
+export type PaginatorConfig = PageNumberConfig | OffsetConfig | CursorConfig | NextUrlConfig | LinkHeaderConfig | SingleConfig | AutoConfig;
 
 /** What a paginator may know of the request before the first page. */
 export interface PaginatorInit {
@@ -33,8 +26,7 @@ const nonEmptyString: Check = (v) => (typeof v === 'string' && v.trim() !== '' ?
 const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 const positiveInteger: Check = (v) => (Number.isSafeInteger(v) && (v as number) > 0 ? undefined : 'a positive integer');
 const nonNegativeInteger: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : 'a non-negative integer');
-const headerName: Check = (v) =>
-  typeof v === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(v) ? undefined : 'an HTTP header name';
+const headerName: Check = (v) => (typeof v === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(v) ? undefined : 'an HTTP header name');
 const path: Check = (v) => {
   if (typeof v !== 'string') return 'a JSON path string';
   try {

@@ -37,12 +37,7 @@ const TOTAL_HEADER = 'X-Total-Count';
  * Evaluates the shared {@link StopOptions} on a fetched page. Totals are
  * returned rather than acted on: only the strategy knows where it stands.
  */
-export function checkStop(
-  paginator: string,
-  options: StopOptions,
-  page: PageContext,
-  check: CheckStopOptions = {},
-): StopCheck {
+export function checkStop(paginator: string, options: StopOptions, page: PageContext, check: CheckStopOptions = {}): StopCheck {
   const { body, headers } = page.response;
   // Totals are read (and validated) before any early return so that a bad
   // total surfaces on the page that carries it, not on some later one.
@@ -93,10 +88,7 @@ export function readCountAt(paginator: string, path: string, body: unknown): num
 export function toCount(paginator: string, where: string, value: unknown): number {
   const count = parseCount(value);
   if (count === undefined) {
-    throw new PaginationError(
-      paginator,
-      `total at ${where} must be a non-negative integer, got ${describeValue(value)}`,
-    );
+    throw new PaginationError(paginator, `total at ${where} must be a non-negative integer, got ${describeValue(value)}`);
   }
   return count;
 }

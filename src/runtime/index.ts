@@ -1,3 +1,10 @@
+export {
+  EmbeddedRuntime,
+  type EmbeddedRuntimeOptions,
+  type ScheduleRow,
+  type StartupPlan,
+  scheduleTable,
+  startupPlan,
+} from './embedded/index.js';
+export { isRetryableRunError, runRetryDelay, runRetryPolicy } from './run-retry.js';
 export type { Runtime, RuntimeCloseOptions, RuntimeEvent, SchedulerEvent } from './runtime.js';
-export { isRetryableRunError, runRetryPolicy, runRetryDelay } from './run-retry.js';
-export { EmbeddedRuntime, scheduleTable, startupPlan, type EmbeddedRuntimeOptions, type ScheduleRow, type StartupPlan } from './embedded/index.js';

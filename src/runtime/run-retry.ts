@@ -7,7 +7,7 @@ import { HttpStatusError } from '../errors/http-status-error.js';
 import { PaginationError } from '../errors/pagination-error.js';
 import { ResponseBodyError } from '../errors/response-body-error.js';
 import { SchemaError } from '../errors/schema-error.js';
-import { backoffDelay, resolveRetryPolicy, type RetryPolicy } from '../http/retry-policy.js';
+import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from '../http/retry-policy.js';
 
 /**
  * Whether running the resource again could fix what failed. Configuration,

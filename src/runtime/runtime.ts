@@ -56,13 +56,18 @@ export type SchedulerEvent =
   | { readonly type: 'catch-up'; readonly resource: string; readonly missedAt: Date | undefined; readonly lastRun: RunRecord | undefined }
   /** The resource's newest run was left `running` by a process that stopped; it is resumed now. */
   | { readonly type: 'recovery'; readonly resource: string; readonly runId: number; readonly heartbeatAt: string | null }
-  | RetryScheduledEvent & {
+  | (RetryScheduledEvent & {
       /** `undefined` when the run could not even start (the store failed). */
       readonly run: RunRecord | undefined;
-    }
+    })
   | GaveUpEvent
   /** Something failed outside any run (the store, a listener); the runtime keeps going. */
-  | { readonly type: 'runtime-error'; readonly resource: string | undefined; readonly trigger: RunTrigger | undefined; readonly error: Error }
+  | {
+      readonly type: 'runtime-error';
+      readonly resource: string | undefined;
+      readonly trigger: RunTrigger | undefined;
+      readonly error: Error;
+    }
   /** `close` stopped waiting while these resources were still running. */
   | { readonly type: 'close-timeout'; readonly resources: readonly string[]; readonly timeoutMs: number };
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { ColumnType } from './column-type.js';
 import type { SiphonTables } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';

@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { SiphonTables } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
 import type { ColumnDef } from './types.js';
@@ -59,7 +59,13 @@ export class BulkInsert {
   }
 
   /** `count` 0: the array-parameter form. */
-  #text(db: Kysely<SiphonTables>, target: string, columns: readonly ColumnDef[], count: number, upsertKey: readonly string[] | undefined): string {
+  #text(
+    db: Kysely<SiphonTables>,
+    target: string,
+    columns: readonly ColumnDef[],
+    count: number,
+    upsertKey: readonly string[] | undefined,
+  ): string {
     const cacheKey = [target, columns.map((column) => column.name).join(','), count, upsertKey?.join(',') ?? ''].join('\u0000');
     let text = this.#texts.get(cacheKey);
     if (text === undefined) {
@@ -82,7 +88,12 @@ function valuesList(width: number, count: number): RawBuilder<unknown> {
   return sql`VALUES ${sql.join(Array.from({ length: count }, () => placeholders))}`;
 }
 
-function insertSql(target: string, columns: readonly ColumnDef[], source: RawBuilder<unknown>, upsertKey: readonly string[] | undefined): RawBuilder<unknown> {
+function insertSql(
+  target: string,
+  columns: readonly ColumnDef[],
+  source: RawBuilder<unknown>,
+  upsertKey: readonly string[] | undefined,
+): RawBuilder<unknown> {
   const names = columns.map((column) => column.name);
   const insert = sql`INSERT INTO ${sql.id(target)} (${sql.join(names.map((name) => sql.id(name)))}) ${source}`;
   if (!upsertKey || upsertKey.length === 0) return insert;

@@ -1,8 +1,9 @@
 import { isLosslessNumber } from 'lossless-json';
 import { CoercionError } from '../errors/coercion-error.js';
 import { stringifyJson } from '../util/exact-json.js';
-import { formatColumnType, type ColumnType } from './column-type.js';
+import { type ColumnType, formatColumnType } from './column-type.js';
 import {
+  type DecimalText,
   decimalFromBigInt,
   decimalFromNumber,
   decimalToBigInt,
@@ -10,7 +11,6 @@ import {
   integerDigits,
   parseDecimalText,
   roundDecimal,
-  type DecimalText,
 } from './decimal-text.js';
 import { normalizeTimestampText, timestampFromEpoch } from './timestamp-text.js';
 
@@ -121,8 +121,9 @@ const FALSE_TEXT = new Set(['false', '0', 'no']);
 function toBoolean(value: unknown): boolean | Refusal {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number' || typeof value === 'bigint') {
-    if (value == 0) return false;
-    if (value == 1) return true;
+    // A bigint and a number compare by value: 0n and 0 are both false.
+    if (Number(value) === 0) return false;
+    if (Number(value) === 1) return true;
   }
   if (typeof value === 'string') {
     const text = value.trim().toLowerCase();

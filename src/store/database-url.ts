@@ -34,7 +34,10 @@ function parseSqlite(text: string): DatabaseTarget {
   if (path === ':memory:') return { kind: 'sqlite', path };
   if (path === '') throw new ConfigError('database', `SQLite URL ${JSON.stringify(text)} names no file; ${ACCEPTED}`);
   if (path.includes('?')) {
-    throw new ConfigError('database', `SQLite URL ${JSON.stringify(text)}: query options are not supported (open the store with readOnly instead)`);
+    throw new ConfigError(
+      'database',
+      `SQLite URL ${JSON.stringify(text)}: query options are not supported (open the store with readOnly instead)`,
+    );
   }
   return { kind: 'sqlite', path: isAbsolute(path) ? path : resolve(path) };
 }
@@ -52,7 +55,10 @@ function parsePostgres(text: string): DatabaseTarget {
   }
   const schema = parsed.searchParams.get('schema') ?? undefined;
   if (schema !== undefined && (!SCHEMA.test(schema) || /^pg_/i.test(schema))) {
-    throw new ConfigError('database', `schema ${JSON.stringify(schema)} in the database URL is not a valid schema name (letters, digits, _; not pg_…)`);
+    throw new ConfigError(
+      'database',
+      `schema ${JSON.stringify(schema)} in the database URL is not a valid schema name (letters, digits, _; not pg_…)`,
+    );
   }
   const sessionOptions = parsed.searchParams.get('options') ?? undefined;
   parsed.searchParams.delete('schema');

@@ -16,7 +16,7 @@ export const STAGING_PREFIX = '_siphon_stage_';
 // row position Siphon orders unkeyed tables by.
 const RESERVED_PREFIX: Readonly<Record<IdentifierKind, RegExp>> = { table: /^(_siphon|sqlite_)/i, column: /^_siphon/i };
 const RESERVED_REASON: Readonly<Record<IdentifierKind, string>> = {
-  table: 'names starting with _siphon (Siphon\'s own tables) or sqlite_ (SQLite\'s) are reserved',
+  table: "names starting with _siphon (Siphon's own tables) or sqlite_ (SQLite's) are reserved",
   column: 'names starting with _siphon are reserved for Siphon',
 };
 const RESERVED_COLUMNS = new Set(['rowid', '_rowid_', 'oid', 'ctid', 'xmin', 'xmax', 'cmin', 'cmax', 'tableoid']);

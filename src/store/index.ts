@@ -1,17 +1,17 @@
 // The store's public names: open a database, coerce values, check identifiers.
 
-export { openStore, type OpenStoreOptions } from './open-store.js';
-export { coerceValue, type CoercionTarget } from './coerce.js';
-export { validateIdentifier, MAX_IDENTIFIER_LENGTH, STAGING_PREFIX, type IdentifierKind } from './identifier.js';
+export { type CoercionTarget, coerceValue } from './coerce.js';
 export {
   COLUMN_KINDS,
-  MAX_DECIMAL_PRECISION,
-  formatColumnType,
-  parseColumnType,
-  sameColumnType,
   type ColumnKind,
   type ColumnType,
+  formatColumnType,
+  MAX_DECIMAL_PRECISION,
+  parseColumnType,
+  sameColumnType,
 } from './column-type.js';
+export { type IdentifierKind, MAX_IDENTIFIER_LENGTH, STAGING_PREFIX, validateIdentifier } from './identifier.js';
+export { type OpenStoreOptions, openStore } from './open-store.js';
 export type {
   BatchWrite,
   ColumnDef,

@@ -70,11 +70,7 @@ export class Leases {
 
   /** Who holds the lease now, if anyone (expired leases included). */
   async holder(resource: string): Promise<string | undefined> {
-    const row = await this.#db
-      .selectFrom(STATE_TABLE)
-      .select('lease_owner')
-      .where('resource', '=', resource)
-      .executeTakeFirst();
+    const row = await this.#db.selectFrom(STATE_TABLE).select('lease_owner').where('resource', '=', resource).executeTakeFirst();
     return row?.lease_owner ?? undefined;
   }
 }

@@ -26,6 +26,7 @@ export interface OpenStoreOptions {
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const target = parseDatabaseUrl(url);
   const readOnly = options.readOnly ?? false;
-  const connection = target.kind === 'sqlite' ? connectSqlite({ path: target.path, readOnly }) : await connectPostgres({ ...target, readOnly });
+  const connection =
+    target.kind === 'sqlite' ? connectSqlite({ path: target.path, readOnly }) : await connectPostgres({ ...target, readOnly });
   return new SqlStore(connection);
 }

@@ -22,11 +22,14 @@ export class RowEncoder {
     this.#encoders = table.columns.map((column) => {
       const where = { table: table.name, column: column.name };
       const toDriver = dialect.toDriver(column.type);
-      const encode: Encode = toDriver ? (value) => toDriver(coerceValue(value, column.type, where)) : (value) => coerceValue(value, column.type, where);
+      const encode: Encode = toDriver
+        ? (value) => toDriver(coerceValue(value, column.type, where))
+        : (value) => coerceValue(value, column.type, where);
       if (!key.has(column.name)) return encode;
       return (value) => {
         const result = encode(value);
-        if (result === null) throw new CoercionError(table.name, column.name, formatColumnType(column.type), 'null', 'a primary key column cannot be NULL');
+        if (result === null)
+          throw new CoercionError(table.name, column.name, formatColumnType(column.type), 'null', 'a primary key column cannot be NULL');
         return result;
       };
     });

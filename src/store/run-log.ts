@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { stringifyJson } from '../util/exact-json.js';
 import { RUNS_TABLE, STATE_TABLE } from './bookkeeping.js';
 import { RecordReader } from './run-record.js';
@@ -145,7 +145,11 @@ export class RunLog {
 
   /** Newest first. */
   async list(options: { resource?: string | undefined; limit?: number | undefined }): Promise<RunRecord[]> {
-    let query = this.#db.selectFrom(RUNS_TABLE).selectAll().orderBy('id', 'desc').limit(options.limit ?? DEFAULT_LIMIT);
+    let query = this.#db
+      .selectFrom(RUNS_TABLE)
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(options.limit ?? DEFAULT_LIMIT);
     if (options.resource !== undefined) query = query.where('resource', '=', options.resource);
     return (await query.execute()).map((row) => this.#records.run(row));
   }

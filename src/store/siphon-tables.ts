@@ -1,4 +1,4 @@
-import type { ColumnType as KyselyColumn, Generated } from 'kysely';
+import type { Generated, ColumnType as KyselyColumn } from 'kysely';
 
 /** An integer as a driver returns it: SQLite (safe integers) and PostgreSQL's int8 give `bigint`. */
 type DriverInteger = number | bigint;

@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { ConfigError } from '../errors/config-error.js';
 import { SchemaError } from '../errors/schema-error.js';
 import { createBookkeeping } from './bookkeeping.js';
@@ -81,7 +81,10 @@ export class SqlStore implements Store {
     const encoder = this.#encoder(table);
     const keyed = table.primaryKey.length > 0;
     if (mode === 'merge' && !keyed) {
-      throw new ConfigError(`table ${table.name}`, 'write mode merge needs a primary key; declare primaryKey or write with append or replace');
+      throw new ConfigError(
+        `table ${table.name}`,
+        'write mode merge needs a primary key; declare primaryKey or write with append or replace',
+      );
     }
     // Coerce everything first: a bad value fails the batch before any write.
     const upsert = mode !== 'append' && keyed;
@@ -101,7 +104,10 @@ export class SqlStore implements Store {
     return [...((await this.#sql.describeTable(this.#db, table))?.columns ?? [])];
   }
 
-  async readTable(table: string, options: { columns?: readonly string[] | undefined; batchSize?: number | undefined } = {}): Promise<QueryResult> {
+  async readTable(
+    table: string,
+    options: { columns?: readonly string[] | undefined; batchSize?: number | undefined } = {},
+  ): Promise<QueryResult> {
     const shape = await this.#sql.describeTable(this.#db, table);
     if (!shape) throw new SchemaError(table, 'does not exist');
     const byName = new Map(shape.columns.map((column) => [column.name, column]));
@@ -111,15 +117,23 @@ export class SqlStore implements Store {
       return column;
     });
     const order = shape.primaryKey.length > 0 ? sql.join(shape.primaryKey.map((name) => sql.id(name))) : sql.raw(this.#sql.rowPosition);
-    const query = sql`SELECT ${sql.join(selected.map((column) => sql.id(column.name)))} FROM ${sql.id(table)} ORDER BY ${order}`.compile(this.#db);
+    const query = sql`SELECT ${sql.join(selected.map((column) => sql.id(column.name)))} FROM ${sql.id(table)} ORDER BY ${order}`.compile(
+      this.#db,
+    );
     const stream = await this.#connection.stream(query, options.batchSize ?? DEFAULT_BATCH_SIZE);
-    return this.#decode(stream, selected.map((column) => column.type));
+    return this.#decode(
+      stream,
+      selected.map((column) => column.type),
+    );
   }
 
   async query(text: string): Promise<QueryResult> {
     // A trailing `;` is habit, not a second statement.
     const stream = await this.#connection.stream(CompiledQuery.raw(text.trim().replace(/[;\s]+$/, '')), DEFAULT_BATCH_SIZE);
-    return this.#decode(stream, stream.columns.map((column) => (column.sqlType === undefined ? undefined : this.#sql.siphonType(column.sqlType))));
+    return this.#decode(
+      stream,
+      stream.columns.map((column) => (column.sqlType === undefined ? undefined : this.#sql.siphonType(column.sqlType))),
+    );
   }
 
   // ─── Runs ───────────────────────────────────────────────────────────────

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { SchemaError } from '../errors/schema-error.js';
 import { formatColumnType, sameColumnType } from './column-type.js';
 import type { StoreDialect, TableShape } from './store-dialect.js';

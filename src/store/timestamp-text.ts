@@ -3,7 +3,7 @@
  * `YYYY-MM-DDTHH:mm:ss.sssZ`, or `.ssssssZ` when the value carries
  * microseconds (PostgreSQL's precision), in the years 1–9999.
  */
-import { decimalToBigInt, integerDigits, type DecimalText } from './decimal-text.js';
+import { type DecimalText, decimalToBigInt, integerDigits } from './decimal-text.js';
 
 const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const ISO =

@@ -1,6 +1,6 @@
 import type { ResolvedSource } from '../config/types.js';
-import type { ClientEvent } from '../http/client-options.js';
 import { HttpClient } from '../http/client.js';
+import type { ClientEvent } from '../http/client-options.js';
 import type { RateBudget } from '../http/types.js';
 
 export interface ClientPoolOptions {
@@ -50,7 +50,10 @@ export class ClientPool {
   /** Subscribes to the client events of one source; returns the unsubscribe function. */
   listen(source: string, listener: (event: ClientEvent) => void): () => void {
     let set = this.#listeners.get(source);
-    if (!set) this.#listeners.set(source, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(source, set);
+    }
     set.add(listener);
     return () => set.delete(listener);
   }

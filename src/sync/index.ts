@@ -1,6 +1,6 @@
-export { runResource, type RunOutcome, type RunResourceOptions } from './run-resource.js';
-export { syncResources, selectResources, type SyncOptions } from './sync-resources.js';
-export { ClientPool } from './client-pool.js';
-export { RecordMapper, EXTRA_COLUMN } from './record-mapper.js';
-export type { SyncEvent } from './sync-events.js';
 export type { SyncCheckpoint } from './checkpoint.js';
+export { ClientPool } from './client-pool.js';
+export { EXTRA_COLUMN, RecordMapper } from './record-mapper.js';
+export { type RunOutcome, type RunResourceOptions, runResource } from './run-resource.js';
+export type { SyncEvent } from './sync-events.js';
+export { type SyncOptions, selectResources, syncResources } from './sync-resources.js';

@@ -1,8 +1,8 @@
+import { isLosslessNumber } from 'lossless-json';
 import type { ResolvedColumn, ResolvedResource } from '../config/types.js';
 import { SchemaError } from '../errors/schema-error.js';
 import type { ColumnType } from '../store/column-type.js';
 import type { ColumnDef, Row, TableDef } from '../store/types.js';
-import { isLosslessNumber } from 'lossless-json';
 import { jsonPath } from '../util/json-path.js';
 import { snakeCase } from '../util/snake-case.js';
 
@@ -71,7 +71,8 @@ export class RecordMapper {
     for (const [field, value] of Object.entries(record)) {
       if (this.#declaredFields.has(field)) continue;
       if (mode === 'json') {
-        (extra ??= {})[field] = value;
+        extra ??= {};
+        extra[field] = value;
         continue;
       }
       const column = this.#inferredColumn(field, value);

@@ -1,14 +1,14 @@
 import type { ResolvedConfig, ResolvedResource } from '../config/types.js';
 import { SiphonError } from '../errors/siphon-error.js';
 import type { RunRecord, RunTrigger, Store } from '../store/types.js';
+import { asError } from '../util/as-error.js';
+import { delay } from '../util/delay.js';
 import { readCheckpoint } from './checkpoint.js';
-import { defaultWorker, isDeadLocalOwner, newLeaseOwner } from './lease-owner.js';
 import type { ClientPool } from './client-pool.js';
+import { defaultWorker, isDeadLocalOwner, newLeaseOwner } from './lease-owner.js';
 import { RecordMapper } from './record-mapper.js';
 import { resourceBatches } from './resource-batches.js';
 import type { SyncEvent } from './sync-events.js';
-import { asError } from '../util/as-error.js';
-import { delay } from '../util/delay.js';
 
 export interface RunResourceOptions {
   readonly config: ResolvedConfig;
@@ -63,7 +63,11 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
   const owner = newLeaseOwner(worker);
   const leaseMs = options.leaseMs ?? 60_000;
 
-  const leaseWait = { waitMs: options.leaseWaitMs ?? 0, signal: options.signal, onWait: (holder: string) => onEvent?.({ type: 'lease-wait', resource: resource.id, holder }) };
+  const leaseWait = {
+    waitMs: options.leaseWaitMs ?? 0,
+    signal: options.signal,
+    onWait: (holder: string) => onEvent?.({ type: 'lease-wait', resource: resource.id, holder }),
+  };
   if (!(await takeLease(store, resource.id, owner, leaseMs, leaseWait))) {
     const run = await store.recordSkipped(resource.id, trigger, 'another run of this resource is in progress');
     onEvent?.({ type: 'skipped', resource: resource.id, reason: run.error ?? 'in progress', run });
@@ -76,13 +80,16 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
   options.signal?.addEventListener('abort', stop, { once: true });
   let run: RunRecord | undefined;
   const unlisten = options.clients.listen(resource.source.name, (event) => onEvent?.({ ...event, resource: resource.id }));
-  const heartbeat = setInterval(() => {
-    void (async () => {
-      const kept = await store.renewLease(resource.id, owner, leaseMs);
-      if (!kept) abort.abort(new SiphonError(`${resource.id}: lost its lease to another process; stopping`));
-      else if (run) await store.heartbeat(run.id);
-    })().catch(() => undefined);
-  }, Math.max(1000, Math.floor(leaseMs / 4)));
+  const heartbeat = setInterval(
+    () => {
+      void (async () => {
+        const kept = await store.renewLease(resource.id, owner, leaseMs);
+        if (!kept) abort.abort(new SiphonError(`${resource.id}: lost its lease to another process; stopping`));
+        else if (run) await store.heartbeat(run.id);
+      })().catch(() => undefined);
+    },
+    Math.max(1000, Math.floor(leaseMs / 4)),
+  );
 
   try {
     let resumable = await store.findResumableRun(resource.id);
@@ -94,9 +101,12 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
       // We hold the lease, so a run still marked running died before its
       // first commit: close it rather than leave it running forever.
       const [latest] = await store.listRuns({ resource: resource.id, limit: 1 });
-      if (latest?.status === 'running') await store.failRun(latest.id, 'stalled: the process running it stopped before its first commit', 'interrupted');
+      if (latest?.status === 'running')
+        await store.failRun(latest.id, 'stalled: the process running it stopped before its first commit', 'interrupted');
     }
-    run = resumable ? await store.resumeRun(resumable.id, trigger, worker) : await store.startRun({ resource: resource.id, trigger, worker });
+    run = resumable
+      ? await store.resumeRun(resumable.id, trigger, worker)
+      : await store.startRun({ resource: resource.id, trigger, worker });
     const checkpoint = resumable ? readCheckpoint(resumable.checkpoint) : undefined;
     onEvent?.({ type: 'run-start', resource: resource.id, runId: run.id, attempt: run.attempt, resumed: checkpoint !== undefined });
 
@@ -112,7 +122,10 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
     if (resource.write === 'replace') await store.prepareReplace(mapper.table().table, checkpoint === undefined);
 
     const state = resource.incremental ? await store.getState(resource.id) : undefined;
-    const since = checkpoint?.since ?? state?.highWaterMark ?? (resource.incremental?.initial === undefined ? null : String(resource.incremental.initial));
+    const since =
+      checkpoint?.since ??
+      state?.highWaterMark ??
+      (resource.incremental?.initial === undefined ? null : String(resource.incremental.initial));
     let highWaterMark = checkpoint?.maxCursor ?? null;
     let committed = run.records;
     const totals = { pages: 0, records: 0, retries: 0, waitedMs: 0 };
@@ -149,7 +162,8 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
         totals.records += batch.records;
         totals.retries += batch.retries;
         totals.waitedMs += batch.waitedMs;
-        if (batch.pages > 0) onEvent?.({ type: 'progress', resource: resource.id, runId: run.id, committed, total: batch.total, ...totals });
+        if (batch.pages > 0)
+          onEvent?.({ type: 'progress', resource: resource.id, runId: run.id, committed, total: batch.total, ...totals });
       }
     }
     const { table } = mapper.table();

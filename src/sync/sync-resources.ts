@@ -2,7 +2,7 @@ import type { ResolvedConfig, ResolvedResource } from '../config/types.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { RunTrigger, Store } from '../store/types.js';
 import { ClientPool } from './client-pool.js';
-import { runResource, type RunOutcome } from './run-resource.js';
+import { type RunOutcome, runResource } from './run-resource.js';
 import type { SyncEvent } from './sync-events.js';
 
 export interface SyncOptions {

@@ -74,7 +74,7 @@ function parseSegments(source: string): JsonPathSegment[] {
         segments.push((quoted[2] as string).replace(/\\(.)/g, '$1'));
         i += quoted[0].length;
       } else {
-        fail('expected [number] or [\'key\']');
+        fail("expected [number] or ['key']");
       }
     } else {
       fail(`unexpected "${ch}"`);

@@ -1,5 +1,6 @@
 /** Query parameter names whose values are treated as secrets in any URL Siphon prints. */
-const SECRET_PARAM = /(^|[_-])(key|api[_-]?key|apikey|token|access[_-]?token|secret|client[_-]?secret|password|passwd|pwd|signature|sig|auth|authorization|session|code)$/i;
+const SECRET_PARAM =
+  /(^|[_-])(key|api[_-]?key|apikey|token|access[_-]?token|secret|client[_-]?secret|password|passwd|pwd|signature|sig|auth|authorization|session|code)$/i;
 
 /**
  * Returns `url` fit for an error message or a log line: user info removed and

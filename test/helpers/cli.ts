@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const entry = fileURLToPath(new URL('./siphon-cli.ts', import.meta.url));
@@ -19,7 +19,10 @@ process.on('exit', () => {
 });
 
 /** Starts `siphon …args` as a child process. */
-export function spawnCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): ChildProcess & { result: Promise<CliResult> } {
+export function spawnCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): ChildProcess & { result: Promise<CliResult> } {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: options.cwd ?? root,
     env: { ...process.env, ...options.env },

@@ -1,4 +1,4 @@
-import { startServer, sendJson, type TestServer } from './test-server.js';
+import { sendJson, startServer, type TestServer } from './test-server.js';
 
 export interface PagedApiOptions {
   /** Full pages; one more, empty, page ends the walk. */

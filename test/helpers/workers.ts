@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawnCli, type CliResult } from './cli.js';
-import { REDIS_URL } from './redis.js';
 import { waitFor } from './async.js';
+import { type CliResult, spawnCli } from './cli.js';
+import { REDIS_URL } from './redis.js';
 
 export { waitFor };
 
@@ -36,10 +36,14 @@ export async function startWorkers(count: number, file: string, prefix: string, 
     child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
     return { child, pid: child.pid as number, output: () => text };
   });
-  await Promise.all(workers.map((worker) => waitFor(async () => {
-    if (worker.child.exitCode !== null) throw new Error(`worker ${worker.pid} exited: ${worker.output()}`);
-    return worker.output().includes('worker started');
-  }, 30_000)));
+  await Promise.all(
+    workers.map((worker) =>
+      waitFor(async () => {
+        if (worker.child.exitCode !== null) throw new Error(`worker ${worker.pid} exited: ${worker.output()}`);
+        return worker.output().includes('worker started');
+      }, 30_000),
+    ),
+  );
   return workers;
 }
 
@@ -55,4 +59,3 @@ export async function stopWorkers(workers: readonly WorkerProcess[], graceMs = 1
     clearTimeout(timer);
   }
 }
-

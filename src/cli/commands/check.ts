@@ -3,8 +3,8 @@ import type { ResolvedResource } from '../../config/types.js';
 import { buildPageUrl } from '../../paginate/build-url.js';
 import { describeRecordsPath, selectRecords } from '../../pagination/records.js';
 import { createPaginator } from '../../pagination/registry.js';
-import { ClientPool } from '../../sync/client-pool.js';
 import type { Store } from '../../store/types.js';
+import { ClientPool } from '../../sync/client-pool.js';
 import { stringifyJson } from '../../util/exact-json.js';
 import { openContext, withConfigOption } from '../context.js';
 
@@ -38,7 +38,12 @@ export function checkCommand(): Command {
   });
 }
 
-async function checkResource(resource: ResolvedResource, parent: ResolvedResource | undefined, store: Store, clients: ClientPool): Promise<string> {
+async function checkResource(
+  resource: ResolvedResource,
+  parent: ResolvedResource | undefined,
+  store: Store,
+  clients: ClientPool,
+): Promise<string> {
   let url = resource.url;
   for (const link of resource.parent?.links ?? []) {
     const value = await firstParentValue(store, parent, link.parentColumn);

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { startDemoApi, type DemoApiOptions, type DemoApiServer, type DemoApiSize } from '../../demo-api/index.js';
+import { type DemoApiOptions, type DemoApiServer, type DemoApiSize, startDemoApi } from '../../demo-api/index.js';
 import { parseDuration } from '../../util/duration.js';
 
 /** Where the command prints and what stops it; tests pass their own. */
@@ -38,7 +38,9 @@ const defaultIo: DemoApiCommandIo = { write: (text) => void process.stdout.write
 /** `siphon demo-api`: serves the bundled demo API until interrupted. */
 export function demoApiCommand(io: DemoApiCommandIo = defaultIo): Command {
   return new Command('demo-api')
-    .description('Serve the deterministic demo API (CoinGecko-, JSONPlaceholder-, DRF- and cursor-style endpoints) for trying Siphon offline')
+    .description(
+      'Serve the deterministic demo API (CoinGecko-, JSONPlaceholder-, DRF- and cursor-style endpoints) for trying Siphon offline',
+    )
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0 = any free port)', parsePort, 9000)
     .option('--seed <n>', 'seed of the data and of the fault draws', parseSeed, 1)
@@ -50,8 +52,15 @@ export function demoApiCommand(io: DemoApiCommandIo = defaultIo): Command {
     .option('--cursor-events <n>', 'events on /cursor/events (default 250)', count('--cursor-events'))
     .option('--rate-limit <spec>', 'requests per duration for all clients together, e.g. 30/60s or 5/500ms', parseRateLimit)
     .addOption(new Option('--rate-limit-window <kind>', 'rate limit window (default sliding)').choices(['fixed', 'sliding']))
-    .addOption(new Option('--rate-limit-headers <style>', 'limit headers sent (default x-ratelimit)').choices(['none', 'x-ratelimit', 'ietf']))
-    .addOption(new Option('--rate-limit-reset <style>', 'X-RateLimit-Reset as epoch seconds or seconds from now (default epoch)').choices(['epoch', 'delta']))
+    .addOption(
+      new Option('--rate-limit-headers <style>', 'limit headers sent (default x-ratelimit)').choices(['none', 'x-ratelimit', 'ietf']),
+    )
+    .addOption(
+      new Option('--rate-limit-reset <style>', 'X-RateLimit-Reset as epoch seconds or seconds from now (default epoch)').choices([
+        'epoch',
+        'delta',
+      ]),
+    )
     .addOption(new Option('--retry-after <style>', 'Retry-After on 429s (default seconds)').choices(['seconds', 'date', 'none']))
     .option('--latency <ms>', 'delay before each answer: milliseconds or a min-max range, e.g. 50 or 20-200', parseLatency)
     .option('--fail-5xx <p>', 'probability of a 500/503 answer', probability('--fail-5xx'))
@@ -60,7 +69,12 @@ export function demoApiCommand(io: DemoApiCommandIo = defaultIo): Command {
     .option('--fail-truncate <p>', 'probability of a body cut off halfway', probability('--fail-truncate'))
     .option('--fail-stall <p>', 'probability of a request held unanswered for --stall-ms', probability('--fail-stall'))
     .option('--stall-ms <ms>', 'how long a stalled request is held (default 60000)', durationMs('--stall-ms'))
-    .addOption(new Option('--coins-limit-status <status>', 'status of the CoinGecko limit body: 200 = body-signaled (default 429)').choices(['429', '200']))
+    .addOption(
+      new Option('--coins-limit-status <status>', 'status of the CoinGecko limit body: 200 = body-signaled (default 429)').choices([
+        '429',
+        '200',
+      ]),
+    )
     .option('--drf-token <token>', 'token /drf/items expects in "Authorization: Token …" (default demo-token)', parseToken)
     .option('--api-key <header:value>', 'require this header on every route but /__stats, e.g. x-api-key:secret', parseApiKey)
     .action(async (flags: Flags) => {
@@ -74,12 +88,26 @@ export function demoApiCommand(io: DemoApiCommandIo = defaultIo): Command {
 }
 
 function toOptions(flags: Flags): DemoApiOptions {
-  const faults = { serverError: flags.fail5xx, tooManyRequests: flags.fail429, reset: flags.failReset, truncate: flags.failTruncate, stall: flags.failStall, stallMs: flags.stallMs };
+  const faults = {
+    serverError: flags.fail5xx,
+    tooManyRequests: flags.fail429,
+    reset: flags.failReset,
+    truncate: flags.failTruncate,
+    stall: flags.failStall,
+    stallMs: flags.stallMs,
+  };
   return {
     host: flags.host,
     port: flags.port,
     seed: flags.seed,
-    size: { coins: flags.coins, users: flags.users, posts: flags.posts, comments: flags.comments, drfItems: flags.drfItems, cursorEvents: flags.cursorEvents },
+    size: {
+      coins: flags.coins,
+      users: flags.users,
+      posts: flags.posts,
+      comments: flags.comments,
+      drfItems: flags.drfItems,
+      cursorEvents: flags.cursorEvents,
+    },
     rateLimit: flags.rateLimit && {
       ...flags.rateLimit,
       window: flags.rateLimitWindow,
@@ -106,7 +134,11 @@ function banner(url: string, flags: Flags): string {
     '  GET /cursor/events?limit=100&cursor=…                          cursor pages; cursor also via X-Cursor',
     '  GET /__stats?window=ms   POST /__stats/reset                   traffic counters',
   ];
-  if (flags.rateLimit) lines.push('', `  rate limit: ${flags.rateLimit.requests} requests per ${flags.rateLimit.perMs} ms (${flags.rateLimitWindow ?? 'sliding'} window)`);
+  if (flags.rateLimit)
+    lines.push(
+      '',
+      `  rate limit: ${flags.rateLimit.requests} requests per ${flags.rateLimit.perMs} ms (${flags.rateLimitWindow ?? 'sliding'} window)`,
+    );
   lines.push('', 'Press Ctrl+C to stop.', '');
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ResolvedConfig } from '../../config/types.js';
 import { ConfigError } from '../../errors/config-error.js';
-import { exportFormats, exportRows, type ExportColumn, type ExportFormat } from '../../export/index.js';
+import { type ExportColumn, type ExportFormat, exportFormats, exportRows } from '../../export/index.js';
 import type { QueryResult, Store } from '../../store/types.js';
 import { openContext, withConfigOption } from '../context.js';
 

@@ -10,7 +10,9 @@ const EXAMPLE = fileURLToPath(new URL('../../../examples/coingecko.yaml', import
 /** `siphon quickstart` (`npm start`): the demo API and the CoinGecko example on its schedule. */
 export function quickstartCommand(): Command {
   return new Command('quickstart')
-    .description('start the demo API on 127.0.0.1:9000 and run the CoinGecko example on its schedule (every 3 minutes, first run at once) until SIGINT/SIGTERM')
+    .description(
+      'start the demo API on 127.0.0.1:9000 and run the CoinGecko example on its schedule (every 3 minutes, first run at once) until SIGINT/SIGTERM',
+    )
     .addOption(new Option('--port <n>', 'demo API port (the example expects 9000)').default('9000'))
     .action(async (options: { port: string }) => {
       const api = await startDemoApi({ port: Number(options.port) });

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { ConfigError } from '../../errors/config-error.js';
-import { exportRows, type ExportFormat } from '../../export/index.js';
+import { type ExportFormat, exportRows } from '../../export/index.js';
 import { openContext, withConfigOption } from '../context.js';
 import { formatTable } from '../print-table.js';
 import { formatOption } from './export.js';

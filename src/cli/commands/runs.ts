@@ -18,7 +18,20 @@ export function runsCommand(): Command {
         process.stdout.write('no runs yet\n');
         return;
       }
-      const columns = ['id', 'resource', 'trigger', 'status', 'attempt', 'started', 'duration', 'pages', 'records', 'retries', 'waited', 'error'];
+      const columns = [
+        'id',
+        'resource',
+        'trigger',
+        'status',
+        'attempt',
+        'started',
+        'duration',
+        'pages',
+        'records',
+        'retries',
+        'waited',
+        'error',
+      ];
       const rows = runs.map((run) => [
         run.id,
         run.resource,

@@ -8,8 +8,8 @@ import type { RuntimeEvent } from '../../runtime/runtime.js';
 import type { Store } from '../../store/types.js';
 import type { SyncEvent } from '../../sync/sync-events.js';
 import { openContext, withConfigOption } from '../context.js';
-import { formatTable } from '../print-table.js';
 import { logLine, logStream } from '../log-output.js';
+import { formatTable } from '../print-table.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { gaveUpLine, retryLine } from '../runtime-lines.js';
 import { onShutdownSignals } from '../shutdown-signals.js';
@@ -72,12 +72,13 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<void> 
     reporter(event);
     options.onEvent?.(event);
   };
-  const runtime = process.env.REDIS_URL && options.allowDistributed !== false
-    ? startDistributedScheduler(options.config, options.store, {
-        redisUrl: process.env.REDIS_URL,
-        onError: (error: Error) => onEvent({ type: 'runtime-error', resource: undefined, trigger: undefined, error }),
-      })
-    : new EmbeddedRuntime({ config: options.config, store: options.store, onEvent });
+  const runtime =
+    process.env.REDIS_URL && options.allowDistributed !== false
+      ? startDistributedScheduler(options.config, options.store, {
+          redisUrl: process.env.REDIS_URL,
+          onError: (error: Error) => onEvent({ type: 'runtime-error', resource: undefined, trigger: undefined, error }),
+        })
+      : new EmbeddedRuntime({ config: options.config, store: options.store, onEvent });
 
   const shutdown = onShutdownSignals({ message: 'interrupting runs at the next page boundary', hardExitMs: HARD_EXIT_MS });
   try {
@@ -111,7 +112,9 @@ export function createRuntimeReporter(out: NodeJS.WriteStream): (event: RuntimeE
         );
         break;
       case 'recovery':
-        write(`${event.resource}: recovering run ${event.runId}, left running by a stopped process (last heartbeat ${event.heartbeatAt ?? 'none'})`);
+        write(
+          `${event.resource}: recovering run ${event.runId}, left running by a stopped process (last heartbeat ${event.heartbeatAt ?? 'none'})`,
+        );
         break;
       case 'retry-scheduled':
         write(retryLine(event));

@@ -30,7 +30,10 @@ export function workerCommand(): Command {
     .action(async (options: { config?: string; concurrency: number }) => {
       const redisUrl = process.env.REDIS_URL;
       if (!redisUrl) {
-        throw new ConfigError('REDIS_URL', 'siphon worker needs REDIS_URL (e.g. redis://127.0.0.1:6379), the queue its workers share; `siphon start` runs schedules without Redis');
+        throw new ConfigError(
+          'REDIS_URL',
+          'siphon worker needs REDIS_URL (e.g. redis://127.0.0.1:6379), the queue its workers share; `siphon start` runs schedules without Redis',
+        );
       }
       const config = await loadConfig({ file: options.config });
       // Before connecting anywhere: a SQLite file cannot be shared by workers on other hosts.
@@ -45,7 +48,9 @@ export function workerCommand(): Command {
     });
 }
 
-async function serve(options: Pick<ConstructorParameters<typeof DistributedRuntime>[0], 'config' | 'store' | 'redisUrl' | 'concurrency'>): Promise<void> {
+async function serve(
+  options: Pick<ConstructorParameters<typeof DistributedRuntime>[0], 'config' | 'store' | 'redisUrl' | 'concurrency'>,
+): Promise<void> {
   const log = createWorkerLog();
   const runtime = new DistributedRuntime({ ...tuningFromEnv(), ...options, onEvent: log });
   // First signal: finish or hand back the jobs; second: leave now (BullMQ hands the jobs to others once their lock expires).
@@ -53,7 +58,9 @@ async function serve(options: Pick<ConstructorParameters<typeof DistributedRunti
   try {
     await runtime.start();
     const { prefix, concurrency, lockDurationMs, leaseMs } = runtime.tuning;
-    line(`worker started (pid ${process.pid}) on ${redactRedisUrl(options.redisUrl)} prefix "${prefix}", concurrency ${concurrency}, lock ${lockDurationMs} ms, lease ${leaseMs} ms`);
+    line(
+      `worker started (pid ${process.pid}) on ${redactRedisUrl(options.redisUrl)} prefix "${prefix}", concurrency ${concurrency}, lock ${lockDurationMs} ms, lease ${leaseMs} ms`,
+    );
     await shutdown.requested;
   } finally {
     try {
@@ -75,13 +82,16 @@ function createWorkerLog(): (event: DistributedEvent) => void {
   return (event) => {
     switch (event.type) {
       case 'schedules-synced':
-        line(`schedules: ${event.upserted.length} in Redis${event.removed.length > 0 ? `, removed ${event.removed.join(', ')} (no longer in the config)` : ''}`);
+        line(
+          `schedules: ${event.upserted.length} in Redis${event.removed.length > 0 ? `, removed ${event.removed.join(', ')} (no longer in the config)` : ''}`,
+        );
         break;
       case 'tick':
         if (event.enqueued) line(`${event.resource}: tick ${event.at.toISOString()}, run queued`);
         break;
       case 'run-job':
-        if (event.trigger === 'recovery') line(`${event.resource}: job ${event.jobId} recovered from a stopped worker; resuming from the checkpoint`);
+        if (event.trigger === 'recovery')
+          line(`${event.resource}: job ${event.jobId} recovered from a stopped worker; resuming from the checkpoint`);
         break;
       case 'retry-scheduled':
         line(retryLine(event));

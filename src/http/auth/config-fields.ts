@@ -18,12 +18,7 @@ function field(config: object, name: string): unknown {
 }
 
 /** A string that must be present and, unless `allowEmpty`, non-empty. */
-export function requireString(
-  config: object,
-  name: string,
-  path: string,
-  options: { allowEmpty?: boolean; what?: string } = {},
-): string {
+export function requireString(config: object, name: string, path: string, options: { allowEmpty?: boolean; what?: string } = {}): string {
   const value = field(config, name);
   const what = options.what ?? 'a string';
   if (value === undefined || value === null) throw new ConfigError(`${path}.${name}`, `is required (${what})`);

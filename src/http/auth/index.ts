@@ -1,6 +1,6 @@
-export { bearerAuth, type BearerAuthConfig } from './bearer.js';
-export { tokenAuth, type TokenAuthConfig } from './token.js';
-export { apiKeyAuth, type ApiKeyAuthConfig } from './api-key.js';
-export { basicAuth, type BasicAuthConfig } from './basic.js';
-export { oauth2ClientCredentialsAuth, type OAuth2ClientCredentialsAuthConfig } from './oauth2-client-credentials.js';
-export { authKinds, createAuth, type AuthConfig, type AuthFactory } from './registry.js';
+export { type ApiKeyAuthConfig, apiKeyAuth } from './api-key.js';
+export { type BasicAuthConfig, basicAuth } from './basic.js';
+export { type BearerAuthConfig, bearerAuth } from './bearer.js';
+export { type OAuth2ClientCredentialsAuthConfig, oauth2ClientCredentialsAuth } from './oauth2-client-credentials.js';
+export { type AuthConfig, type AuthFactory, authKinds, createAuth } from './registry.js';
+export { type TokenAuthConfig, tokenAuth } from './token.js';

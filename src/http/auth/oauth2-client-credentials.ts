@@ -175,12 +175,12 @@ async function requestToken(settings: Settings, fetchFn: typeof fetch, signal: A
     throw new AuthError(KIND, `${where} answered HTTP ${status}${statusText ? ` ${statusText}` : ''}${body()}`);
   }
   const fields = parseTokenResponse(text, contentType);
-  const accessToken = fields?.['access_token'];
+  const accessToken = fields?.access_token;
   if (typeof accessToken !== 'string' || accessToken === '') {
     throw new AuthError(KIND, `${where} answered HTTP ${status} without an access_token${body()}`);
   }
   // `token_type` is not checked: servers spell "Bearer" many ways and some omit it.
-  const lifetimeMs = Number(fields?.['expires_in']) * 1000;
+  const lifetimeMs = Number(fields?.expires_in) * 1000;
   if (!Number.isFinite(lifetimeMs) || lifetimeMs <= 0) return { accessToken, refreshAt: Infinity };
   const margin = Math.min(settings.refreshMarginMs, lifetimeMs / 2);
   return { accessToken, refreshAt: startedAt + lifetimeMs - margin };

@@ -1,18 +1,13 @@
 import { ConfigError } from '../../errors/config-error.js';
 import type { Auth } from '../types.js';
-import { apiKeyAuth, type ApiKeyAuthConfig } from './api-key.js';
-import { basicAuth, type BasicAuthConfig } from './basic.js';
-import { bearerAuth, type BearerAuthConfig } from './bearer.js';
-import { oauth2ClientCredentialsAuth, type OAuth2ClientCredentialsAuthConfig } from './oauth2-client-credentials.js';
-import { tokenAuth, type TokenAuthConfig } from './token.js';
+import { type ApiKeyAuthConfig, apiKeyAuth } from './api-key.js';
+import { type BasicAuthConfig, basicAuth } from './basic.js';
+import { type BearerAuthConfig, bearerAuth } from './bearer.js';
+import { type OAuth2ClientCredentialsAuthConfig, oauth2ClientCredentialsAuth } from './oauth2-client-credentials.js';
+import { type TokenAuthConfig, tokenAuth } from './token.js';
 
 /** Every auth kind a config file can name. */
-export type AuthConfig =
-  | BearerAuthConfig
-  | TokenAuthConfig
-  | ApiKeyAuthConfig
-  | BasicAuthConfig
-  | OAuth2ClientCredentialsAuthConfig;
+export type AuthConfig = BearerAuthConfig | TokenAuthConfig | ApiKeyAuthConfig | BasicAuthConfig | OAuth2ClientCredentialsAuthConfig;
 
 /** Builds the `Auth` of one kind from its config; `path` locates the config in error messages. */
 export type AuthFactory<C extends AuthConfig = AuthConfig> = (config: C, path?: string) => Auth;

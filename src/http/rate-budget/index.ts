@@ -1,9 +1,9 @@
 import type { RateBudget, RateLimitOptions } from '../types.js';
 import { SlidingWindowBudget } from './sliding-window-budget.js';
 
-export { SlidingWindowBudget, type SlidingWindowBudgetOptions } from './sliding-window-budget.js';
 export { LearnedLimit } from './learned-limit.js';
-export { resolveRateLimitOptions, type DeclaredLimit } from './rate-limit-options.js';
+export { type DeclaredLimit, resolveRateLimitOptions } from './rate-limit-options.js';
+export { SlidingWindowBudget, type SlidingWindowBudgetOptions } from './sliding-window-budget.js';
 
 /**
  * The budget of one source: an existing `RateBudget` (one shared across
@@ -17,4 +17,4 @@ export function createRateBudget(options?: RateLimitOptions | RateBudget): RateB
   }
   return new SlidingWindowBudget(options as RateLimitOptions | undefined);
 }
-export { RedisSlidingWindowBudget, distributedGuardMs, type RedisSlidingWindowBudgetOptions } from './redis-sliding-window-budget.js';
+export { distributedGuardMs, RedisSlidingWindowBudget, type RedisSlidingWindowBudgetOptions } from './redis-sliding-window-budget.js';

@@ -3,9 +3,9 @@ import type { Redis } from 'ioredis';
 import { SiphonError } from '../../errors/siphon-error.js';
 import type { Duration } from '../../util/duration.js';
 import type { RateBudget, RateLimitObservation } from '../types.js';
-import { budgetClosedError, MAX_TIMER_MS, rejectWaiters, type BudgetWaiter } from './budget-waiter.js';
+import { type BudgetWaiter, budgetClosedError, MAX_TIMER_MS, rejectWaiters } from './budget-waiter.js';
 import { LearnedLimit } from './learned-limit.js';
-import { resolveRateLimitOptions, type DeclaredLimit } from './rate-limit-options.js';
+import { type DeclaredLimit, resolveRateLimitOptions } from './rate-limit-options.js';
 import { jitterGuardMs } from './sliding-window-budget.js';
 
 export interface RedisSlidingWindowBudgetOptions {
@@ -190,7 +190,9 @@ export class RedisSlidingWindowBudget implements RateBudget {
           waitMs = await this.#tryGrant();
         } catch (error) {
           // A script error is not a wait: the request fails, with the cause.
-          this.#settleHead((waiter) => waiter.reject(new SiphonError(`rate budget: Redis failed: ${(error as Error).message}`, { cause: error })));
+          this.#settleHead((waiter) =>
+            waiter.reject(new SiphonError(`rate budget: Redis failed: ${(error as Error).message}`, { cause: error })),
+          );
           continue;
         }
         if (waitMs > 0) {
@@ -219,10 +221,11 @@ export class RedisSlidingWindowBudget implements RateBudget {
   async #tryGrant(): Promise<number> {
     this.#counter += 1;
     const member = `${this.#instance}-${this.#counter}`;
-    const reply = (await this.#script(ACQUIRE, [this.#grantsKey, this.#pauseKey], [String(this.#declared?.requests ?? 0), String(this.#windowMs), member])) as [
-      number,
-      number,
-    ];
+    const reply = (await this.#script(
+      ACQUIRE,
+      [this.#grantsKey, this.#pauseKey],
+      [String(this.#declared?.requests ?? 0), String(this.#windowMs), member],
+    )) as [number, number];
     return reply[0] === 1 ? 0 : Math.max(1, Number(reply[1]));
   }
 
@@ -264,6 +267,9 @@ export class RedisSlidingWindowBudget implements RateBudget {
 const shas = new Map<string, string>();
 function scriptSha(script: string): string {
   let sha = shas.get(script);
-  if (!sha) shas.set(script, (sha = createHash('sha1').update(script).digest('hex')));
+  if (!sha) {
+    sha = createHash('sha1').update(script).digest('hex');
+    shas.set(script, sha);
+  }
   return sha;
 }

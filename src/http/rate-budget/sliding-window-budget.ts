@@ -1,8 +1,8 @@
 import type { Duration } from '../../util/duration.js';
 import type { RateBudget, RateLimitObservation } from '../types.js';
-import { MAX_TIMER_MS, rejectWaiters, type BudgetWaiter } from './budget-waiter.js';
+import { type BudgetWaiter, MAX_TIMER_MS, rejectWaiters } from './budget-waiter.js';
 import { LearnedLimit } from './learned-limit.js';
-import { resolveRateLimitOptions, type DeclaredLimit } from './rate-limit-options.js';
+import { type DeclaredLimit, resolveRateLimitOptions } from './rate-limit-options.js';
 
 export interface SlidingWindowBudgetOptions {
   /** Requests allowed in any window of `per`; give both or neither. */

@@ -1,7 +1,8 @@
 import { ConfigError } from '../../errors/config-error.js';
 import { parseDatabaseUrl } from '../../store/database-url.js';
 
-const NEEDS_POSTGRES = 'the distributed mode (REDIS_URL) needs PostgreSQL: workers on other machines write to it; set database to postgres://…';
+const NEEDS_POSTGRES =
+  'the distributed mode (REDIS_URL) needs PostgreSQL: workers on other machines write to it; set database to postgres://…';
 
 /**
  * Workers on several machines write to one database, so a SQLite file (local

@@ -9,8 +9,14 @@ export type WorkerEvent =
   /** A schedule fired; `enqueued` is false when the tick was already handled or a run is already waiting or going. */
   | { readonly type: 'tick'; readonly resource: string; readonly at: Date; readonly enqueued: boolean }
   /** A run job starts on this worker. */
-  | { readonly type: 'run-job'; readonly resource: string; readonly jobId: string; readonly trigger: RunTrigger; readonly jobAttempt: number }
-  | RetryScheduledEvent & { readonly jobId: string }
+  | {
+      readonly type: 'run-job';
+      readonly resource: string;
+      readonly jobId: string;
+      readonly trigger: RunTrigger;
+      readonly jobAttempt: number;
+    }
+  | (RetryScheduledEvent & { readonly jobId: string })
   | GaveUpEvent
   /** The worker is closing: an interrupted run goes back to the queue for another worker to resume. */
   | { readonly type: 'requeued'; readonly resource: string; readonly jobId: string }

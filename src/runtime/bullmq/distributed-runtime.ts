@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Queue, Worker, type Job } from 'bullmq';
+import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ResolvedConfig } from '../../config/types.js';
 import { RedisSlidingWindowBudget } from '../../http/rate-budget/redis-sliding-window-budget.js';
@@ -9,8 +9,8 @@ import { ClientPool } from '../../sync/client-pool.js';
 import type { Runtime, RuntimeCloseOptions } from '../runtime.js';
 import { assertDistributedStore } from './assert-distributed-store.js';
 import type { DistributedEvent } from './distributed-events.js';
-import { resolveTuning, type DistributedRuntimeOptions, type ResolvedTuning } from './distributed-options.js';
-import { QUEUE_NAME, RUN_JOB, TICK_JOB, type RunResult, type SiphonJobData, type TickResult } from './job-data.js';
+import { type DistributedRuntimeOptions, type ResolvedTuning, resolveTuning } from './distributed-options.js';
+import { QUEUE_NAME, RUN_JOB, type RunResult, type SiphonJobData, TICK_JOB, type TickResult } from './job-data.js';
 import { processRun } from './process-run.js';
 import { processTick } from './process-tick.js';
 import { createRedisConnection } from './redis-connection.js';
@@ -77,7 +77,14 @@ export class DistributedRuntime implements Runtime {
 
     const queue = this.#queue;
     const clients = this.#clients;
-    const tickContext = { config: this.#config, queue, redis, prefix, keepJobs: this.#tuning.keepJobs, emit: (event: DistributedEvent) => this.#emit(event) };
+    const tickContext = {
+      config: this.#config,
+      queue,
+      redis,
+      prefix,
+      keepJobs: this.#tuning.keepJobs,
+      emit: (event: DistributedEvent) => this.#emit(event),
+    };
     const runContext = {
       config: this.#config,
       store: this.#store,
@@ -160,7 +167,13 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

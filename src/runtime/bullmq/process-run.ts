@@ -1,12 +1,12 @@
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { ResolvedConfig } from '../../config/types.js';
 import type { RunTrigger, Store } from '../../store/types.js';
 import type { ClientPool } from '../../sync/client-pool.js';
 import { runResource } from '../../sync/run-resource.js';
+import { asError } from '../../util/as-error.js';
 import { isRetryableRunError, runRetryPolicy } from '../run-retry.js';
 import type { DistributedEvent } from './distributed-events.js';
 import type { RunData, RunProgress, RunResult, SiphonJobData } from './job-data.js';
-import { asError } from '../../util/as-error.js';
 
 export interface RunContext {
   readonly config: ResolvedConfig;
@@ -29,7 +29,12 @@ export interface RunContext {
  * shutdown goes back to the queue untouched (no attempt spent) for another
  * worker to resume.
  */
-export async function processRun(job: Job<SiphonJobData>, token: string | undefined, signal: AbortSignal | undefined, context: RunContext): Promise<RunResult> {
+export async function processRun(
+  job: Job<SiphonJobData>,
+  token: string | undefined,
+  signal: AbortSignal | undefined,
+  context: RunContext,
+): Promise<RunResult> {
   const data = job.data as RunData;
   const resource = context.config.resources.find((candidate) => candidate.id === data.resource);
   if (!resource) throw new UnrecoverableError(`${data.resource}: no such resource in this worker's config`);
@@ -60,7 +65,14 @@ export async function processRun(job: Job<SiphonJobData>, token: string | undefi
       }
     },
   });
-  const result: RunResult = { resource: resource.id, runId: run.id, status: run.status, attempt: run.attempt, records: run.records, tick: data.tick };
+  const result: RunResult = {
+    resource: resource.id,
+    runId: run.id,
+    status: run.status,
+    attempt: run.attempt,
+    records: run.records,
+    tick: data.tick,
+  };
   if (!error) return result;
 
   if (context.shutdown.aborted && run.status === 'interrupted' && token !== undefined) {
@@ -77,4 +89,3 @@ export async function processRun(job: Job<SiphonJobData>, token: string | undefi
   if (!retryable) throw new UnrecoverableError(`${resource.id}: ${error.message}`);
   throw error;
 }
-

@@ -19,7 +19,14 @@ export function runBackoff(config: ResolvedConfig, onDelay?: (delay: RunDelay) =
     const policy = resource ? runRetryPolicy(resource) : undefined;
     const delayMs = policy ? Math.min(MAX_RUN_BACKOFF_MS, runRetryDelay(policy, attemptsMade)) : 1000;
     if (id !== undefined) {
-      onDelay?.({ resource: id, jobId: job?.id ?? '?', retry: attemptsMade, retries: policy?.retries ?? 0, delayMs, error: error ?? new Error('failed') });
+      onDelay?.({
+        resource: id,
+        jobId: job?.id ?? '?',
+        retry: attemptsMade,
+        retries: policy?.retries ?? 0,
+        delayMs,
+        error: error ?? new Error('failed'),
+      });
     }
     return delayMs;
   };

@@ -8,7 +8,7 @@ import type { Runtime } from '../runtime.js';
 import { assertDistributedStore } from './assert-distributed-store.js';
 import { QUEUE_NAME, type SiphonJobData } from './job-data.js';
 import { createRedisConnection } from './redis-connection.js';
-import { syncSchedules, type ScheduleSync } from './sync-schedules.js';
+import { type ScheduleSync, syncSchedules } from './sync-schedules.js';
 
 export interface DistributedSchedulerOptions {
   readonly redisUrl: string;
@@ -28,7 +28,11 @@ export interface DistributedSchedulerOptions {
  * starting the scheduler is making Redis's job schedulers match the config
  * (`start`); nothing else runs here. Checks the store is PostgreSQL first.
  */
-export function startDistributedScheduler(config: ResolvedConfig, store: Store, options: DistributedSchedulerOptions): DistributedScheduler {
+export function startDistributedScheduler(
+  config: ResolvedConfig,
+  store: Store,
+  options: DistributedSchedulerOptions,
+): DistributedScheduler {
   assertDistributedStore(store);
   return new DistributedScheduler(config, options);
 }

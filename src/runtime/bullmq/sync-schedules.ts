@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { ResolvedConfig } from '../../config/types.js';
-import { TICK_JOB, type SiphonJobData, type TickData } from './job-data.js';
+import { type SiphonJobData, TICK_JOB, type TickData } from './job-data.js';
 
 export interface ScheduleSync {
   /** Resource ids whose schedule is now in Redis. */
@@ -19,7 +19,11 @@ export interface ScheduleSync {
  * derives each tick's id from its time, and overlap is prevented one step
  * later, when the tick enqueues the run (see `processTick`).
  */
-export async function syncSchedules(queue: Queue<SiphonJobData>, config: ResolvedConfig, options: { keepJobs?: number } = {}): Promise<ScheduleSync> {
+export async function syncSchedules(
+  queue: Queue<SiphonJobData>,
+  config: ResolvedConfig,
+  options: { keepJobs?: number } = {},
+): Promise<ScheduleSync> {
   const keep = { count: options.keepJobs ?? 1000 };
   const wanted = config.resources.filter((resource) => resource.schedule !== undefined);
   const upserted: string[] = [];

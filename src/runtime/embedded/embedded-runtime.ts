@@ -5,10 +5,10 @@ import { closeAll } from '../../store/close-all.js';
 import type { RunRecord, RunTrigger, Store } from '../../store/types.js';
 import { ClientPool } from '../../sync/client-pool.js';
 import { runResource } from '../../sync/run-resource.js';
+import { asError } from '../../util/as-error.js';
 import { isRetryableRunError, runRetryDelay, runRetryPolicy } from '../run-retry.js';
 import type { Runtime, RuntimeCloseOptions, RuntimeEvent } from '../runtime.js';
 import { startupPlan } from './startup-plan.js';
-import { asError } from '../../util/as-error.js';
 
 export interface EmbeddedRuntimeOptions {
   readonly config: ResolvedConfig;
@@ -71,7 +71,8 @@ export class EmbeddedRuntime implements Runtime {
     this.#options = options;
     for (const resource of options.config.resources) {
       const { schedule } = resource;
-      if (schedule !== undefined) this.#slots.set(resource.id, { resource, schedule, running: undefined, retryTimer: undefined, retried: 0 });
+      if (schedule !== undefined)
+        this.#slots.set(resource.id, { resource, schedule, running: undefined, retryTimer: undefined, retried: 0 });
     }
   }
 

@@ -1,3 +1,3 @@
 export { EmbeddedRuntime, type EmbeddedRuntimeOptions } from './embedded-runtime.js';
-export { scheduleTable, type ScheduleRow } from './schedule-table.js';
-export { startupPlan, previousFire, nextFire, type StartupPlan, type StartupPlanInput } from './startup-plan.js';
+export { type ScheduleRow, scheduleTable } from './schedule-table.js';
+export { nextFire, previousFire, type StartupPlan, type StartupPlanInput, startupPlan } from './startup-plan.js';

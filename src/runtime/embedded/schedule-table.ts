@@ -15,6 +15,13 @@ export function scheduleTable(config: ResolvedConfig, now: Date = new Date()): S
   return config.resources.flatMap((resource) =>
     resource.schedule === undefined
       ? []
-      : [{ resource: resource.id, schedule: resource.schedule, timezone: resource.timezone, nextRun: nextFire(resource.schedule, resource.timezone, now) }],
+      : [
+          {
+            resource: resource.id,
+            schedule: resource.schedule,
+            timezone: resource.timezone,
+            nextRun: nextFire(resource.schedule, resource.timezone, now),
+          },
+        ],
   );
 }

@@ -21,7 +21,12 @@ const NOT_A_CURSOR_QUERY = new Set(['42601', '0A000']);
  * `track` is told about the connection until it is released, so closing the
  * store can release a stream nobody finished reading.
  */
-export async function openCursorStream(pool: pg.Pool, query: CompiledQuery, batchSize: number, track: Set<pg.PoolClient>): Promise<RowStream> {
+export async function openCursorStream(
+  pool: pg.Pool,
+  query: CompiledQuery,
+  batchSize: number,
+  track: Set<pg.PoolClient>,
+): Promise<RowStream> {
   const client = await pool.connect();
   track.add(client);
   const finish = async (ok: boolean): Promise<void> => {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { ColumnType } from '../column-type.js';
 import type { SiphonTables } from '../siphon-tables.js';
 import type { StoreDialect, TableShape } from '../store-dialect.js';

@@ -3,9 +3,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { ConfigError } from '../../errors/config-error.js';
+import { closeAll } from '../close-all.js';
 import type { SiphonTables } from '../siphon-tables.js';
 import type { StoreConnection } from '../store-dialect.js';
-import { closeAll } from '../close-all.js';
 import { sqliteDialect } from './dialect.js';
 import { StatementCache } from './statement-cache.js';
 import { streamStatement } from './stream-statement.js';
@@ -33,7 +33,10 @@ export function connectSqlite(options: SqliteOptions): StoreConnection {
   const { path, readOnly = false, busyTimeoutMs = 10_000 } = options;
   const memory = path === ':memory:';
   if (!memory && !existsSync(dirname(path))) {
-    throw new ConfigError('database', `directory ${dirname(path)} does not exist; create it first (Siphon creates the database file, not its directory)`);
+    throw new ConfigError(
+      'database',
+      `directory ${dirname(path)} does not exist; create it first (Siphon creates the database file, not its directory)`,
+    );
   }
   if (!memory && readOnly && !existsSync(path)) throw new ConfigError('database', `database file ${path} does not exist`);
   // SQLite has no read-only in-memory database; a fresh one has nothing to protect anyway.
