@@ -71,8 +71,6 @@ export type {
   ResponseInfo,
   RetryOptions,
 } from './http/types.js';
-export { fetchRecords, paginate } from './paginate/paginate.js';
-export type { Page, PaginateOptions, WalkEvent } from './paginate/paginate-options.js';
 export {
   createPaginator,
   type PaginatorConfig,
@@ -87,7 +85,7 @@ export {
   DistributedRuntime,
   type DistributedRuntimeOptions,
   startDistributedScheduler,
-} from './runtime/bullmq/index.js';
+} from './runtime/distributed/index.js';
 export {
   EmbeddedRuntime,
   type EmbeddedRuntimeOptions,
@@ -116,3 +114,5 @@ export { type RunOutcome, runResource, type SyncEvent, type SyncOptions, selectR
 export { type Duration, parseDuration } from './util/duration.js';
 export { LosslessNumber, type NumberMode, parseJson, stringifyJson } from './util/exact-json.js';
 export { redactUrl } from './util/redact.js';
+export { fetchRecords, paginate } from './walk/paginate.js';
+export type { Page, PaginateOptions, WalkEvent } from './walk/paginate-options.js';

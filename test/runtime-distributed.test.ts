@@ -5,7 +5,14 @@ import type { Redis } from 'ioredis';
 import { type DemoApiServer, loadConfig, openStore, parseConfig, type Store, startDemoApi } from 'siphon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoDataset } from '../src/demo-api/index.js';
-import { enqueueRun, QUEUE_NAME, type RunData, type RunResult, type SiphonJobData, syncSchedules } from '../src/runtime/bullmq/index.js';
+import {
+  enqueueRun,
+  QUEUE_NAME,
+  type RunData,
+  type RunResult,
+  type SiphonJobData,
+  syncSchedules,
+} from '../src/runtime/distributed/index.js';
 import type { RunRecord } from '../src/store/types.js';
 import { tableRows } from './helpers/async.js';
 import { runCli } from './helpers/cli.js';

@@ -1,7 +1,8 @@
 import type { QueryParams } from '../http/types.js';
 
-export type JsonPrimitive = string | number | boolean | null;
-export type JsonValue = JsonPrimitive | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+import type { JsonValue } from '../util/json.js';
+
+export type { JsonPrimitive, JsonValue } from '../util/json.js';
 
 /**
  * The position of a walk: a small JSON object from which the paginator can

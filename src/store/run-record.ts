@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { JsonValue } from '../pagination/types.js';
+import type { JsonValue } from '../util/json.js';
 import type { RunsTable, StateTable } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
 import type { ResourceState, RunRecord, RunStatus, RunTrigger } from './types.js';

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../pagination/types.js';
+import type { JsonValue } from '../util/json.js';
 import type { ColumnType } from './column-type.js';
 
 /** One column of a destination table. */

@@ -1,4 +1,5 @@
-import type { JsonValue, PageToken } from '../pagination/types.js';
+import type { PageToken } from '../pagination/types.js';
+import type { JsonValue } from '../util/json.js';
 
 /** Where a run stands; committed with every batch, read back to resume. */
 export interface SyncCheckpoint {

@@ -1,10 +1,10 @@
 import type { ResolvedResource } from '../config/types.js';
 import type { HttpClient } from '../http/client.js';
 import type { QueryParams } from '../http/types.js';
-import { paginate } from '../paginate/paginate.js';
-import type { JsonValue } from '../pagination/types.js';
 import type { Row, Store } from '../store/types.js';
+import type { JsonValue } from '../util/json.js';
 import { jsonPath } from '../util/json-path.js';
+import { paginate } from '../walk/paginate.js';
 import { maxCursor, type SyncCheckpoint } from './checkpoint.js';
 import type { RecordMapper } from './record-mapper.js';
 

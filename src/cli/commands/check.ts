@@ -1,11 +1,11 @@
 import { Command } from 'commander';
 import type { ResolvedResource } from '../../config/types.js';
-import { buildPageUrl } from '../../paginate/build-url.js';
 import { describeRecordsPath, selectRecords } from '../../pagination/records.js';
 import { createPaginator } from '../../pagination/registry.js';
 import type { Store } from '../../store/types.js';
 import { ClientPool } from '../../sync/client-pool.js';
 import { stringifyJson } from '../../util/exact-json.js';
+import { buildPageUrl } from '../../walk/build-url.js';
 import { openContext, withConfigOption } from '../context.js';
 
 /** `siphon check`: validates the config and fetches the first page of each resource. */

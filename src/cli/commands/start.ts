@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { ResolvedConfig } from '../../config/types.js';
 import { ConfigError } from '../../errors/config-error.js';
-import { startDistributedScheduler } from '../../runtime/bullmq/start-distributed-scheduler.js';
+import { startDistributedScheduler } from '../../runtime/distributed/start-distributed-scheduler.js';
 import { EmbeddedRuntime } from '../../runtime/embedded/embedded-runtime.js';
 import { scheduleTable } from '../../runtime/embedded/schedule-table.js';
 import type { RuntimeEvent } from '../../runtime/runtime.js';

@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { ConfigError } from '../../errors/config-error.js';
-import { assertDistributedDatabase } from '../../runtime/bullmq/assert-distributed-store.js';
-import type { DistributedEvent } from '../../runtime/bullmq/distributed-events.js';
-import { tuningFromEnv } from '../../runtime/bullmq/distributed-options.js';
-import { DistributedRuntime } from '../../runtime/bullmq/distributed-runtime.js';
-import { redactRedisUrl } from '../../runtime/bullmq/redis-connection.js';
+import { assertDistributedDatabase } from '../../runtime/distributed/assert-distributed-store.js';
+import type { DistributedEvent } from '../../runtime/distributed/distributed-events.js';
+import { tuningFromEnv } from '../../runtime/distributed/distributed-options.js';
+import { DistributedRuntime } from '../../runtime/distributed/distributed-runtime.js';
+import { redactRedisUrl } from '../../runtime/distributed/redis-connection.js';
 import { openStore } from '../../store/index.js';
 import type { SyncEvent } from '../../sync/sync-events.js';
 import { withConfigOption } from '../context.js';

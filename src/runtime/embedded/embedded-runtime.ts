@@ -1,11 +1,11 @@
 import { Cron } from 'croner';
 import type { ResolvedConfig, ResolvedResource } from '../../config/types.js';
 import { SiphonError } from '../../errors/siphon-error.js';
-import { closeAll } from '../../store/close-all.js';
 import type { RunRecord, RunTrigger, Store } from '../../store/types.js';
 import { ClientPool } from '../../sync/client-pool.js';
 import { runResource } from '../../sync/run-resource.js';
 import { asError } from '../../util/as-error.js';
+import { closeAll } from '../../util/close-all.js';
 import { isRetryableRunError, runRetryDelay, runRetryPolicy } from '../run-retry.js';
 import type { Runtime, RuntimeCloseOptions, RuntimeEvent } from '../runtime.js';
 import { startupPlan } from './startup-plan.js';

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { ConfigError } from '../../errors/config-error.js';
-import { closeAll } from '../close-all.js';
+import { closeAll } from '../../util/close-all.js';
 import type { SiphonTables } from '../siphon-tables.js';
 import type { StoreConnection } from '../store-dialect.js';
 import { openCursorStream } from './cursor-stream.js';

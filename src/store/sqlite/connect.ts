@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { ConfigError } from '../../errors/config-error.js';
-import { closeAll } from '../close-all.js';
+import { closeAll } from '../../util/close-all.js';
 import type { SiphonTables } from '../siphon-tables.js';
 import type { StoreConnection } from '../store-dialect.js';
 import { sqliteDialect } from './dialect.js';
