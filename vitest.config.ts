@@ -5,7 +5,10 @@ export default defineConfig({
   resolve: {
     // Tests import the public entry by its package name; point it at the
     // sources so a test run never depends on a stale build.
-    alias: { siphon: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    alias: [
+      { find: /^siphon-sync$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+      { find: /^siphon-sync\/(.+)$/, replacement: fileURLToPath(new URL('./src/entries/$1.ts', import.meta.url)) },
+    ],
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { parseJson } from 'siphon-sync';
+import { openStore, parseColumnType, type Row, type Store, type TableDef, type WriteMode } from 'siphon-sync/store';
 import { generateCoins } from '../src/demo-api/coins.js';
-import { openStore, parseColumnType, type Row, type Store, type TableDef, type WriteMode } from '../src/store/index.js';
-import { parseJson } from '../src/util/exact-json.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 50_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);

@@ -1,6 +1,7 @@
 // Walks each style of the demo API (5,000 records) and prints a table of
 // throughput; run with `npm run bench`. Loopback only.
-import { fetchRecords, type PaginateOptions, startDemoApi } from '../src/index.js';
+import { fetchRecords, type PaginateOptions } from 'siphon-sync';
+import { startDemoApi } from 'siphon-sync/demo-api';
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const size = { coins: 5000, comments: 5000, posts: 1000, drfItems: 5000, cursorEvents: 5000 };

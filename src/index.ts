@@ -1,4 +1,7 @@
-// The public API of Siphon, listed by name.
+// `siphon-sync`: the engine (walk any paginated API) and the config.
+// Storage, sync, runtimes, exports and the demo API are subpaths
+// (`siphon-sync/store`, …) so that importing the engine loads no database,
+// queue or spreadsheet module.
 
 export {
   type ConfigIssue,
@@ -23,7 +26,6 @@ export type {
   SiphonConfig,
   SourceConfig,
 } from './config/types.js';
-export { type DemoApiOptions, type DemoApiServer, type DemoApiStats, startDemoApi } from './demo-api/index.js';
 export {
   AuthError,
   CoercionError,
@@ -41,7 +43,6 @@ export {
   SiphonError,
   TimeoutError,
 } from './errors/index.js';
-export { type ExportColumn, type ExportFormat, exportFormats, exportRows } from './export/index.js';
 export {
   type ApiKeyAuthConfig,
   type AuthConfig,
@@ -54,8 +55,7 @@ export {
 } from './http/auth/index.js';
 export { type GetJsonInit, HttpClient } from './http/client.js';
 export type { ClientEvent, HttpClientOptions } from './http/client-options.js';
-export { createRateBudget, RedisSlidingWindowBudget, SlidingWindowBudget } from './http/rate-budget/index.js';
-export { parseRateLimitHeaders, parseRetryAfter, type ServerRateInfo } from './http/rate-limit-headers.js';
+export { createRateBudget, SlidingWindowBudget } from './http/rate-budget/index.js';
 export { DEFAULT_RETRY_STATUSES } from './http/retry-policy.js';
 export type {
   Auth,
@@ -71,48 +71,9 @@ export type {
   ResponseInfo,
   RetryOptions,
 } from './http/types.js';
-export {
-  createPaginator,
-  type PaginatorConfig,
-  type PaginatorInit,
-  paginatorTypes,
-  parseLinkHeader,
-  selectRecords,
-} from './pagination/index.js';
+export { createPaginator, type PaginatorConfig, type PaginatorInit, paginatorTypes, selectRecords } from './pagination/index.js';
 export type { JsonValue, PageContext, PageStep, PageToken, Paginator, RequestPatch, StopOptions } from './pagination/types.js';
-export {
-  type DistributedEvent,
-  DistributedRuntime,
-  type DistributedRuntimeOptions,
-  startDistributedScheduler,
-} from './runtime/distributed/index.js';
-export {
-  EmbeddedRuntime,
-  type EmbeddedRuntimeOptions,
-  isRetryableRunError,
-  type Runtime,
-  type RuntimeEvent,
-  type SchedulerEvent,
-  scheduleTable,
-} from './runtime/index.js';
-export { type ColumnKind, type ColumnType, formatColumnType, parseColumnType } from './store/column-type.js';
-export { openStore } from './store/index.js';
-export type {
-  ColumnDef,
-  ColumnInfo,
-  QueryResult,
-  ResourceState,
-  Row,
-  RunRecord,
-  RunStatus,
-  RunTrigger,
-  Store,
-  TableDef,
-  WriteMode,
-} from './store/types.js';
-export { type RunOutcome, runResource, type SyncEvent, type SyncOptions, selectResources, syncResources } from './sync/index.js';
-export { type Duration, parseDuration } from './util/duration.js';
+export type { Duration } from './util/duration.js';
 export { LosslessNumber, type NumberMode, parseJson, stringifyJson } from './util/exact-json.js';
-export { redactUrl } from './util/redact.js';
 export { fetchRecords, paginate } from './walk/paginate.js';
 export type { Page, PaginateOptions, WalkEvent } from './walk/paginate-options.js';

@@ -1,20 +1,10 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Auth, AuthContext, OutgoingRequest } from 'siphon-sync';
+import { type AuthConfig, AuthError, authKinds, ConfigError, createAuth } from 'siphon-sync';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AuthError } from '../src/errors/auth-error.js';
-import { ConfigError } from '../src/errors/config-error.js';
-import {
-  type AuthConfig,
-  apiKeyAuth,
-  authKinds,
-  basicAuth,
-  bearerAuth,
-  createAuth,
-  oauth2ClientCredentialsAuth,
-  tokenAuth,
-} from '../src/http/auth/index.js';
-import type { Auth, AuthContext, OutgoingRequest } from '../src/http/types.js';
+import { apiKeyAuth, basicAuth, bearerAuth, oauth2ClientCredentialsAuth, tokenAuth } from '../src/http/auth/index.js';
 
 interface Seen {
   method: string;

@@ -8,7 +8,7 @@ import {
   RateLimitedError,
   ResponseBodyError,
   TimeoutError,
-} from 'siphon';
+} from 'siphon-sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
 

@@ -2,9 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigError, ConfigValidationError, loadConfig, parseConfig as parseConfigWith, type ResolvedResource } from 'siphon-sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigValidationError, loadConfig, parseConfig as parseConfigWith, type ResolvedResource } from '../src/config/index.js';
-import { ConfigError } from '../src/errors/config-error.js';
 import { snakeCase as toSnakeCase } from '../src/util/snake-case.js';
 
 /** Never reads process.env: a SIPHON_DATABASE set where the tests run must not change them. */

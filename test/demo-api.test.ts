@@ -1,16 +1,8 @@
+import { parseJson } from 'siphon-sync';
+import { type DemoApiOptions, type DemoApiServer, demoDataset, startDemoApi } from 'siphon-sync/demo-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoApiCommand } from '../src/cli/commands/demo-api.js';
-import {
-  COIN_FIELDS,
-  COINGECKO_LIMIT_BODY,
-  type DemoApiOptions,
-  type DemoApiServer,
-  demoDataset,
-  encodeCursor,
-  startDemoApi,
-  UNSAFE_MARKET_CAP,
-} from '../src/demo-api/index.js';
-import { parseJson } from '../src/util/exact-json.js';
+import { COIN_FIELDS, COINGECKO_LIMIT_BODY, encodeCursor, UNSAFE_MARKET_CAP } from '../src/demo-api/index.js';
 import { sleep } from './helpers/async.js';
 
 const SMALL = { coins: 120, users: 8, posts: 60, comments: 200, drfItems: 95, cursorEvents: 130 };

@@ -4,20 +4,11 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { LosslessNumber, parseJson } from 'siphon-sync';
+import { type ExportColumn, type ExportFormat, exportFormats, exportRows } from 'siphon-sync/export';
+import type { Row } from 'siphon-sync/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ExportColumn,
-  type ExportFormat,
-  exactDouble,
-  exportFormats,
-  exportRows,
-  neutralizeFormula,
-  StreamSink,
-  sheetName,
-  writeXlsx,
-} from '../src/export/index.js';
-import type { Row } from '../src/store/types.js';
-import { LosslessNumber, parseJson } from '../src/util/exact-json.js';
+import { exactDouble, neutralizeFormula, StreamSink, sheetName, writeXlsx } from '../src/export/index.js';
 
 // ---------------------------------------------------------------------------
 // Fixture: every column type, the awkward values of each, and a report-style

@@ -1,4 +1,4 @@
-import { ConfigError, fetchRecords, type Page, PaginationLoopError, paginate, type WalkEvent } from 'siphon';
+import { ConfigError, fetchRecords, type Page, PaginationLoopError, paginate, type WalkEvent } from 'siphon-sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect, sleep } from './helpers/async.js';
 import { sendJson, startServer, type TestServer } from './helpers/test-server.js';

@@ -1,26 +1,28 @@
+import type { QueryParams } from 'siphon-sync';
+import {
+  ConfigError,
+  createPaginator,
+  type PageContext,
+  type PageStep,
+  type PageToken,
+  PaginationError,
+  type Paginator,
+  type PaginatorConfig,
+  paginatorTypes,
+  selectRecords,
+} from 'siphon-sync';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors/config-error.js';
-import { PaginationError } from '../src/errors/pagination-error.js';
-import type { QueryParams } from '../src/http/types.js';
 import {
   type AutoPaginator,
   auto,
   checkStop,
-  createPaginator,
   cursor,
   describeRecordsPath,
   linkHeader,
   nextUrl,
   offset,
-  type PageContext,
-  type PageStep,
-  type PageToken,
-  type Paginator,
-  type PaginatorConfig,
   pageNumber,
-  paginatorTypes,
   parseLinkHeader,
-  selectRecords,
   single,
 } from '../src/pagination/index.js';
 

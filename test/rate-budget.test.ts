@@ -1,7 +1,6 @@
+import type { RateBudget, RateLimitOptions } from 'siphon-sync';
+import { ConfigError, createRateBudget, SlidingWindowBudget } from 'siphon-sync';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/errors/config-error.js';
-import { createRateBudget, SlidingWindowBudget } from '../src/http/rate-budget/index.js';
-import type { RateBudget, RateLimitOptions } from '../src/http/types.js';
 
 /**
  * Grant times are read with `Date.now()` when the test sees the promise

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
+import { RedisSlidingWindowBudget } from 'siphon-sync/distributed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisSlidingWindowBudget } from '../src/http/rate-budget/index.js';
 import { connectRedis, dropPrefix, uniquePrefix } from './helpers/redis.js';
 
 // Three budget instances on three connections stand for three workers: the

@@ -2,9 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type DemoApiServer, loadConfig, openStore, parseConfig, type Store, startDemoApi } from 'siphon';
+import { loadConfig, parseConfig } from 'siphon-sync';
+import { type DemoApiServer, demoDataset, startDemoApi } from 'siphon-sync/demo-api';
+import type { RunRecord } from 'siphon-sync/store';
+import { openStore, type Store } from 'siphon-sync/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoDataset } from '../src/demo-api/index.js';
 import {
   enqueueRun,
   QUEUE_NAME,
@@ -13,7 +15,6 @@ import {
   type SiphonJobData,
   syncSchedules,
 } from '../src/runtime/distributed/index.js';
-import type { RunRecord } from '../src/store/types.js';
 import { tableRows } from './helpers/async.js';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';

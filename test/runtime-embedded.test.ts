@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore, parseConfig, type ResolvedConfig, type Row, type RunRecord, type Store } from 'siphon';
+import { parseConfig, type ResolvedConfig } from 'siphon-sync';
+import { EmbeddedRuntime, type RuntimeEvent } from 'siphon-sync/runtime';
+import { openStore, type Row, type RunRecord, type Store } from 'siphon-sync/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmbeddedRuntime, type RuntimeEvent, startupPlan } from '../src/runtime/index.js';
+import { startupPlan } from '../src/runtime/index.js';
 import { tableRows as rowsOf, sleep, waitFor } from './helpers/async.js';
 import { spawnCli } from './helpers/cli.js';
 import { type PagedApi, pagedResource, startPagedApi } from './helpers/paged-api.js';

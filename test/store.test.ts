@@ -3,13 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { CoercionError, ConfigError, LosslessNumber, parseJson, SchemaError } from 'siphon-sync';
+import { type ColumnType, openStore, type Row, type Store, type TableDef } from 'siphon-sync/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CoercionError } from '../src/errors/coercion-error.js';
-import { ConfigError } from '../src/errors/config-error.js';
-import { SchemaError } from '../src/errors/schema-error.js';
 import { parseDatabaseUrl } from '../src/store/database-url.js';
-import { type ColumnType, coerceValue, openStore, type Row, type Store, type TableDef, validateIdentifier } from '../src/store/index.js';
-import { LosslessNumber, parseJson } from '../src/util/exact-json.js';
+import { coerceValue, validateIdentifier } from '../src/store/index.js';
 
 // ─── Databases ────────────────────────────────────────────────────────────
 

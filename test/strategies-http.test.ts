@@ -2,7 +2,7 @@
 // on 127.0.0.1: the walk yields exactly the server's records, once each, in
 // order, and the server's request log shows it asked for nothing past the end.
 
-import { type Page, type PaginateOptions, paginate, type WalkEvent } from 'siphon';
+import { type Page, type PaginateOptions, paginate, type WalkEvent } from 'siphon-sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sleep } from './helpers/async.js';
 import { type SeenRequest, sendJson, startServer, type TestServer } from './helpers/test-server.js';

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DemoApiServer, openStore, startDemoApi } from 'siphon';
+import { type DemoApiServer, demoDataset, startDemoApi } from 'siphon-sync/demo-api';
+import { openStore } from 'siphon-sync/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoDataset } from '../src/demo-api/index.js';
 import { tableRows, waitFor } from './helpers/async.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';

@@ -1,4 +1,6 @@
-import { openStore, parseConfig, runResource, type Store, type SyncEvent, syncResources } from 'siphon';
+import { parseConfig } from 'siphon-sync';
+import { openStore, type Store } from 'siphon-sync/store';
+import { runResource, type SyncEvent, syncResources } from 'siphon-sync/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientPool } from '../src/sync/client-pool.js';
 import { tableRows as rows } from './helpers/async.js';

@@ -1,6 +1,6 @@
-import { type DemoApiServer, fetchRecords, HttpClient, paginate, parseJson, startDemoApi, type WalkEvent } from 'siphon';
+import { fetchRecords, HttpClient, paginate, parseJson, type WalkEvent } from 'siphon-sync';
+import { type DemoApiServer, demoDataset, startDemoApi } from 'siphon-sync/demo-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoDataset } from '../src/demo-api/index.js';
 import { collect } from './helpers/async.js';
 
 // Every style of the demo API, 5,000 records each: the walk must yield exactly

@@ -1,7 +1,5 @@
 import { type Command, Option } from 'commander';
-import { loadConfig } from '../config/index.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { openStore } from '../store/index.js';
 import type { Store } from '../store/types.js';
 
 /** Adds the option every config-reading command takes. */
@@ -18,6 +16,9 @@ export function withConfigOption(command: Command): Command {
 export async function openContext(options: {
   config?: string | undefined;
 }): Promise<{ config: ResolvedConfig; store: Store; close: () => Promise<void> }> {
+  // Loaded here, not at start-up: `siphon --help` needs neither the config nor a database driver.
+  const { loadConfig } = await import('../config/load-config.js');
+  const { openStore } = await import('../store/open-store.js');
   const config = await loadConfig({ file: options.config });
   const store = await openStore(config.database);
   await store.init();

@@ -1,7 +1,5 @@
 import { parseDatabaseUrl } from './database-url.js';
-import { connectPostgres } from './postgres/connect.js';
 import { SqlStore } from './sql-store.js';
-import { connectSqlite } from './sqlite/connect.js';
 import type { Store } from './types.js';
 
 export interface OpenStoreOptions {
@@ -26,7 +24,10 @@ export interface OpenStoreOptions {
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const target = parseDatabaseUrl(url);
   const readOnly = options.readOnly ?? false;
+  // Each driver loads with its first store, so a SQLite user never loads pg and the reverse.
   const connection =
-    target.kind === 'sqlite' ? connectSqlite({ path: target.path, readOnly }) : await connectPostgres({ ...target, readOnly });
+    target.kind === 'sqlite'
+      ? (await import('./sqlite/connect.js')).connectSqlite({ path: target.path, readOnly })
+      : await (await import('./postgres/connect.js')).connectPostgres({ ...target, readOnly });
   return new SqlStore(connection);
 }

@@ -1,4 +1,4 @@
-import type { Row, Store } from 'siphon';
+import type { Row, Store } from 'siphon-sync/store';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

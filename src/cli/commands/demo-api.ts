@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { type DemoApiOptions, type DemoApiServer, type DemoApiSize, startDemoApi } from '../../demo-api/index.js';
+import type { DemoApiOptions, DemoApiSize } from '../../demo-api/options.js';
+import type { DemoApiServer } from '../../demo-api/server.js';
 import { parseDuration } from '../../util/duration.js';
 
 /** Where the command prints and what stops it; tests pass their own. */
@@ -78,6 +79,7 @@ export function demoApiCommand(io: DemoApiCommandIo = defaultIo): Command {
     .option('--drf-token <token>', 'token /drf/items expects in "Authorization: Token …" (default demo-token)', parseToken)
     .option('--api-key <header:value>', 'require this header on every route but /__stats, e.g. x-api-key:secret', parseApiKey)
     .action(async (flags: Flags) => {
+      const { startDemoApi } = await import('../../demo-api/server.js');
       const server = await startDemoApi(toOptions(flags));
       io.write(banner(server.url, flags));
       io.onListening?.(server);

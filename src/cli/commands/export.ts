@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ResolvedConfig } from '../../config/types.js';
 import { ConfigError } from '../../errors/config-error.js';
-import { type ExportColumn, type ExportFormat, exportFormats, exportRows } from '../../export/index.js';
+import type { ExportColumn } from '../../export/export-column.js';
+import { type ExportFormat, exportFormats } from '../../export/export-format.js';
 import type { QueryResult, Store } from '../../store/types.js';
 import { openContext, withConfigOption } from '../context.js';
 
@@ -54,6 +55,7 @@ export function exportCommand(): Command {
     const context = await openContext(options);
     try {
       const dataset = await openDataset(context.config, context.store, name);
+      const { exportRows } = await import('../../export/export-rows.js');
       const { rows } = await exportRows({
         columns: dataset.columns,
         rows: dataset.result.rows,

@@ -1,9 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { loadConfig } from '../../config/index.js';
-import { startDemoApi } from '../../demo-api/index.js';
-import { openStore } from '../../store/index.js';
-import { runScheduler } from './start.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../examples/coingecko.yaml', import.meta.url));
 
@@ -15,6 +11,10 @@ export function quickstartCommand(): Command {
     )
     .addOption(new Option('--port <n>', 'demo API port (the example expects 9000)').default('9000'))
     .action(async (options: { port: string }) => {
+      const { startDemoApi } = await import('../../demo-api/server.js');
+      const { loadConfig } = await import('../../config/load-config.js');
+      const { openStore } = await import('../../store/open-store.js');
+      const { runScheduler } = await import('../run-scheduler.js');
       const api = await startDemoApi({ port: Number(options.port) });
       try {
         process.stdout.write(`demo API listening on ${api.url}\n`);

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { ConfigError } from '../../errors/config-error.js';
-import { type ExportFormat, exportRows } from '../../export/index.js';
+import type { ExportFormat } from '../../export/export-format.js';
 import { openContext, withConfigOption } from '../context.js';
 import { formatTable } from '../print-table.js';
 import { formatOption } from './export.js';
@@ -23,6 +23,7 @@ export function reportCommand(): Command {
       }
       const result = await context.store.query(report.sql);
       if (options.format || options.output) {
+        const { exportRows } = await import('../../export/export-rows.js');
         const { rows } = await exportRows({
           columns: result.columns.map((column) => ({ name: column })),
           rows: result.rows,

@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import { syncResources } from '../../sync/sync-resources.js';
 import { openContext, withConfigOption } from '../context.js';
-import { createProgressReporter } from '../progress-reporter.js';
 import { onShutdownSignals } from '../shutdown-signals.js';
 
 /** `siphon run [source.resource …]`: runs resources now, parents before children. */
@@ -12,6 +10,8 @@ export function runCommand(): Command {
       .argument('[resources...]', 'source.resource ids or source names')
       .option('--fresh', 'start from the first page instead of resuming an unfinished run (e.g. after changing its paginator)'),
   ).action(async (resources: string[], options: { config?: string; fresh?: boolean }) => {
+    const { syncResources } = await import('../../sync/sync-resources.js');
+    const { createProgressReporter } = await import('../progress-reporter.js');
     const context = await openContext(options);
     const reporter = createProgressReporter();
     const shutdown = onShutdownSignals({ message: 'stopping after the current page' });

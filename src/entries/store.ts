@@ -1,0 +1,19 @@
+// `siphon-sync/store`: the SQL destination (SQLite or PostgreSQL) and its run history.
+// Each database driver loads only when a store of its kind is opened.
+
+export { CoercionError, SchemaError } from '../errors/index.js';
+export { type ColumnKind, type ColumnType, formatColumnType, parseColumnType } from '../store/column-type.js';
+export { type OpenStoreOptions, openStore } from '../store/open-store.js';
+export type {
+  ColumnDef,
+  ColumnInfo,
+  QueryResult,
+  ResourceState,
+  Row,
+  RunRecord,
+  RunStatus,
+  RunTrigger,
+  Store,
+  TableDef,
+  WriteMode,
+} from '../store/types.js';
