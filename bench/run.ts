@@ -1,0 +1,34 @@
+// `npm run bench [-- --quick] [scenario …]`: runs the scenarios and prints one
+// table — figure, goal, baseline, measured, ratio, pass/fail. Every figure is
+// a ratio to a baseline taken in the same run, so a slower machine moves both.
+// `--quick` (CI) uses smaller sizes and never fails the build on noise;
+// `--strict` exits 1 when a goal is missed.
+import type { Scenario } from './harness/figure.js';
+import { formatFigures } from './harness/print-table.js';
+import { latency } from './scenarios/latency.js';
+import { rateLimit } from './scenarios/rate-limit.js';
+import { startup } from './scenarios/startup.js';
+
+const scenarios: readonly Scenario[] = [startup, rateLimit, latency];
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const strict = args.includes('--strict');
+const names = args.filter((arg) => !arg.startsWith('--'));
+const unknown = names.filter((name) => !scenarios.some((scenario) => scenario.name === name));
+if (unknown.length > 0) {
+  console.error(`unknown scenario ${unknown.join(', ')}; expected one of ${scenarios.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+const chosen = names.length > 0 ? scenarios.filter((scenario) => names.includes(scenario.name)) : scenarios;
+
+const figures = [];
+for (const scenario of chosen) {
+  const started = performance.now();
+  process.stderr.write(`${scenario.name}: ${scenario.description} …`);
+  figures.push(...(await scenario.run({ quick })));
+  process.stderr.write(` ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+}
+console.log(`\nnode ${process.version}, ${(await import('node:os')).cpus().length} cores${quick ? ', --quick sizes' : ''}\n`);
+console.log(formatFigures(figures));
+if (strict && figures.some((figure) => !figure.pass)) process.exitCode = 1;
