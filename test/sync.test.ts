@@ -152,6 +152,65 @@ describe.each(dialects)('sync runs (%s)', (dialect) => {
     }
   });
 
+  it("progress events carry the attempt's running tally, and the run record keeps the same totals", async () => {
+    let failedOnce = false;
+    const api = await startServer((_req, res, seen) => {
+      const page = Number(seen.url.searchParams.get('page') ?? 1);
+      if (page === 2 && !failedOnce) {
+        failedOnce = true;
+        return sendJson(res, 503, { detail: 'busy' }, { 'retry-after': '1' });
+      }
+      sendJson(res, 200, page > 3 ? [] : Array.from({ length: 5 }, (_, i) => ({ id: (page - 1) * 5 + i })));
+    });
+    servers.push(api);
+    const config = parseConfig({
+      database: db.url,
+      sources: {
+        s: {
+          baseUrl: api.url,
+          retry: { retries: 2 },
+          resources: {
+            tallied: {
+              path: '/tallied',
+              params: { per_page: 5 },
+              paginator: 'pageNumber',
+              concurrency: 1,
+              batchSize: 5,
+              primaryKey: 'id',
+              columns: { id: 'bigint' },
+            },
+          },
+        },
+      },
+    });
+    const events: SyncEvent[] = [];
+    const clients = new ClientPool();
+    try {
+      const outcome = await runResource({ config, resource: config.resources[0]!, store, clients, onEvent: (event) => events.push(event) });
+      expect(outcome.error).toBeUndefined();
+      const progress = events.flatMap((event) => (event.type === 'progress' ? [event] : []));
+      // One batch per page; the empty last page ends the walk and still counts as fetched.
+      expect(progress.map((event) => [event.pages, event.records, event.committed, event.retries])).toEqual([
+        [1, 5, 5, 0],
+        [2, 10, 10, 1],
+        [3, 15, 15, 1],
+        [4, 15, 15, 1],
+      ]);
+      const last = progress.at(-1)!;
+      expect(last.waitedMs).toBeGreaterThanOrEqual(900); // the 503's Retry-After
+      const { pages, records, retries, waitedMs } = outcome.run;
+      expect({ pages, records, retries, waitedMs }).toEqual({
+        pages: last.pages,
+        records: last.records,
+        retries: last.retries,
+        waitedMs: last.waitedMs,
+      });
+      expect(records).toBe(15);
+    } finally {
+      await clients.close();
+    }
+  });
+
   it('a failing replace run leaves the old table in place and reports where it failed', async () => {
     let fail = false;
     const api = await startServer((_req, res, seen) => {

@@ -4,6 +4,7 @@
 export { CoercionError, SchemaError } from '../errors/index.js';
 export { type ColumnKind, type ColumnType, formatColumnType, parseColumnType } from '../store/column-type.js';
 export { type OpenStoreOptions, openStore } from '../store/open-store.js';
+export type { RunTally } from '../store/run-tally.js';
 export type {
   ColumnDef,
   ColumnInfo,

@@ -12,6 +12,7 @@ export {
 } from './column-type.js';
 export { type IdentifierKind, MAX_IDENTIFIER_LENGTH, STAGING_PREFIX, validateIdentifier } from './identifier.js';
 export { type OpenStoreOptions, openStore } from './open-store.js';
+export type { RunTally } from './run-tally.js';
 export type {
   BatchWrite,
   ColumnDef,

@@ -1,5 +1,6 @@
 import type { JsonValue } from '../util/json.js';
 import type { ColumnType } from './column-type.js';
+import type { RunTally } from './run-tally.js';
 
 /** One column of a destination table. */
 export interface ColumnDef {
@@ -30,8 +31,8 @@ export type Row = Record<string, unknown>;
 export type RunTrigger = 'manual' | 'schedule' | 'retry' | 'catch-up' | 'recovery';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted' | 'skipped';
 
-/** One row of the run history. Timestamps are ISO-8601 UTC strings. */
-export interface RunRecord {
+/** One row of the run history, with its totals over every attempt. Timestamps are ISO-8601 UTC strings. */
+export interface RunRecord extends RunTally {
   readonly id: number;
   /** `source.resource`. */
   readonly resource: string;
@@ -42,12 +43,6 @@ export interface RunRecord {
   readonly startedAt: string;
   readonly finishedAt: string | null;
   readonly heartbeatAt: string | null;
-  readonly pages: number;
-  readonly records: number;
-  /** HTTP retries made during the run. */
-  readonly retries: number;
-  /** Milliseconds spent waiting on rate limits and retry backoff. */
-  readonly waitedMs: number;
   readonly error: string | null;
   /** Position after the last committed batch; what a resumed run starts from. */
   readonly checkpoint: JsonValue | null;
@@ -64,19 +59,17 @@ export interface ResourceState {
   readonly lastSuccessAt: string | null;
 }
 
-/** A batch of rows and the checkpoint that commits with them, in one transaction. */
-export interface BatchWrite {
+/**
+ * A batch of rows and the checkpoint that commits with them, in one
+ * transaction; its tally is added to the run's totals.
+ */
+export interface BatchWrite extends RunTally {
   readonly runId: number;
   readonly table: TableDef;
   readonly mode: WriteMode;
   readonly rows: readonly Row[];
   /** Position after this batch. */
   readonly checkpoint: JsonValue;
-  /** Counters added to the run's totals. */
-  readonly pages: number;
-  readonly records: number;
-  readonly retries: number;
-  readonly waitedMs: number;
 }
 
 export interface CompleteRun {

@@ -1,10 +1,12 @@
 import type { ResolvedResource } from '../config/types.js';
 import type { HttpClient } from '../http/client.js';
 import type { QueryParams } from '../http/types.js';
+import { addTally, NO_TALLY, type RunTally } from '../store/run-tally.js';
 import type { Row, Store } from '../store/types.js';
 import type { JsonValue } from '../util/json.js';
 import { jsonPath } from '../util/json-path.js';
 import { paginate } from '../walk/paginate.js';
+import type { Page } from '../walk/paginate-options.js';
 import { maxCursor, type SyncCheckpoint } from './checkpoint.js';
 import type { RecordMapper } from './record-mapper.js';
 
@@ -12,10 +14,8 @@ import type { RecordMapper } from './record-mapper.js';
 export interface Batch {
   readonly rows: Row[];
   readonly checkpoint: SyncCheckpoint;
-  readonly pages: number;
-  readonly records: number;
-  readonly retries: number;
-  readonly waitedMs: number;
+  /** What fetching these rows took. */
+  readonly tally: RunTally;
   readonly total: number | undefined;
 }
 
@@ -47,6 +47,10 @@ function requestParams(source: BatchSource): QueryParams {
   return { ...resource.params, [resource.incremental.param]: since };
 }
 
+function pageTally(page: Page): RunTally {
+  return { pages: 1, records: page.records.length, retries: page.attempts - 1, waitedMs: page.waitedMs };
+}
+
 function cursorOf(source: BatchSource): (record: unknown) => string | null {
   const field = source.resource.incremental?.cursorField;
   if (!field) return () => null;
@@ -62,24 +66,13 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
   const cursor = cursorOf(source);
   let highest = checkpoint?.maxCursor ?? null;
   let rows: Row[] = [];
-  let pages = 0;
-  let records = 0;
-  let retries = 0;
-  let waitedMs = 0;
+  let tally = NO_TALLY;
   let total: number | undefined;
   let next: SyncCheckpoint['page'] = checkpoint?.page ?? null;
   const batch = (done: boolean): Batch => {
-    const out: Batch = {
-      rows,
-      checkpoint: { page: next, done, since: source.since, maxCursor: highest },
-      pages,
-      records,
-      retries,
-      waitedMs,
-      total,
-    };
+    const out: Batch = { rows, checkpoint: { page: next, done, since: source.since, maxCursor: highest }, tally, total };
     rows = [];
-    pages = records = retries = waitedMs = 0;
+    tally = NO_TALLY;
     return out;
   };
   for await (const page of paginate({
@@ -101,10 +94,7 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
       rows.push(mapper.map(record));
       highest = maxCursor(highest, cursor(record));
     }
-    pages += 1;
-    records += page.records.length;
-    retries += page.attempts - 1;
-    waitedMs += page.waitedMs;
+    tally = addTally(tally, pageTally(page));
     total = page.total ?? total;
     next = page.token;
     if (rows.length >= resource.batchSize) yield batch(false);
@@ -114,10 +104,7 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
 
 interface ChildResult {
   readonly rows: Row[];
-  readonly pages: number;
-  readonly records: number;
-  readonly retries: number;
-  readonly waitedMs: number;
+  readonly tally: RunTally;
   readonly highest: string | null;
 }
 
@@ -144,7 +131,7 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
   const start = checkpoint?.parent?.index ?? 0;
   const inFlight: { index: number; key: JsonValue[]; result: Promise<ChildResult> }[] = [];
   let highest = checkpoint?.maxCursor ?? null;
-  let pending: { rows: Row[]; pages: number; records: number; retries: number; waitedMs: number } = emptyPending();
+  let pending: { rows: Row[]; tally: RunTally } = { rows: [], tally: NO_TALLY };
   let index = -1;
 
   const walkParent = async (parentRow: Row): Promise<ChildResult> => {
@@ -155,7 +142,8 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
       url = url.replaceAll(link.placeholder, encodeURIComponent(String(value)));
       parentValues[link.column] = value;
     }
-    const result = { rows: [] as Row[], pages: 0, records: 0, retries: 0, waitedMs: 0 };
+    const rows: Row[] = [];
+    let tally = NO_TALLY;
     let childHighest: string | null = null;
     for await (const page of paginate({
       url,
@@ -168,15 +156,12 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
       signal: source.signal,
     })) {
       for (const record of page.records) {
-        result.rows.push(source.mapper.map(record, parentValues));
+        rows.push(source.mapper.map(record, parentValues));
         childHighest = maxCursor(childHighest, cursor(record));
       }
-      result.pages += 1;
-      result.records += page.records.length;
-      result.retries += page.attempts - 1;
-      result.waitedMs += page.waitedMs;
+      tally = addTally(tally, pageTally(page));
     }
-    return { ...result, highest: childHighest };
+    return { rows, tally, highest: childHighest };
   };
 
   const settle = async function* (final: boolean): AsyncGenerator<Batch> {
@@ -184,10 +169,7 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
     if (!head) return;
     const done = await head.result;
     pending.rows.push(...done.rows);
-    pending.pages += done.pages;
-    pending.records += done.records;
-    pending.retries += done.retries;
-    pending.waitedMs += done.waitedMs;
+    pending.tally = addTally(pending.tally, done.tally);
     highest = maxCursor(highest, done.highest);
     if (pending.rows.length >= resource.batchSize || (final && inFlight.length === 0)) {
       yield {
@@ -195,7 +177,7 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
         checkpoint: { page: null, done: false, parent: { index: head.index + 1, key: head.key }, since: source.since, maxCursor: highest },
         total: undefined,
       };
-      pending = emptyPending();
+      pending = { rows: [], tally: NO_TALLY };
     }
   };
 
@@ -219,10 +201,6 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
     checkpoint: { page: null, done: true, parent: { index: index + 1, key: [] }, since: source.since, maxCursor: highest },
     total: undefined,
   };
-}
-
-function emptyPending(): { rows: Row[]; pages: number; records: number; retries: number; waitedMs: number } {
-  return { rows: [], pages: 0, records: 0, retries: 0, waitedMs: 0 };
 }
 
 function toJson(value: unknown): JsonValue {

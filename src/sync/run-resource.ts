@@ -1,5 +1,6 @@
 import type { ResolvedConfig, ResolvedResource } from '../config/types.js';
 import { SiphonError } from '../errors/siphon-error.js';
+import { addTally, NO_TALLY } from '../store/run-tally.js';
 import type { RunRecord, RunTrigger, Store } from '../store/types.js';
 import { asError } from '../util/as-error.js';
 import { delay } from '../util/delay.js';
@@ -128,7 +129,7 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
       (resource.incremental?.initial === undefined ? null : String(resource.incremental.initial));
     let highWaterMark = checkpoint?.maxCursor ?? null;
     let committed = run.records;
-    const totals = { pages: 0, records: 0, retries: 0, waitedMs: 0 };
+    let tally = NO_TALLY;
 
     if (!checkpoint?.done) {
       const batches = resourceBatches({
@@ -151,19 +152,13 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
           mode: resource.write,
           rows: batch.rows,
           checkpoint: { ...batch.checkpoint },
-          pages: batch.pages,
-          records: batch.records,
-          retries: batch.retries,
-          waitedMs: batch.waitedMs,
+          ...batch.tally,
         });
         highWaterMark = batch.checkpoint.maxCursor ?? highWaterMark;
-        committed += batch.records;
-        totals.pages += batch.pages;
-        totals.records += batch.records;
-        totals.retries += batch.retries;
-        totals.waitedMs += batch.waitedMs;
-        if (batch.pages > 0)
-          onEvent?.({ type: 'progress', resource: resource.id, runId: run.id, committed, total: batch.total, ...totals });
+        committed += batch.tally.records;
+        tally = addTally(tally, batch.tally);
+        if (batch.tally.pages > 0)
+          onEvent?.({ type: 'progress', resource: resource.id, runId: run.id, committed, total: batch.total, ...tally });
       }
     }
     const { table } = mapper.table();

@@ -1,24 +1,20 @@
 import type { ClientEvent } from '../http/client-options.js';
+import type { RunTally } from '../store/run-tally.js';
 import type { RunRecord } from '../store/types.js';
 
 /** What a sync reports while it works: for progress bars, the runtime and the admin. */
 export type SyncEvent =
   | { readonly type: 'run-start'; readonly resource: string; readonly runId: number; readonly attempt: number; readonly resumed: boolean }
-  | {
+  /** The tally is this attempt's so far (child walks included); `committed` counts earlier attempts too. */
+  | (RunTally & {
       readonly type: 'progress';
       readonly resource: string;
       readonly runId: number;
-      /** Pages fetched in this attempt (child walks included). */
-      readonly pages: number;
-      /** Records fetched in this attempt. */
-      readonly records: number;
       /** Records committed in the run so far, earlier attempts included. */
       readonly committed: number;
       /** Records the API announced for the walk, when it did (for an ETA). */
       readonly total: number | undefined;
-      readonly retries: number;
-      readonly waitedMs: number;
-    }
+    })
   | { readonly type: 'detected'; readonly resource: string; readonly description: string }
   | (ClientEvent & { readonly resource: string })
   /** Another process holds the resource's lease; the run waits for it (see `leaseWaitMs`). */
