@@ -1,7 +1,7 @@
 import type * as z from 'zod';
+import { describeValue, expected } from '../util/describe-value.js';
 import { didYouMean } from '../util/did-you-mean.js';
 import { joinPath } from './config-path.js';
-import { describeValue, expected } from './describe-value.js';
 import type { IssueList } from './issue-list.js';
 
 // The error map runs where the object schema is known; the valid keys travel

@@ -1,6 +1,9 @@
 import { PaginationError } from '../errors/pagination-error.js';
 import type { QueryParams } from '../http/types.js';
+import { describeValue } from '../util/describe-value.js';
 import { jsonPath } from '../util/json-path.js';
+import { scalarText } from '../util/scalar-text.js';
+import { parseCount, positiveParam } from './counts.js';
 import { cursor } from './cursor.js';
 import { linkHeader, parseLinkHeader } from './link-header.js';
 import { nextUrl } from './next-url.js';
@@ -8,7 +11,6 @@ import { offset } from './offset.js';
 import { PAGE_SIZE_PARAMS, pageNumber } from './page-number.js';
 import type { PaginatorInit } from './registry.js';
 import { single } from './single.js';
-import { describeValue, parseCount, positiveParam, scalarText } from './stop-conditions.js';
 import type { PageContext, PageStep, PageToken, Paginator, StopOptions } from './types.js';
 
 export interface AutoOptions extends StopOptions {

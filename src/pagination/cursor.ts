@@ -1,6 +1,8 @@
 import { PaginationError } from '../errors/pagination-error.js';
+import { describeValue } from '../util/describe-value.js';
 import { jsonPath } from '../util/json-path.js';
-import { checkStop, describeValue, scalarText } from './stop-conditions.js';
+import { scalarText } from '../util/scalar-text.js';
+import { checkStop } from './stop-conditions.js';
 import type { PageContext, PageStep, PageToken, Paginator, StopOptions } from './types.js';
 
 export interface CursorOptions extends StopOptions {

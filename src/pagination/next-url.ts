@@ -1,6 +1,7 @@
 import { PaginationError } from '../errors/pagination-error.js';
+import { describeValue } from '../util/describe-value.js';
 import { jsonPath } from '../util/json-path.js';
-import { checkStop, describeValue } from './stop-conditions.js';
+import { checkStop } from './stop-conditions.js';
 import type { PageStep, PageToken, Paginator, StopOptions } from './types.js';
 
 export interface NextUrlOptions extends StopOptions {

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors/config-error.js';
 import type { QueryParams } from '../http/types.js';
+import { describeValue } from '../util/describe-value.js';
 import { closest } from '../util/did-you-mean.js';
 import { jsonPath } from '../util/json-path.js';
 import { type AutoConfig, auto } from './auto.js';
@@ -9,7 +10,6 @@ import { type NextUrlConfig, nextUrl } from './next-url.js';
 import { type OffsetConfig, offset } from './offset.js';
 import { type PageNumberConfig, pageNumber } from './page-number.js';
 import { type SingleConfig, single } from './single.js';
-import { describeValue } from './stop-conditions.js';
 import type { Paginator } from './types.js';
 
 export type PaginatorConfig = PageNumberConfig | OffsetConfig | CursorConfig | NextUrlConfig | LinkHeaderConfig | SingleConfig | AutoConfig;

@@ -1,6 +1,7 @@
 import { PaginationError } from '../errors/pagination-error.js';
-import type { QueryParams } from '../http/types.js';
+import { describeValue } from '../util/describe-value.js';
 import { jsonPath } from '../util/json-path.js';
+import { parseCount } from './counts.js';
 import type { PageContext, StopOptions } from './types.js';
 
 /** What {@link checkStop} learned from one page. */
@@ -91,62 +92,6 @@ export function toCount(paginator: string, where: string, value: unknown): numbe
     throw new PaginationError(paginator, `total at ${where} must be a non-negative integer, got ${describeValue(value)}`);
   }
   return count;
-}
-
-/** A non-negative integer from a number, a numeric string or a lossless number; `undefined` otherwise. */
-export function parseCount(value: unknown): number | undefined {
-  let n: number;
-  if (typeof value === 'number') n = value;
-  else if (typeof value === 'bigint') n = Number(value);
-  else {
-    const text = scalarText(value);
-    if (text === undefined || !/^\s*\d+\s*$/.test(text)) return undefined;
-    n = Number(text);
-  }
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
-
-/**
- * Strings as they are, and the digits of a `LosslessNumber` (bodies parsed
- * with lossless-json keep big integers that way), so a 64-bit cursor or total
- * is never rounded through a double.
- */
-export function scalarText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (
-    value !== null &&
-    typeof value === 'object' &&
-    (value as { isLosslessNumber?: unknown }).isLosslessNumber === true &&
-    typeof (value as { value?: unknown }).value === 'string'
-  ) {
-    return (value as { value: string }).value;
-  }
-  return undefined;
-}
-
-/** The first of `names` present in `params` as a positive integer. */
-export function positiveParam(params: QueryParams | undefined, names: readonly string[]): { name: string; value: number } | undefined {
-  if (!params) return undefined;
-  for (const name of names) {
-    if (!Object.hasOwn(params, name)) continue;
-    const value = parseCount(params[name]);
-    if (value !== undefined && value > 0) return { name, value };
-  }
-  return undefined;
-}
-
-/** Short, quoted rendering of a value for error messages. */
-export function describeValue(value: unknown): string {
-  const text = scalarText(value);
-  if (text !== undefined && typeof value !== 'string') return text;
-  let json: string | undefined;
-  try {
-    json = typeof value === 'bigint' ? `${value}n` : JSON.stringify(value);
-  } catch {
-    json = undefined;
-  }
-  json ??= String(value);
-  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 
 function readFlag(paginator: string, path: string, body: unknown): boolean | undefined {
