@@ -4,14 +4,10 @@ import { describeValue } from '../util/describe-value.js';
 import { jsonPath } from '../util/json-path.js';
 import { scalarText } from '../util/scalar-text.js';
 import { parseCount, positiveParam } from './counts.js';
-import { cursor } from './cursor.js';
-import { linkHeader, parseLinkHeader } from './link-header.js';
-import { nextUrl } from './next-url.js';
-import { offset } from './offset.js';
-import { PAGE_SIZE_PARAMS, pageNumber } from './page-number.js';
-import type { PaginatorInit } from './registry.js';
-import { single } from './single.js';
-import type { PageContext, PageStep, PageToken, Paginator, StopOptions } from './types.js';
+import { parseLinkHeader } from './link-header.js';
+import { PAGE_SIZE_PARAMS } from './page-number.js';
+import { isStrategyName, type Strategy, type StrategyName, strategies } from './strategies.js';
+import type { PageContext, PageStep, PageToken, Paginator, PaginatorInit, StopOptions } from './types.js';
 
 export interface AutoOptions extends StopOptions {
   type?: 'auto';
@@ -28,7 +24,7 @@ export interface AutoPaginator extends Paginator {
 }
 
 /** The options of a detected strategy: flat JSON, so it can travel in every token. */
-type Detected = { readonly type: string; readonly [option: string]: string | number };
+type Detected = { readonly type: StrategyName; readonly [option: string]: string | number };
 
 /** Body paths that hold the next page's URL, most common first. */
 export const NEXT_URL_PATHS: readonly string[] = [
@@ -58,15 +54,6 @@ const LIMIT_PARAMS = ['limit', '_limit', 'take', ...PAGE_SIZE_PARAMS.filter((nam
 const TOTAL_PAGES_KEYS = ['total_pages', 'totalPages'];
 const TOTAL_KEYS = ['total', 'count'];
 
-const builders: Readonly<Record<string, (options: Record<string, unknown>, init: PaginatorInit) => Paginator>> = {
-  linkHeader: (o) => linkHeader(o),
-  nextUrl: (o) => nextUrl(o),
-  cursor: (o) => cursor(o),
-  pageNumber: (o, init) => pageNumber(o, init),
-  offset: (o, init) => offset(o, init),
-  single: () => single(),
-};
-
 /**
  * Detects the strategy from the first response: a `Link` header, a next URL
  * or a cursor in the body, then page or offset parameters in the request,
@@ -82,9 +69,9 @@ export function auto(options: AutoOptions = {}, init: PaginatorInit = {}): AutoP
 
   const adopt = (config: Detected): Paginator => {
     const { type, ...rest } = config;
-    const build = builders[type];
-    if (!build) throw new Error(`unknown strategy ${type}`);
-    const built = build({ ...rest, ...stop }, init);
+    // `isDetected` let only concrete strategy names through.
+    const strategy = strategies[type as StrategyName] as Strategy<Record<string, unknown>>;
+    const built = strategy.create({ ...rest, ...stop }, init, 'paginator');
     [inner, detected] = [built, config];
     return built;
   };
@@ -244,6 +231,6 @@ function isToken(value: unknown): value is PageToken {
 }
 
 function isDetected(value: unknown): value is Detected {
-  if (!isToken(value) || typeof value.type !== 'string' || !Object.hasOwn(builders, value.type)) return false;
+  if (!isToken(value) || !isStrategyName(value.type)) return false;
   return Object.values(value).every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)));
 }

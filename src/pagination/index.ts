@@ -5,9 +5,10 @@ export { type NextUrlConfig, type NextUrlOptions, nextUrl } from './next-url.js'
 export { type OffsetConfig, type OffsetOptions, offset } from './offset.js';
 export { PAGE_SIZE_PARAMS, type PageNumberConfig, type PageNumberOptions, pageNumber } from './page-number.js';
 export { describeRecordsPath, RECORDS_KEYS, selectRecords } from './records.js';
-export { createPaginator, type PaginatorConfig, type PaginatorInit, paginatorTypes } from './registry.js';
+export { createPaginator, type PaginatorConfig, paginatorTypes } from './registry.js';
 export { type SingleConfig, type SingleOptions, single } from './single.js';
 export { type CheckStopOptions, checkStop, readTotalRecords, type StopCheck } from './stop-conditions.js';
+export { type Strategy, type StrategyName, strategies } from './strategies.js';
 export type {
   JsonPrimitive,
   JsonValue,
@@ -15,6 +16,7 @@ export type {
   PageStep,
   PageToken,
   Paginator,
+  PaginatorInit,
   RequestPatch,
   StopOptions,
 } from './types.js';

@@ -1,9 +1,8 @@
 import { PaginationError } from '../errors/pagination-error.js';
 import { describeValue } from '../util/describe-value.js';
 import { positiveParam } from './counts.js';
-import type { PaginatorInit } from './registry.js';
 import { checkStop } from './stop-conditions.js';
-import type { PageContext, PageStep, PageToken, Paginator, StopOptions } from './types.js';
+import type { PageContext, PageStep, PageToken, Paginator, PaginatorInit, StopOptions } from './types.js';
 
 export interface PageNumberOptions extends StopOptions {
   type?: 'pageNumber';

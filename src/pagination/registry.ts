@@ -1,24 +1,18 @@
 import { ConfigError } from '../errors/config-error.js';
-import type { QueryParams } from '../http/types.js';
 import { describeValue } from '../util/describe-value.js';
 import { closest } from '../util/did-you-mean.js';
 import { jsonPath } from '../util/json-path.js';
-import { type AutoConfig, auto } from './auto.js';
-import { type CursorConfig, cursor } from './cursor.js';
-import { type LinkHeaderConfig, linkHeader } from './link-header.js';
-import { type NextUrlConfig, nextUrl } from './next-url.js';
-import { type OffsetConfig, offset } from './offset.js';
-import { type PageNumberConfig, pageNumber } from './page-number.js';
-import { type SingleConfig, single } from './single.js';
-import type { Paginator } from './types.js';
+import { type AutoConfig, type AutoOptions, auto } from './auto.js';
+import type { CursorConfig } from './cursor.js';
+import type { LinkHeaderConfig } from './link-header.js';
+import type { NextUrlConfig } from './next-url.js';
+import type { OffsetConfig } from './offset.js';
+import type { PageNumberConfig } from './page-number.js';
+import type { SingleConfig } from './single.js';
+import { type Strategy, strategies } from './strategies.js';
+import type { Paginator, PaginatorInit } from './types.js';
 
 export type PaginatorConfig = PageNumberConfig | OffsetConfig | CursorConfig | NextUrlConfig | LinkHeaderConfig | SingleConfig | AutoConfig;
-
-/** What a paginator may know of the request before the first page. */
-export interface PaginatorInit {
-  /** The base query params: page size, limit and page parameters are read from them. */
-  params?: QueryParams;
-}
 
 type Check = (value: unknown) => string | undefined;
 
@@ -47,38 +41,39 @@ const stopOptions: Readonly<Record<string, Check>> = {
   maxPages: positiveInteger,
 };
 
-interface Strategy {
+/** What the registry checks of each strategy's options. */
+interface OptionChecks {
   readonly options: Readonly<Record<string, Check>>;
-  readonly create: (config: never, init: PaginatorInit, path: string) => Paginator;
   /** Options that exclude each other. */
   readonly exclusive?: readonly (readonly [string, string])[];
 }
 
-const strategies: Readonly<Record<PaginatorConfig['type'], Strategy>> = {
-  pageNumber: {
-    options: { pageParam: nonEmptyString, start: nonNegativeInteger, sizeParam: nonEmptyString, ...stopOptions },
-    create: (config: PageNumberConfig, init) => pageNumber(config, init),
-  },
+/** Every strategy a config can name: the concrete ones and `auto`, which detects one of them. */
+const registered = {
+  ...strategies,
+  auto: { create: (options, init) => auto(options, init) } satisfies Strategy<AutoOptions>,
+} as const;
+
+const checks: Readonly<Record<PaginatorConfig['type'], OptionChecks>> = {
+  pageNumber: { options: { pageParam: nonEmptyString, start: nonNegativeInteger, sizeParam: nonEmptyString, ...stopOptions } },
   offset: {
     options: { offsetParam: nonEmptyString, limitParam: nonEmptyString, limit: positiveInteger, start: nonNegativeInteger, ...stopOptions },
-    create: (config: OffsetConfig, init, at) => offset(config, init, at),
   },
   cursor: {
     options: { cursorPath: path, cursorHeader: headerName, cursorParam: nonEmptyString, cursorRequestHeader: headerName, ...stopOptions },
-    create: (config: CursorConfig) => cursor(config),
     exclusive: [
       ['cursorPath', 'cursorHeader'],
       ['cursorParam', 'cursorRequestHeader'],
     ],
   },
-  nextUrl: { options: { nextPath: path, ...stopOptions }, create: (config: NextUrlConfig) => nextUrl(config) },
-  linkHeader: { options: { rel: nonEmptyString, ...stopOptions }, create: (config: LinkHeaderConfig) => linkHeader(config) },
-  single: { options: {}, create: (config: SingleConfig) => single(config) },
-  auto: { options: { ...stopOptions }, create: (config: AutoConfig, init) => auto(config, init) },
+  nextUrl: { options: { nextPath: path, ...stopOptions } },
+  linkHeader: { options: { rel: nonEmptyString, ...stopOptions } },
+  single: { options: {} },
+  auto: { options: { ...stopOptions } },
 };
 
 /** The config names of the strategies, in the order error messages list them. */
-export const paginatorTypes: readonly string[] = Object.freeze(Object.keys(strategies));
+export const paginatorTypes: readonly string[] = Object.freeze(Object.keys(registered));
 
 /**
  * A fresh paginator for one walk. `config` is a strategy name, a config
@@ -101,7 +96,7 @@ export function createPaginator(
 
 function build(config: Record<string, unknown>, init: PaginatorInit, at: string): Paginator {
   const type = config.type;
-  const strategy = typeof type === 'string' && Object.hasOwn(strategies, type) ? strategies[type as PaginatorConfig['type']] : undefined;
+  const strategy = typeof type === 'string' && Object.hasOwn(checks, type) ? checks[type as PaginatorConfig['type']] : undefined;
   if (!strategy) {
     const got = type === undefined ? 'missing paginator type' : `unknown paginator type ${describeValue(type)}`;
     throw new ConfigError(`${at}.type`, `${got}; expected one of ${paginatorTypes.join(', ')}`);
@@ -128,7 +123,7 @@ function build(config: Record<string, unknown>, init: PaginatorInit, at: string)
       throw new ConfigError(`${at}.${b}`, `set either ${a} or ${b}, not both`);
     }
   }
-  return strategy.create(config as never, init, at);
+  return (registered[type as PaginatorConfig['type']] as Strategy<PaginatorConfig>).create(config as unknown as PaginatorConfig, init, at);
 }
 
 function isPaginator(value: object): value is Paginator {

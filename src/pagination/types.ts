@@ -11,6 +11,12 @@ export type { JsonPrimitive, JsonValue } from '../util/json.js';
  */
 export type PageToken = { readonly [key: string]: JsonValue };
 
+/** What a paginator may know of the request before the first page. */
+export interface PaginatorInit {
+  /** The base query params: page size, limit and page parameters are read from them. */
+  params?: QueryParams;
+}
+
 /** How a paginator changes the base request. */
 export interface RequestPatch {
   /** Absolute URL replacing the base URL; its own query replaces the base params. */
