@@ -35,10 +35,10 @@ export function splitPath(path: string): PathSegment[] | undefined {
   return segments;
 }
 
-/** Whether `path` is `ancestor` or lies below it. */
+/** Whether `path` is `ancestor` or lies below it, segment by segment (`a.b` is not within `a.bc`). */
 export function isWithin(path: string, ancestor: string): boolean {
-  if (ancestor === '' || path === ancestor) return true;
-  if (!path.startsWith(ancestor)) return false;
-  const next = path[ancestor.length];
-  return next === '.' || next === '[';
+  const outer = splitPath(ancestor);
+  const inner = splitPath(path);
+  if (outer === undefined || inner === undefined || outer.length > inner.length) return false;
+  return outer.every((segment, index) => segment === inner[index]);
 }

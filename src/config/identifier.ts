@@ -11,7 +11,7 @@ export function identifierProblem(name: string, kind: IdentifierKind): string | 
     validateIdentifier(name, kind, '');
     return undefined;
   } catch (error) {
-    if (error instanceof ConfigError) return error.message;
+    if (error instanceof ConfigError) return error.detail;
     throw error;
   }
 }

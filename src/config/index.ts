@@ -1,4 +1,4 @@
-export { type ConfigIssue, ConfigValidationError } from './config-validation-error.js';
+export { type ConfigIssue, ConfigValidationError } from '../errors/config-validation-error.js';
 export { CONFIG_DEFAULTS, CONFIG_FILE_NAMES, DATABASE_ENV } from './defaults.js';
 export { defineConfig } from './define-config.js';
 export type { ConfigEnv } from './env.js';

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
-import type { ConfigIssue } from './config-validation-error.js';
+import type { ConfigIssue } from '../errors/config-validation-error.js';
 
 /**
  * Collects the problems of a config so that one run reports all of them.
@@ -28,7 +28,7 @@ export class IssueList {
       return true;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      this.add(error.path, withoutPath(error));
+      this.add(error.path, error.detail);
       return false;
     }
   }
@@ -36,10 +36,4 @@ export class IssueList {
   toArray(): ConfigIssue[] {
     return [...this.#issues];
   }
-}
-
-// ConfigError prefixes its message with the path; the issue keeps them apart.
-function withoutPath(error: ConfigError): string {
-  const prefix = `${error.path}: `;
-  return error.path !== '' && error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }

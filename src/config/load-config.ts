@@ -2,7 +2,7 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors/config-error.js';
-import { type ConfigIssue, ConfigValidationError } from './config-validation-error.js';
+import { type ConfigIssue, ConfigValidationError } from '../errors/config-validation-error.js';
 import { CONFIG_FILE_NAMES } from './defaults.js';
 import type { ConfigEnv } from './env.js';
 import { jsonErrorOffset } from './json-error-offset.js';

@@ -20,7 +20,7 @@ export function resolveDatabase(url: string, baseDir: string, path: string): str
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // The store reports at `database`; this may be SIPHON_DATABASE.
-    throw new ConfigError(path, error.message.replace(/^database: /, ''), { cause: error });
+    throw new ConfigError(path, error.detail, { cause: error });
   }
   return resolved;
 }

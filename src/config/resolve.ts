@@ -32,9 +32,13 @@ interface Draft {
   readonly config: ResourceConfig;
   readonly source: ResolvedSource;
   readonly sourceConfig: SourceShell;
+  /** Config path of the source, where an inherited option is written. */
+  readonly sourcePath: string;
   readonly columns: ResolvedColumns;
-  /** Whether none of `keys` of the resource (or, for `source.x`, of its source) had problems of their own. */
+  /** Whether none of `keys` of the resource had problems of their own. */
   readonly intact: (...keys: string[]) => boolean;
+  /** Whether none of `keys` of its source had problems of their own. */
+  readonly sourceIntact: (...keys: string[]) => boolean;
 }
 
 /**
@@ -64,12 +68,13 @@ export function resolveConfig(input: ValidatedInput, context: ResolveContext, is
         unusable.add(resource.name);
         continue;
       }
-      const intact = (...keys: string[]): boolean =>
-        keys.every((key) => (key.startsWith('source.') ? !validated.broken.has(key.slice(7)) : !resource.broken.has(key)));
+      const intact = (...keys: string[]): boolean => keys.every((key) => !resource.broken.has(key));
+      const sourceIntact = (...keys: string[]): boolean => keys.every((key) => !validated.broken.has(key));
       const columnsIntact = intact('columns', 'primaryKey');
       if (!columnsIntact) unusable.add(resource.name);
       const columns = resolveColumns(resource.config, resource.path, columnsIntact ? issues : new IssueList());
-      drafts.push({ name: resource.name, path: resource.path, config: resource.config, source, sourceConfig, columns, intact });
+      const { name, path, config } = resource;
+      drafts.push({ name, path, config, source, sourceConfig, sourcePath: validated.path, columns, intact, sourceIntact });
     }
     const parents = linkParents(
       drafts
@@ -145,7 +150,7 @@ function finishResource(draft: Draft, parent: ParentInfo | undefined, topTimezon
     if (problem !== undefined) issues.add(path, `${problem} (the resource name is the default table name); set table`);
   }
   const timezone = config.timezone ?? inherited.timezone ?? topTimezone;
-  if (config.schedule !== undefined && intact('timezone', 'source.timezone')) {
+  if (config.schedule !== undefined && intact('timezone') && draft.sourceIntact('timezone')) {
     const problem = scheduleProblem(config.schedule, timezone);
     if (problem !== undefined) issues.add(joinPath(path, 'schedule'), problem);
   }
@@ -180,16 +185,16 @@ function resolvePaginator(draft: Draft, params: QueryParams, issues: IssueList):
   const declared = own ?? draft.sourceConfig.paginator ?? CONFIG_DEFAULTS.paginator;
   const config: PaginatorConfig = typeof declared === 'string' ? ({ type: declared } as PaginatorConfig) : declared;
   // The params decide whether e.g. an offset paginator has its limit.
-  if (!draft.intact('paginator', 'params', 'source.paginator', 'source.params')) return config;
+  if (!draft.intact('paginator', 'params') || !draft.sourceIntact('paginator', 'params')) return config;
   // Problems of an inherited paginator point at the source, where it is written.
-  const at = joinPath(own !== undefined ? draft.path : draft.path.slice(0, draft.path.lastIndexOf('.resources')), 'paginator');
+  const at = joinPath(own !== undefined ? draft.path : draft.sourcePath, 'paginator');
   try {
     createPaginator(config, { params }, at);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // A shorthand `paginator: pages` has no `.type` key to point at.
     const path = typeof declared === 'string' && error.path === `${at}.type` ? at : error.path;
-    issues.add(path, error.message.slice(error.path === '' ? 0 : error.path.length + 2));
+    issues.add(path, error.detail);
   }
   return config;
 }

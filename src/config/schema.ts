@@ -6,6 +6,7 @@ import { parseColumnType } from '../store/column-type.js';
 import { expected } from '../util/describe-value.js';
 import { type Duration, parseDuration } from '../util/duration.js';
 import { jsonPath } from '../util/json-path.js';
+import { strictOptions } from '../util/strict-options.js';
 import { isTimeZone, scheduleProblem } from './check-schedule.js';
 import { isPlainObject } from './env.js';
 import { identifierProblem } from './identifier.js';
@@ -13,7 +14,7 @@ import type { ReportConfig, ResourceConfig, SiphonConfig, SourceConfig } from '.
 
 /*
  * The shape of a config, strict everywhere: an unknown key is an error (with
- * a "did you mean" hint, see zod-issues.ts), never silently ignored. Checks
+ * a "did you mean" hint, see util/strict-options.ts), never silently ignored. Checks
  * that need more than one value (a merge needs a primary key, a parent must
  * exist, auth and paginator options) live in resolve.ts, which reuses the
  * engine's own validators.
@@ -121,7 +122,7 @@ const paginator = scalar<PaginatorConfig | PaginatorConfig['type']>(
 // Shape only: the options of each kind are checked by the engine's createAuth (resolve.ts).
 const auth = scalar<AuthConfig>('a mapping with a "type" (bearer, token, apiKey, basic, oauth2ClientCredentials)', isPlainObject);
 
-const column = z.union([columnType, z.strictObject({ name: columnName.optional(), type: columnType })], {
+const column = z.union([columnType, strictOptions({ name: columnName.optional(), type: columnType })], {
   error: (issue) => expected('a column type or { name, type }', issue.input),
 });
 
@@ -132,13 +133,13 @@ const primaryKey = z.union(
   },
 );
 
-const incremental = z.strictObject({
+const incremental = strictOptions({
   cursorField: jsonPathString,
   param: checkedString('a query parameter name'),
   initial: z.union([z.string(), z.number()], { error: (issue) => expected('a string or a number', issue.input) }).optional(),
 });
 
-const retry = z.strictObject({
+const retry = strictOptions({
   retries: nonNegativeInt.optional(),
   backoff: oneOf(['exponential']).optional(),
   base: duration().optional(),
@@ -160,7 +161,7 @@ function nonEmptyRecord<T extends z.ZodType>(value: T, what: string) {
   return z.record(z.string(), value).refine((record) => Object.keys(record).length > 0, `must define at least one ${what}`);
 }
 
-export const resourceSchema = z.strictObject({
+export const resourceSchema = strictOptions({
   ...endpointShape,
   path: resourcePath,
   primaryKey: primaryKey.optional(),
@@ -177,7 +178,7 @@ const sourceShape = {
   ...endpointShape,
   baseUrl,
   auth: auth.optional(),
-  rateLimit: z.strictObject({ requests: positiveInt, per: duration() }).optional(),
+  rateLimit: strictOptions({ requests: positiveInt, per: duration() }).optional(),
   rateLimitedWhen: z
     .strictObject({
       path: jsonPathString,
@@ -189,9 +190,9 @@ const sourceShape = {
   crossOrigin: oneOf(['strip', 'refuse']).optional(),
 };
 
-export const sourceSchema = z.strictObject({ ...sourceShape, resources: nonEmptyRecord(resourceSchema, 'resource') });
+export const sourceSchema = strictOptions({ ...sourceShape, resources: nonEmptyRecord(resourceSchema, 'resource') });
 
-export const reportSchema = z.strictObject({ sql: checkedString('an SQL query'), description: z.string().optional() });
+export const reportSchema = strictOptions({ sql: checkedString('an SQL query'), description: z.string().optional() });
 
 const topShape = {
   database: checkedString('a database URL such as "sqlite:./siphon.db" or "postgres://user@host:5432/db"').optional(),
@@ -200,15 +201,15 @@ const topShape = {
 };
 
 /** The whole config file. */
-export const siphonConfigSchema = z.strictObject({ ...topShape, sources: nonEmptyRecord(sourceSchema, 'source') });
+export const siphonConfigSchema = strictOptions({ ...topShape, sources: nonEmptyRecord(sourceSchema, 'source') });
 
 /*
  * The same levels with their children left unchecked: validating level by
  * level lets one bad resource be reported without hiding the problems of its
  * neighbours (a failed zod parse yields no partial data).
  */
-export const sourceShellSchema = z.strictObject({ ...sourceShape, resources: nonEmptyRecord(z.unknown(), 'resource') });
-export const configShellSchema = z.strictObject({ ...topShape, sources: nonEmptyRecord(z.unknown(), 'source') });
+export const sourceShellSchema = strictOptions({ ...sourceShape, resources: nonEmptyRecord(z.unknown(), 'resource') });
+export const configShellSchema = strictOptions({ ...topShape, sources: nonEmptyRecord(z.unknown(), 'source') });
 
 export type SourceShell = Omit<SourceConfig, 'resources'>;
 export type ConfigShell = Omit<SiphonConfig, 'sources'>;

@@ -1,12 +1,7 @@
 import type * as z from 'zod';
 import { describeValue, expected } from '../util/describe-value.js';
-import { didYouMean } from '../util/did-you-mean.js';
 import { joinPath } from './config-path.js';
 import type { IssueList } from './issue-list.js';
-
-// The error map runs where the object schema is known; the valid keys travel
-// to the issue through its message, marked so they are never shown as is.
-const KEYS_MARK = '\u0000keys:';
 
 const EXPECTED: Readonly<Record<string, string>> = {
   object: 'a mapping',
@@ -21,10 +16,6 @@ const EXPECTED: Readonly<Record<string, string>> = {
 /** Messages for the issues whose schema did not set one. */
 const errorMap: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
-    case 'unrecognized_keys': {
-      const shape = (issue.inst as { shape?: Record<string, unknown> } | undefined)?.shape;
-      return KEYS_MARK + JSON.stringify(Object.keys(shape ?? {}));
-    }
     case 'invalid_type':
       return expected(EXPECTED[issue.expected] ?? issue.expected, issue.input);
     case 'invalid_value':
@@ -52,7 +43,7 @@ export interface ParseOutcome<T> {
 
 /**
  * Parses `input` with `schema`; every problem becomes an issue under
- * `basePath`, one per unknown key.
+ * `basePath`.
  */
 export function parseWith<T>(schema: z.ZodType<T>, input: unknown, basePath: string, issues: IssueList): ParseOutcome<T> {
   const result = schema.safeParse(input, { error: errorMap, reportInput: true });
@@ -62,21 +53,12 @@ export function parseWith<T>(schema: z.ZodType<T>, input: unknown, basePath: str
     report(issue, basePath, issues);
     const [first] = issue.path;
     if (typeof first === 'string') brokenKeys.add(first);
-    else if (issue.path.length === 0 && issue.code === 'unrecognized_keys') for (const key of issue.keys) brokenKeys.add(key);
   }
   return { data: undefined, brokenKeys };
 }
 
 function report(issue: z.core.$ZodIssue, basePath: string, issues: IssueList): void {
   const path = joinPath(basePath, ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)));
-  if (issue.code === 'unrecognized_keys') {
-    const valid = issue.message.startsWith(KEYS_MARK) ? (JSON.parse(issue.message.slice(KEYS_MARK.length)) as string[]) : [];
-    for (const key of issue.keys) {
-      const hint = didYouMean(key, valid);
-      issues.add(joinPath(path, key), `unknown key${hint}${hint === '' && valid.length > 0 ? `; valid keys: ${valid.join(', ')}` : ''}`);
-    }
-    return;
-  }
   if (issue.code === 'invalid_union') {
     // `{ name: x }` for a column fails both "a type string" and "{ name, type }";
     // the branch the value has the shape of explains it better ("type: is required").

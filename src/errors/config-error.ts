@@ -1,12 +1,20 @@
 import { SiphonError, type SiphonErrorOptions } from './siphon-error.js';
 
-/** Options or a config file are invalid; `path` says where (`sources.api.resources.items.paginator.type`). */
+/**
+ * Options or a config file are invalid. The message is `path: detail`; both
+ * are kept as fields, so code that collects problems (the config's list of
+ * issues) reads them apart instead of cutting the message up.
+ */
 export class ConfigError extends SiphonError {
   override name: string = 'ConfigError';
+  /** Where: `sources.api.resources.items.paginator.type`, `paginator.limit`; `''` for the whole config or file. */
   readonly path: string;
+  /** What is wrong, without the path: `expected a positive integer, got 0`. */
+  readonly detail: string;
 
-  constructor(path: string, message: string, options: SiphonErrorOptions = {}) {
-    super(path ? `${path}: ${message}` : message, options);
+  constructor(path: string, detail: string, options: SiphonErrorOptions = {}) {
+    super(path ? `${path}: ${detail}` : detail, options);
     this.path = path;
+    this.detail = detail;
   }
 }

@@ -1,6 +1,7 @@
 export { AuthError } from './auth-error.js';
 export { CoercionError } from './coercion-error.js';
 export { ConfigError } from './config-error.js';
+export { type ConfigIssue, ConfigValidationError } from './config-validation-error.js';
 export { CrossOriginError } from './cross-origin-error.js';
 export { HttpStatusError } from './http-status-error.js';
 export { NetworkError } from './network-error.js';

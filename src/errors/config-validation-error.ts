@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors/config-error.js';
+import { ConfigError } from './config-error.js';
 
 /** One problem of a config: where it is and what is wrong. */
 export interface ConfigIssue {
