@@ -54,7 +54,7 @@ const table = (name: string, keyed: boolean): TableDef => ({
 const coins: Row[] = generateCoins(1, ROWS).map((coin) => parseJson(coin.json) as Row);
 
 async function writeAll(store: Store, def: TableDef, mode: WriteMode): Promise<number> {
-  const run = await store.startRun({ resource: `bench.${def.name}`, trigger: 'manual' });
+  const run = await store.runs.start({ resource: `bench.${def.name}`, trigger: 'manual' });
   if (mode === 'replace') await store.prepareReplace(def, true);
   const started = performance.now();
   for (let start = 0; start < coins.length; start += BATCH) {
@@ -71,7 +71,7 @@ async function writeAll(store: Store, def: TableDef, mode: WriteMode): Promise<n
       waitedMs: 0,
     });
   }
-  await store.completeRun({ runId: run.id, table: def, mode });
+  await store.runs.complete({ runId: run.id, table: def, mode });
   return performance.now() - started;
 }
 

@@ -144,7 +144,7 @@ describe.each(dialects)('examples on %s', (dialect) => {
     // A replace run again swaps the same rows in; the history shows both runs.
     expect((await runCli(['run', '--config', file])).code).toBe(0);
     expect(await rows(store, 'full_coin')).toHaveLength(dataset.coins.length);
-    const runs = await store.listRuns({ resource: 'coingecko.coins' });
+    const runs = await store.runs.list({ resource: 'coingecko.coins' });
     expect(runs.map((run) => run.status)).toEqual(['succeeded', 'succeeded']);
   }, 60_000);
 

@@ -6,7 +6,7 @@ import { loadConfig, parseConfig } from 'siphon-sync';
 import { type DemoApiServer, demoDataset, startDemoApi } from 'siphon-sync/demo-api';
 import type { RunRecord } from 'siphon-sync/store';
 import { openStore, type Store } from 'siphon-sync/store';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   enqueueRun,
   QUEUE_NAME,
@@ -18,7 +18,7 @@ import {
 import { tableRows } from './helpers/async.js';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
-import { connectRedis, dropPrefix, REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { connectRedis, describeWithRedis, dropPrefix, REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { startWorkers, stopWorkers, type WorkerProcess, waitFor } from './helpers/workers.js';
 
 // Real `siphon worker` processes sharing a real Redis queue and PostgreSQL
@@ -58,10 +58,10 @@ async function launch(count: number, file: string, prefix: string, concurrency?:
 }
 
 async function allRuns(store: Store, resource: string): Promise<RunRecord[]> {
-  return (await store.listRuns({ resource, limit: 100_000 })).sort((a, b) => a.id - b.id);
+  return (await store.runs.list({ resource, limit: 100_000 })).sort((a, b) => a.id - b.id);
 }
 
-describe('distributed mode (3 worker processes)', () => {
+describeWithRedis('distributed mode (3 worker processes)', () => {
   let api: DemoApiServer;
   beforeAll(async () => {
     api = await startDemoApi({ seed: 5, size: { cursorEvents: 250, posts: 100, users: 10 }, latencyMs: 5 });
@@ -161,7 +161,7 @@ describe('distributed mode (3 worker processes)', () => {
   }, 90_000);
 });
 
-describe('distributed mode: a worker killed mid-run', () => {
+describeWithRedis('distributed mode: a worker killed mid-run', () => {
   const seed = 11;
   const events = demoDataset({ seed, size: { cursorEvents: 800 } }).cursorEvents;
   let api: DemoApiServer;
@@ -203,24 +203,24 @@ sources:
 
     await waitFor(
       async () => {
-        const [run] = await store.listRuns({ resource: 'demo.events', limit: 1 });
+        const [run] = await store.runs.list({ resource: 'demo.events', limit: 1 });
         return run?.status === 'running' && run.pages >= 8;
       },
       20_000,
       'the run to be 8 pages in',
     );
-    const [dead] = await store.listRuns({ resource: 'demo.events', limit: 1 });
+    const [dead] = await store.runs.list({ resource: 'demo.events', limit: 1 });
     const victim = workers.find((worker) => dead?.worker?.endsWith(`:${worker.pid}`));
     expect(victim, `run worker ${dead?.worker}`).toBeDefined();
     victim?.child.kill('SIGKILL');
     const killedAt = Date.now();
     expect((await victim?.child.result)?.signal).toBe('SIGKILL');
-    const [afterKill] = await store.listRuns({ resource: 'demo.events', limit: 1 });
+    const [afterKill] = await store.runs.list({ resource: 'demo.events', limit: 1 });
     const before = api.stats();
 
-    await waitFor(async () => (await store.getRun(dead?.id ?? -1))?.status === 'succeeded', 30_000, 'the run to be resumed and finished');
+    await waitFor(async () => (await store.runs.get(dead?.id ?? -1))?.status === 'succeeded', 30_000, 'the run to be resumed and finished');
     const recoveredInMs = Date.now() - killedAt;
-    const resumed = await store.getRun(dead?.id ?? -1);
+    const resumed = await store.runs.get(dead?.id ?? -1);
     const after = api.stats();
     expect(resumed?.attempt).toBe(2);
     expect(resumed?.trigger).toBe('recovery');
@@ -254,7 +254,7 @@ sources:
   }, 90_000);
 });
 
-describe('distributed mode: one rate limit shared by 3 workers', () => {
+describeWithRedis('distributed mode: one rate limit shared by 3 workers', () => {
   const limit = { requests: 8, perMs: 1000 };
   let api: DemoApiServer;
   beforeAll(async () => {
@@ -302,7 +302,7 @@ describe('distributed mode: one rate limit shared by 3 workers', () => {
     await waitFor(
       async () => {
         for (const resource of config.resources)
-          if ((await store.listRuns({ resource: resource.id, limit: 1 }))[0]?.status !== 'succeeded') return false;
+          if ((await store.runs.list({ resource: resource.id, limit: 1 }))[0]?.status !== 'succeeded') return false;
         return true;
       },
       60_000,
@@ -311,7 +311,8 @@ describe('distributed mode: one rate limit shared by 3 workers', () => {
     const elapsed = Date.now() - started;
     const stats = api.stats();
     const workersUsed = new Set<string>();
-    for (const resource of config.resources) workersUsed.add((await store.listRuns({ resource: resource.id, limit: 1 }))[0]?.worker ?? '?');
+    for (const resource of config.resources)
+      workersUsed.add((await store.runs.list({ resource: resource.id, limit: 1 }))[0]?.worker ?? '?');
     console.log(
       `(c) ${stats.requests} requests in ${(elapsed / 1000).toFixed(1)} s by ${workersUsed.size} workers: rejected ${stats.rejected}, ` +
         `maxInWindow(${limit.perMs}) ${api.maxInWindow(limit.perMs)} (limit ${limit.requests})`,
@@ -327,7 +328,7 @@ describe('distributed mode: one rate limit shared by 3 workers', () => {
   }, 90_000);
 });
 
-describe('distributed mode: configuration errors', () => {
+describeWithRedis('distributed mode: configuration errors', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase('sqlite');
@@ -352,7 +353,7 @@ describe('distributed mode: configuration errors', () => {
   });
 });
 
-describe('distributed mode: Redis connection loss', () => {
+describeWithRedis('distributed mode: Redis connection loss', () => {
   let api: DemoApiServer;
   beforeAll(async () => {
     api = await startDemoApi({ seed: 2, size: { users: 10 } });
@@ -389,7 +390,7 @@ describe('distributed mode: Redis connection loss', () => {
   }, 90_000);
 });
 
-describe('distributed mode: schedules follow the config', () => {
+describeWithRedis('distributed mode: schedules follow the config', () => {
   it('(f) upserts with the time zone, re-upserts a lost one, removes those that left the config', async () => {
     const prefix = uniquePrefix('schedules');
     prefixes.push(prefix);

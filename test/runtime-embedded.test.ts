@@ -55,11 +55,11 @@ async function startRuntime(
 }
 
 async function runs(): Promise<RunRecord[]> {
-  return (await store.listRuns({ resource: RESOURCE, limit: 1000 })).reverse();
+  return (await store.runs.list({ resource: RESOURCE, limit: 1000 })).reverse();
 }
 
 async function latest(): Promise<RunRecord | undefined> {
-  return (await store.listRuns({ resource: RESOURCE, limit: 1 }))[0];
+  return (await store.runs.list({ resource: RESOURCE, limit: 1 }))[0];
 }
 
 function tableRows(): Promise<Row[]> {
@@ -235,7 +235,7 @@ describe('embedded runtime: parents and children', () => {
         },
       });
       await startRuntime(resolved);
-      const done = async (id: string) => (await store.listRuns({ resource: id, limit: 1 }))[0];
+      const done = async (id: string) => (await store.runs.list({ resource: id, limit: 1 }))[0];
       await waitFor(async () => (await done('clubs.members'))?.status === 'succeeded');
       const parent = await done('clubs.groups');
       const child = await done('clubs.members');

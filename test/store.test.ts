@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,23 +8,10 @@ import { type ColumnType, openStore, type Row, type Store, type TableDef } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDatabaseUrl } from '../src/store/database-url.js';
 import { coerceValue, validateIdentifier } from '../src/store/index.js';
+// The PostgreSQL the test setup found or started (test/setup/services.ts).
+import { POSTGRES_URL as POSTGRES_BASE } from './helpers/databases.js';
 
 // ─── Databases ────────────────────────────────────────────────────────────
-
-const POSTGRES_BASE = process.env.SIPHON_TEST_POSTGRES ?? pickPostgresUrl();
-
-/** `postgres` with trust auth, else `root` (some images only have that). */
-function pickPostgresUrl(): string {
-  for (const user of ['postgres', 'root']) {
-    try {
-      execFileSync('psql', ['-h', '127.0.0.1', '-U', user, '-d', 'test', '-tAc', 'select 1'], { stdio: 'pipe' });
-      return `postgres://${user}@127.0.0.1:5432/test`;
-    } catch {
-      // try the next user
-    }
-  }
-  return 'postgres://postgres@127.0.0.1:5432/test';
-}
 
 interface TestDatabase {
   readonly url: string;
@@ -93,7 +80,7 @@ async function scalar(store: Store, sql: string): Promise<number> {
 
 /** A run with one batch committed, for tests that only need somewhere to write. */
 async function write(store: Store, def: TableDef, mode: 'append' | 'merge' | 'replace', rows: Row[], runId?: number): Promise<number> {
-  const id = runId ?? (await store.startRun({ resource: `test.${def.name}`, trigger: 'manual' })).id;
+  const id = runId ?? (await store.runs.start({ resource: `test.${def.name}`, trigger: 'manual' })).id;
   await store.writeBatch({
     runId: id,
     table: def,
@@ -112,7 +99,7 @@ async function replaceAll(store: Store, def: TableDef, rows: Row[]): Promise<voi
   await store.ensureTable(def);
   await store.prepareReplace(def, true);
   const runId = await write(store, def, 'replace', rows);
-  await store.completeRun({ runId, table: def, mode: 'replace' });
+  await store.runs.complete({ runId, table: def, mode: 'replace' });
 }
 
 // ─── Values every dialect must read back identically ─────────────────────
@@ -341,7 +328,7 @@ describe.each([
       await store.prepareReplace(def, true);
       const runId = await write(store, def, 'replace', [{ id: 7, label: 'seven', price: '7' }]);
       expect(await rowsOf(store, 'modes')).toHaveLength(3); // untouched until completion
-      await store.completeRun({ runId, table: def, mode: 'replace' });
+      await store.runs.complete({ runId, table: def, mode: 'replace' });
       expect(await rowsOf(store, 'modes')).toEqual([{ id: 7, label: 'seven', price: '7.00' }]);
       expect(await store.hasTable('_siphon_stage_modes')).toBe(false);
     });
@@ -374,7 +361,7 @@ describe.each([
           }
         })();
         try {
-          await store.completeRun({ runId, table: swap, mode: 'replace' });
+          await store.runs.complete({ runId, table: swap, mode: 'replace' });
         } finally {
           stop = true;
           await readLoop;
@@ -391,18 +378,18 @@ describe.each([
       const def2 = table('resumable', { id: t.integer, v: t.text }, ['id']);
       await replaceAll(store, def2, [{ id: 1, v: 'old' }]);
 
-      const run = await store.startRun({ resource: 'test.resumable', trigger: 'manual' });
+      const run = await store.runs.start({ resource: 'test.resumable', trigger: 'manual' });
       await store.prepareReplace(def2, true);
       await write(store, def2, 'replace', [{ id: 10, v: 'new a' }], run.id);
-      await store.failRun(run.id, 'connection reset');
+      await store.runs.fail(run.id, 'connection reset');
       expect(await rowsOf(store, 'resumable')).toEqual([{ id: 1, v: 'old' }]);
 
-      const resumable = await store.findResumableRun('test.resumable');
+      const resumable = await store.runs.findResumable('test.resumable');
       expect(resumable?.id).toBe(run.id);
-      await store.resumeRun(run.id, 'retry');
+      await store.runs.resume(run.id, 'retry');
       await store.prepareReplace(def2, false);
       await write(store, def2, 'replace', [{ id: 11, v: 'new b' }], run.id);
-      await store.completeRun({ runId: run.id, table: def2, mode: 'replace' });
+      await store.runs.complete({ runId: run.id, table: def2, mode: 'replace' });
       expect(await rowsOf(store, 'resumable')).toEqual([
         { id: 10, v: 'new a' },
         { id: 11, v: 'new b' },
@@ -410,7 +397,7 @@ describe.each([
     });
 
     it('a batch with one bad value writes nothing and keeps the checkpoint', async () => {
-      const run = await store.startRun({ resource: 'test.atomic', trigger: 'manual' });
+      const run = await store.runs.start({ resource: 'test.atomic', trigger: 'manual' });
       const batch = { runId: run.id, table: def, mode: 'merge' as const, pages: 1, retries: 1, waitedMs: 5 };
       await store.writeBatch({ ...batch, rows: [{ id: 100, label: 'ok', price: 1 }], checkpoint: { page: 1 }, records: 1 });
       const bad = store.writeBatch({
@@ -438,7 +425,7 @@ describe.each([
         }),
       ).rejects.toThrow();
       expect((await rowsOf(store, 'modes')).map((row) => row.id)).toEqual([7, 100]);
-      expect(await store.getRun(run.id)).toMatchObject({ checkpoint: { page: 1 }, pages: 1, records: 1, retries: 1, waitedMs: 5 });
+      expect(await store.runs.get(run.id)).toMatchObject({ checkpoint: { page: 1 }, pages: 1, records: 1, retries: 1, waitedMs: 5 });
     });
   });
 
@@ -496,10 +483,10 @@ describe.each([
           await store.init();
           const def = { name: 'shared', columns: [{ name: 'who', type: { kind: 'text' } }, { name: 'n', type: { kind: 'integer' } }], primaryKey: [] };
           await store.ensureTable(def);
-          const run = await store.startRun({ resource: 'test.shared', trigger: 'manual', worker: process.argv[2] });
+          const run = await store.runs.start({ resource: 'test.shared', trigger: 'manual', worker: process.argv[2] });
           const rows = Array.from({ length: 500 }, (_, n) => ({ who: process.argv[2], n }));
           await store.writeBatch({ runId: run.id, table: def, mode: 'append', rows, checkpoint: { done: true }, pages: 1, records: 500, retries: 0, waitedMs: 0 });
-          await store.completeRun({ runId: run.id, table: def, mode: 'append' });
+          await store.runs.complete({ runId: run.id, table: def, mode: 'append' });
         } finally {
           await store.close();
         }`;
@@ -511,7 +498,7 @@ describe.each([
         try {
           expect(await scalar(check, 'SELECT count(*) FROM shared')).toBe(2000);
           expect(await scalar(check, 'SELECT count(DISTINCT who) FROM shared')).toBe(4);
-          expect((await check.listRuns({ resource: 'test.shared' })).map((run) => run.status)).toEqual(Array(4).fill('succeeded'));
+          expect((await check.runs.list({ resource: 'test.shared' })).map((run) => run.status)).toEqual(Array(4).fill('succeeded'));
         } finally {
           await check.close();
         }
@@ -524,7 +511,7 @@ describe.each([
   describe('runs', () => {
     it('records a run from start to resume to success', async () => {
       const resource = 'api.coins';
-      const run = await store.startRun({ resource, trigger: 'schedule', worker: 'host:1' });
+      const run = await store.runs.start({ resource, trigger: 'schedule', worker: 'host:1' });
       expect(run).toMatchObject({
         resource,
         trigger: 'schedule',
@@ -536,7 +523,7 @@ describe.each([
         worker: 'host:1',
       });
       expect(run.startedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-      expect(await store.findResumableRun(resource)).toBeUndefined(); // no checkpoint yet
+      expect(await store.runs.findResumable(resource)).toBeUndefined(); // no checkpoint yet
 
       const def = table('coins_runs', { id: t.text }, ['id']);
       await store.ensureTable(def);
@@ -544,7 +531,7 @@ describe.each([
       await store.writeBatch({ ...batch, rows: [{ id: 'a' }], records: 1, checkpoint: { page: 3, big: 12345678901234567890n } as never });
       await store.writeBatch({ ...batch, rows: [{ id: 'b' }], records: 1, checkpoint: { page: 5 } });
 
-      const failed = await store.failRun(run.id, 'HTTP 500');
+      const failed = await store.runs.fail(run.id, 'HTTP 500');
       expect(failed).toMatchObject({
         status: 'failed',
         error: 'HTTP 500',
@@ -556,11 +543,11 @@ describe.each([
       });
       expect(failed.finishedAt).not.toBeNull();
 
-      const skipped = await store.recordSkipped(resource, 'schedule', 'previous run still going');
+      const skipped = await store.runs.skip(resource, 'schedule', 'previous run still going');
       expect(skipped).toMatchObject({ status: 'skipped', error: 'previous run still going' });
-      expect((await store.findResumableRun(resource))?.id).toBe(run.id);
+      expect((await store.runs.findResumable(resource))?.id).toBe(run.id);
 
-      const resumed = await store.resumeRun(run.id, 'retry', 'host:2');
+      const resumed = await store.runs.resume(run.id, 'retry', 'host:2');
       expect(resumed).toMatchObject({
         status: 'running',
         attempt: 2,
@@ -570,58 +557,58 @@ describe.each([
         worker: 'host:2',
         checkpoint: { page: 5 },
       });
-      await store.heartbeat(run.id);
+      await store.runs.heartbeat(run.id);
 
-      const done = await store.completeRun({ runId: run.id, table: def, mode: 'merge', highWaterMark: '2024-03-14T00:00:00Z' });
+      const done = await store.runs.complete({ runId: run.id, table: def, mode: 'merge', highWaterMark: '2024-03-14T00:00:00Z' });
       expect(done).toMatchObject({ status: 'succeeded', attempt: 2 });
-      expect(await store.findResumableRun(resource)).toBeUndefined();
-      expect(await store.getState(resource)).toEqual({
+      expect(await store.runs.findResumable(resource)).toBeUndefined();
+      expect(await store.runs.state(resource)).toEqual({
         resource,
         highWaterMark: '2024-03-14T00:00:00Z',
         lastRunId: run.id,
         lastSuccessAt: done.finishedAt,
       });
       // A later success without a mark leaves the mark alone.
-      const next = await store.startRun({ resource, trigger: 'manual' });
-      await store.completeRun({ runId: next.id, table: def, mode: 'merge' });
-      expect(await store.getState(resource)).toMatchObject({ highWaterMark: '2024-03-14T00:00:00Z', lastRunId: next.id });
+      const next = await store.runs.start({ resource, trigger: 'manual' });
+      await store.runs.complete({ runId: next.id, table: def, mode: 'merge' });
+      expect(await store.runs.state(resource)).toMatchObject({ highWaterMark: '2024-03-14T00:00:00Z', lastRunId: next.id });
 
-      const history = await store.listRuns({ resource });
+      const history = await store.runs.list({ resource });
       expect(history.map((entry) => entry.id)).toEqual([next.id, skipped.id, run.id]);
-      expect(await store.listRuns({ resource, limit: 1 })).toHaveLength(1);
-      expect((await store.listRuns()).length).toBeGreaterThan(3);
-      expect(await store.getRun(run.id)).toEqual({ ...done });
-      expect(await store.getRun(999_999)).toBeUndefined();
-      expect(await store.getState('api.unknown')).toBeUndefined();
-      await expect(store.failRun(999_999, 'x')).rejects.toThrow(/no run with id 999999/);
+      expect(await store.runs.list({ resource, limit: 1 })).toHaveLength(1);
+      expect((await store.runs.list()).length).toBeGreaterThan(3);
+      expect(await store.runs.get(run.id)).toEqual({ ...done });
+      expect(await store.runs.get(999_999)).toBeUndefined();
+      expect(await store.runs.state('api.unknown')).toBeUndefined();
+      await expect(store.runs.fail(999_999, 'x')).rejects.toThrow(/no run with id 999999/);
     });
 
     it('gives a lease to one owner at a time, and to another once it expires', async () => {
-      expect(await store.acquireLease('lease.a', 'alice', 60_000)).toBe(true);
-      expect(await store.acquireLease('lease.a', 'bob', 60_000)).toBe(false);
-      expect(await store.acquireLease('lease.a', 'alice', 60_000)).toBe(true); // already hers
-      expect(await store.renewLease('lease.a', 'bob', 60_000)).toBe(false);
-      expect(await store.renewLease('lease.a', 'alice', 60_000)).toBe(true);
-      await store.releaseLease('lease.a', 'bob'); // not his: no effect
-      expect(await store.acquireLease('lease.a', 'bob', 60_000)).toBe(false);
-      await store.releaseLease('lease.a', 'alice');
-      expect(await store.acquireLease('lease.a', 'bob', 60_000)).toBe(true);
+      expect(await store.leases.acquire('lease.a', 'alice', 60_000)).toBe(true);
+      expect(await store.leases.acquire('lease.a', 'bob', 60_000)).toBe(false);
+      expect(await store.leases.acquire('lease.a', 'alice', 60_000)).toBe(true); // already hers
+      expect(await store.leases.renew('lease.a', 'bob', 60_000)).toBe(false);
+      expect(await store.leases.renew('lease.a', 'alice', 60_000)).toBe(true);
+      await store.leases.release('lease.a', 'bob'); // not his: no effect
+      expect(await store.leases.acquire('lease.a', 'bob', 60_000)).toBe(false);
+      await store.leases.release('lease.a', 'alice');
+      expect(await store.leases.acquire('lease.a', 'bob', 60_000)).toBe(true);
 
       // Contending processes: exactly one wins, over and over.
       const other = await openStore(database.url);
       try {
         for (let round = 0; round < 5; round += 1) {
           const results = await Promise.all([
-            store.acquireLease(`lease.race${round}`, 'alice', 60_000),
-            other.acquireLease(`lease.race${round}`, 'bob', 60_000),
+            store.leases.acquire(`lease.race${round}`, 'alice', 60_000),
+            other.leases.acquire(`lease.race${round}`, 'bob', 60_000),
           ]);
           expect(results.filter(Boolean)).toHaveLength(1);
         }
-        expect(await store.acquireLease('lease.short', 'alice', 150)).toBe(true);
-        expect(await other.acquireLease('lease.short', 'bob', 150)).toBe(false);
+        expect(await store.leases.acquire('lease.short', 'alice', 150)).toBe(true);
+        expect(await other.leases.acquire('lease.short', 'bob', 150)).toBe(false);
         await new Promise((resolve) => setTimeout(resolve, 300));
-        expect(await other.acquireLease('lease.short', 'bob', 60_000)).toBe(true);
-        expect(await store.renewLease('lease.short', 'alice', 60_000)).toBe(false);
+        expect(await other.leases.acquire('lease.short', 'bob', 60_000)).toBe(true);
+        expect(await store.leases.renew('lease.short', 'alice', 60_000)).toBe(false);
       } finally {
         await other.close();
       }
@@ -671,9 +658,9 @@ describe.each([
         await reader.init(); // nothing to do, and no error
         expect(await reader.hasTable('modes')).toBe(true);
         expect((await rowsOf(reader, 'modes')).length).toBeGreaterThan(0);
-        expect(await reader.getRun(1)).toBeDefined();
+        expect(await reader.runs.get(1)).toBeDefined();
         await expect(reader.ensureTable(table('read_only_attempt', { id: t.integer }))).rejects.toThrow(/read-?only/i);
-        await expect(reader.startRun({ resource: 'x', trigger: 'manual' })).rejects.toThrow(/read-?only/i);
+        await expect(reader.runs.start({ resource: 'x', trigger: 'manual' })).rejects.toThrow(/read-?only/i);
       } finally {
         await reader.close();
       }

@@ -69,13 +69,13 @@ describe.each(dialects)('SIGKILL mid-run, then run again (%s)', (dialect) => {
         }
         const child = spawnCli(['run', '--config', file]);
         await waitFor(async () => {
-          const [run] = await store.listRuns({ resource: 'demo.events', limit: 1 });
+          const [run] = await store.runs.list({ resource: 'demo.events', limit: 1 });
           return run?.status === 'running' && run.pages >= 8;
         });
         child.kill('SIGKILL');
         const killed = await child.result;
         expect(killed.signal).toBe('SIGKILL');
-        const [dead] = await store.listRuns({ resource: 'demo.events', limit: 1 });
+        const [dead] = await store.runs.list({ resource: 'demo.events', limit: 1 });
         expect(dead?.status).toBe('running');
         expect(dead?.pages).toBeLessThan(40);
         if (write === 'replace') expect(await tableRows(store, 'events')).toHaveLength(events.length);
@@ -83,7 +83,7 @@ describe.each(dialects)('SIGKILL mid-run, then run again (%s)', (dialect) => {
         api.resetStats();
         const again = await runCli(['run', '--config', file]);
         expect(again.code, again.stderr).toBe(0);
-        const [resumed] = await store.listRuns({ resource: 'demo.events', limit: 1 });
+        const [resumed] = await store.runs.list({ resource: 'demo.events', limit: 1 });
         expect(resumed?.id).toBe(dead?.id);
         expect(resumed?.status).toBe('succeeded');
         expect(resumed?.attempt).toBe(2);
@@ -125,20 +125,20 @@ describe('SIGTERM', () => {
     try {
       await store.init();
       const child = spawnCli(['run', '--config', file]);
-      await waitFor(async () => ((await store.listRuns({ resource: 'demo.events', limit: 1 }))[0]?.pages ?? 0) >= 5);
+      await waitFor(async () => ((await store.runs.list({ resource: 'demo.events', limit: 1 }))[0]?.pages ?? 0) >= 5);
       const sent = Date.now();
       child.kill('SIGTERM');
       const stopped = await child.result;
       expect(Date.now() - sent).toBeLessThan(10_000);
       expect(stopped.code).toBe(1);
       expect(stopped.stderr).toContain('SIGTERM received');
-      const [interrupted] = await store.listRuns({ resource: 'demo.events', limit: 1 });
+      const [interrupted] = await store.runs.list({ resource: 'demo.events', limit: 1 });
       expect(interrupted?.status).toBe('interrupted');
       expect(interrupted?.checkpoint).not.toBeNull();
 
       const again = await runCli(['run', '--config', file]);
       expect(again.code, again.stderr).toBe(0);
-      const [resumed] = await store.listRuns({ resource: 'demo.events', limit: 1 });
+      const [resumed] = await store.runs.list({ resource: 'demo.events', limit: 1 });
       expect(resumed?.id).toBe(interrupted?.id);
       expect(resumed?.status).toBe('succeeded');
       expect((await tableRows(store, 'events')).map((row) => Number(row.id))).toEqual(events.map((event) => event.id));

@@ -57,7 +57,7 @@ describe.each(dialects)('sync runs (%s)', (dialect) => {
     const [first] = await syncResources({ config, store });
     expect(first?.error).toBeUndefined();
     expect(await rows(store, 'items')).toHaveLength(12);
-    expect((await store.getState('api.items'))?.highWaterMark).toBe('2024-01-12T00:00:00Z');
+    expect((await store.runs.state('api.items'))?.highWaterMark).toBe('2024-01-12T00:00:00Z');
     expect(api.requests.every((request) => !request.url.searchParams.has('since'))).toBe(true);
 
     items[3] = { ...items[3]!, name: 'changed', updated_at: '2024-02-01T00:00:00Z' };
@@ -70,7 +70,7 @@ describe.each(dialects)('sync runs (%s)', (dialect) => {
     const table = await rows(store, 'items');
     expect(table).toHaveLength(13);
     expect(table.find((row) => Number(row.id) === 4)?.name).toBe('changed');
-    expect((await store.getState('api.items'))?.highWaterMark).toBe('2024-02-02T00:00:00Z');
+    expect((await store.runs.state('api.items'))?.highWaterMark).toBe('2024-02-02T00:00:00Z');
   });
 
   it('fan-out: one walk per parent row, bounded concurrency, parent columns recorded', async () => {
@@ -138,12 +138,12 @@ describe.each(dialects)('sync runs (%s)', (dialect) => {
     const clients = new ClientPool();
     try {
       // A worker on another host: not a dead local process, so only its expiry or release frees the lease.
-      expect(await store.acquireLease('s.held', 'other-host:4242:abcdef', 60_000)).toBe(true);
+      expect(await store.leases.acquire('s.held', 'other-host:4242:abcdef', 60_000)).toBe(true);
       const skipped = await runResource({ config, resource, store, clients });
       expect(skipped.run.status).toBe('skipped');
 
       const events: SyncEvent[] = [];
-      setTimeout(() => void store.releaseLease('s.held', 'other-host:4242:abcdef'), 400);
+      setTimeout(() => void store.leases.release('s.held', 'other-host:4242:abcdef'), 400);
       const waited = await runResource({ config, resource, store, clients, leaseWaitMs: 5_000, onEvent: (event) => events.push(event) });
       expect(waited.run.status).toBe('succeeded');
       expect(events).toContainEqual({ type: 'lease-wait', resource: 's.held', holder: 'other-host:4242:abcdef' });
@@ -255,6 +255,6 @@ describe.each(dialects)('sync runs (%s)', (dialect) => {
     expect(fresh?.run.status).toBe('succeeded');
     expect(fresh?.run.id).not.toBe(outcome?.run.id);
     expect(api.requests[0]?.url.searchParams.get('page')).toBe('1');
-    expect((await store.getRun(outcome?.run.id ?? 0))?.error).toContain('abandoned');
+    expect((await store.runs.get(outcome?.run.id ?? 0))?.error).toContain('abandoned');
   });
 });

@@ -15,6 +15,8 @@ export type {
   RunStatus,
   RunTrigger,
   Store,
+  StoreLeases,
+  StoreRuns,
   TableDef,
   WriteMode,
 } from '../store/types.js';

@@ -25,6 +25,8 @@ export type {
   RunStatus,
   RunTrigger,
   Store,
+  StoreLeases,
+  StoreRuns,
   TableDef,
   WriteMode,
 } from './types.js';

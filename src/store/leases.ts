@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import { STATE_TABLE } from './bookkeeping.js';
 import type { SiphonTables } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
+import type { StoreLeases } from './types.js';
 
 /**
- * Per-resource leases in `_siphon_state`, so one run of a resource goes at a
+ * Per-resource leases in `_siphon_state` (`store.leases`), so one run of a resource goes at a
  * time across processes and hosts.
  *
  * Each operation is one statement, hence atomic in both dialects without
@@ -13,7 +14,7 @@ import type { StoreDialect } from './store-dialect.js';
  * taker's row lock; SQLite has one writer at a time). Expiry uses the
  * database clock, which every worker shares, whatever the hosts' clocks say.
  */
-export class Leases {
+export class Leases implements StoreLeases {
   readonly #db: Kysely<SiphonTables>;
   readonly #dialect: StoreDialect;
 

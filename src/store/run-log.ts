@@ -4,7 +4,7 @@ import { RUNS_TABLE, STATE_TABLE } from './bookkeeping.js';
 import { RecordReader } from './run-record.js';
 import type { RunsTable, SiphonTables } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
-import type { BatchWrite, ResourceState, RunRecord, RunTrigger } from './types.js';
+import type { BatchWrite, CompleteRun, ResourceState, RunRecord, RunTrigger, StoreRuns } from './types.js';
 
 const RESUMABLE = new Set(['running', 'failed', 'interrupted']);
 
@@ -12,21 +12,29 @@ const RESUMABLE = new Set(['running', 'failed', 'interrupted']);
 const DEFAULT_LIMIT = 50;
 
 /**
- * `_siphon_runs` and `_siphon_state`: the run history and what each resource
- * remembers between runs. Methods taking a `db` run inside the caller's
- * transaction, so a batch or a swap commits together with its bookkeeping.
+ * What else commits in the transaction that closes a run as a success: a
+ * replace's swap of its staged rows, which only the table side knows how to do.
+ */
+export type CommitWithSuccess = (db: Kysely<SiphonTables>, complete: CompleteRun) => Promise<void>;
+
+/**
+ * `_siphon_runs` and `_siphon_state` (`store.runs`): the run history and what
+ * each resource remembers between runs. {@link RunLog.recordBatch} runs inside
+ * the caller's transaction, so a batch commits together with its bookkeeping.
  * Run times are the writer's clock (ISO-8601 UTC, milliseconds).
  */
-export class RunLog {
+export class RunLog implements StoreRuns {
   readonly #db: Kysely<SiphonTables>;
   readonly #records: RecordReader;
+  readonly #commitWithSuccess: CommitWithSuccess;
 
-  constructor(db: Kysely<SiphonTables>, dialect: StoreDialect) {
+  constructor(db: Kysely<SiphonTables>, dialect: StoreDialect, commitWithSuccess: CommitWithSuccess) {
     this.#db = db;
     this.#records = new RecordReader(dialect);
+    this.#commitWithSuccess = commitWithSuccess;
   }
 
-  async start(resource: string, trigger: RunTrigger, worker: string | undefined): Promise<RunRecord> {
+  async start({ resource, trigger, worker }: { resource: string; trigger: RunTrigger; worker?: string | undefined }): Promise<RunRecord> {
     const now = isoNow();
     const row = await this.#db
       .insertInto(RUNS_TABLE)
@@ -68,7 +76,7 @@ export class RunLog {
     return run && RESUMABLE.has(run.status) && run.checkpoint !== null ? run : undefined;
   }
 
-  async resume(runId: number, trigger: RunTrigger, worker: string | undefined): Promise<RunRecord> {
+  async resume(runId: number, trigger: RunTrigger, worker?: string | undefined): Promise<RunRecord> {
     const row = await this.#db
       .updateTable(RUNS_TABLE)
       .set({
@@ -86,8 +94,15 @@ export class RunLog {
     return this.#run(row, runId);
   }
 
+  complete(complete: CompleteRun): Promise<RunRecord> {
+    return this.#db.transaction().execute(async (trx) => {
+      await this.#commitWithSuccess(trx, complete);
+      return this.#succeed(trx, complete.runId, complete.highWaterMark);
+    });
+  }
+
   /** Closes the run as a success and updates the resource's state, in the caller's transaction. */
-  async succeed(db: Kysely<SiphonTables>, runId: number, highWaterMark: string | null | undefined): Promise<RunRecord> {
+  async #succeed(db: Kysely<SiphonTables>, runId: number, highWaterMark: string | null | undefined): Promise<RunRecord> {
     const now = isoNow();
     const row = await db
       .updateTable(RUNS_TABLE)
@@ -112,7 +127,7 @@ export class RunLog {
     return run;
   }
 
-  async fail(runId: number, error: string, status: 'failed' | 'interrupted'): Promise<RunRecord> {
+  async fail(runId: number, error: string, status: 'failed' | 'interrupted' = 'failed'): Promise<RunRecord> {
     const now = isoNow();
     const row = await this.#db
       .updateTable(RUNS_TABLE)
@@ -123,7 +138,7 @@ export class RunLog {
     return this.#run(row, runId);
   }
 
-  async recordSkipped(resource: string, trigger: RunTrigger, reason: string): Promise<RunRecord> {
+  async skip(resource: string, trigger: RunTrigger, reason: string): Promise<RunRecord> {
     const now = isoNow();
     const row = await this.#db
       .insertInto(RUNS_TABLE)
@@ -144,7 +159,7 @@ export class RunLog {
   }
 
   /** Newest first. */
-  async list(options: { resource?: string | undefined; limit?: number | undefined }): Promise<RunRecord[]> {
+  async list(options: { resource?: string | undefined; limit?: number | undefined } = {}): Promise<RunRecord[]> {
     let query = this.#db
       .selectFrom(RUNS_TABLE)
       .selectAll()

@@ -10,36 +10,27 @@ import { RunLog } from './run-log.js';
 import type { SiphonTables } from './siphon-tables.js';
 import type { RowStream, StoreConnection, StoreDialect } from './store-dialect.js';
 import { addColumnSql, createTableSql, missingColumns } from './table-ddl.js';
-import type {
-  BatchWrite,
-  ColumnInfo,
-  CompleteRun,
-  QueryResult,
-  ResourceState,
-  Row,
-  RunRecord,
-  RunTrigger,
-  Store,
-  TableDef,
-} from './types.js';
+import type { BatchWrite, ColumnInfo, CompleteRun, QueryResult, Row, Store, StoreLeases, StoreRuns, TableDef } from './types.js';
 
 /** Rows a stream holds in memory at a time. */
 const DEFAULT_BATCH_SIZE = 1000;
 
 /**
  * The {@link Store} over any SQL database Kysely reaches: every statement is
- * written once, here or in its helpers ({@link RunLog}, {@link Leases},
- * {@link BulkInsert}), and what differs between databases comes from the
- * connection's {@link StoreDialect}.
+ * written once, here or in its helpers ({@link RunLog} is `runs`, {@link Leases}
+ * is `leases`, {@link BulkInsert}), and what differs between databases comes
+ * from the connection's {@link StoreDialect}.
  */
 export class SqlStore implements Store {
   readonly dialect: string;
+  readonly runs: StoreRuns;
+  readonly leases: StoreLeases;
   readonly #connection: StoreConnection;
   readonly #db: Kysely<SiphonTables>;
   readonly #sql: StoreDialect;
   readonly #bulk: BulkInsert;
-  readonly #runs: RunLog;
-  readonly #leases: Leases;
+  // The same object as `runs`, with the batch bookkeeping `writeBatch` commits.
+  readonly #runLog: RunLog;
   // Table definitions from config are long-lived objects: check and compile each once.
   readonly #encoders = new WeakMap<TableDef, RowEncoder>();
   #closed = false;
@@ -50,8 +41,9 @@ export class SqlStore implements Store {
     this.#sql = connection.dialect;
     this.dialect = connection.dialect.name;
     this.#bulk = new BulkInsert(connection.dialect);
-    this.#runs = new RunLog(connection.db, connection.dialect);
-    this.#leases = new Leases(connection.db, connection.dialect);
+    this.#runLog = new RunLog(connection.db, connection.dialect, (trx, complete) => this.#swapIfReplace(trx, complete));
+    this.runs = this.#runLog;
+    this.leases = new Leases(connection.db, connection.dialect);
   }
 
   async init(): Promise<void> {
@@ -92,7 +84,7 @@ export class SqlStore implements Store {
     const target = mode === 'replace' ? stagingTable(table.name) : table.name;
     await this.#db.transaction().execute(async (trx) => {
       await this.#bulk.insert(trx, target, table.columns, rows, upsert ? table.primaryKey : undefined);
-      await this.#runs.recordBatch(trx, batch);
+      await this.#runLog.recordBatch(trx, batch);
     });
   }
 
@@ -136,69 +128,6 @@ export class SqlStore implements Store {
     );
   }
 
-  // ─── Runs ───────────────────────────────────────────────────────────────
-
-  startRun(start: { resource: string; trigger: RunTrigger; worker?: string | undefined }): Promise<RunRecord> {
-    return this.#runs.start(start.resource, start.trigger, start.worker);
-  }
-
-  findResumableRun(resource: string): Promise<RunRecord | undefined> {
-    return this.#runs.findResumable(resource);
-  }
-
-  resumeRun(runId: number, trigger: RunTrigger, worker?: string | undefined): Promise<RunRecord> {
-    return this.#runs.resume(runId, trigger, worker);
-  }
-
-  async completeRun(complete: CompleteRun): Promise<RunRecord> {
-    const { runId, table, mode, highWaterMark } = complete;
-    if (mode === 'replace') this.#encoder(table);
-    return this.#db.transaction().execute(async (trx) => {
-      if (mode === 'replace') await this.#swapStaging(trx, table);
-      return this.#runs.succeed(trx, runId, highWaterMark);
-    });
-  }
-
-  failRun(runId: number, error: string, status: 'failed' | 'interrupted' = 'failed'): Promise<RunRecord> {
-    return this.#runs.fail(runId, error, status);
-  }
-
-  recordSkipped(resource: string, trigger: RunTrigger, reason: string): Promise<RunRecord> {
-    return this.#runs.recordSkipped(resource, trigger, reason);
-  }
-
-  heartbeat(runId: number): Promise<void> {
-    return this.#runs.heartbeat(runId);
-  }
-
-  getRun(runId: number): Promise<RunRecord | undefined> {
-    return this.#runs.get(runId);
-  }
-
-  listRuns(options: { resource?: string | undefined; limit?: number | undefined } = {}): Promise<RunRecord[]> {
-    return this.#runs.list(options);
-  }
-
-  getState(resource: string): Promise<ResourceState | undefined> {
-    return this.#runs.state(resource);
-  }
-
-  acquireLease(resource: string, owner: string, ttlMs: number): Promise<boolean> {
-    return this.#leases.acquire(resource, owner, ttlMs);
-  }
-
-  renewLease(resource: string, owner: string, ttlMs: number): Promise<boolean> {
-    return this.#leases.renew(resource, owner, ttlMs);
-  }
-
-  leaseHolder(resource: string): Promise<string | undefined> {
-    return this.#leases.holder(resource);
-  }
-
-  releaseLease(resource: string, owner: string): Promise<void> {
-    return this.#leases.release(resource, owner);
-  }
-
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -233,6 +162,13 @@ export class SqlStore implements Store {
       return;
     }
     for (const column of missingColumns(name, shape, table)) await addColumnSql(this.#sql, name, column).execute(db);
+  }
+
+  /** A replace run's staged rows are swapped in by the transaction that records its success. */
+  async #swapIfReplace(db: Kysely<SiphonTables>, { table, mode }: CompleteRun): Promise<void> {
+    if (mode !== 'replace') return;
+    this.#encoder(table);
+    await this.#swapStaging(db, table);
   }
 
   /**

@@ -113,30 +113,10 @@ export interface Store {
   /** Writes rows (to staging for `replace`) and the run's checkpoint in one transaction. */
   writeBatch(batch: BatchWrite): Promise<void>;
 
-  startRun(start: { resource: string; trigger: RunTrigger; worker?: string | undefined }): Promise<RunRecord>;
-  /** The newest run of `resource` that did not finish (`running`, `failed` or `interrupted` with a checkpoint and no later success). */
-  findResumableRun(resource: string): Promise<RunRecord | undefined>;
-  /** Marks a run `running` again with `attempt + 1`. */
-  resumeRun(runId: number, trigger: RunTrigger, worker?: string | undefined): Promise<RunRecord>;
-  /** Success: `replace` swaps staging in, the run and the resource state are closed, in one transaction. */
-  completeRun(complete: CompleteRun): Promise<RunRecord>;
-  /** Failure or interruption: the checkpoint (and a replace's staging rows) stay for a resume. */
-  failRun(runId: number, error: string, status?: 'failed' | 'interrupted'): Promise<RunRecord>;
-  /** Records a run that did not happen (e.g. the previous one is still going). */
-  recordSkipped(resource: string, trigger: RunTrigger, reason: string): Promise<RunRecord>;
-  /** Marks the run alive. */
-  heartbeat(runId: number): Promise<void>;
-  getRun(runId: number): Promise<RunRecord | undefined>;
-  listRuns(options?: { resource?: string | undefined; limit?: number | undefined }): Promise<RunRecord[]>;
-  getState(resource: string): Promise<ResourceState | undefined>;
-
-  /** Takes the per-resource lease unless another owner holds an unexpired one. */
-  acquireLease(resource: string, owner: string, ttlMs: number): Promise<boolean>;
-  /** Extends a lease this owner holds; `false` when it was lost. */
-  renewLease(resource: string, owner: string, ttlMs: number): Promise<boolean>;
-  releaseLease(resource: string, owner: string): Promise<void>;
-  /** The owner of the resource's lease, if any (expired or not). */
-  leaseHolder(resource: string): Promise<string | undefined>;
+  /** The run history and what each resource keeps between runs. */
+  readonly runs: StoreRuns;
+  /** One run per resource at a time, across processes and hosts. */
+  readonly leases: StoreLeases;
 
   /** Whether a table exists. */
   hasTable(table: string): Promise<boolean>;
@@ -146,4 +126,41 @@ export interface Store {
   /** Runs a read-only SQL query (reports) and streams its rows. */
   query(sql: string): Promise<QueryResult>;
   close(): Promise<void>;
+}
+
+/** `store.runs`: the run history (`_siphon_runs`) and each resource's state between runs (`_siphon_state`). */
+export interface StoreRuns {
+  start(start: { resource: string; trigger: RunTrigger; worker?: string | undefined }): Promise<RunRecord>;
+  /** The newest run of `resource` that did not finish (`running`, `failed` or `interrupted` with a checkpoint and no later success). */
+  findResumable(resource: string): Promise<RunRecord | undefined>;
+  /** Marks a run `running` again with `attempt + 1`. */
+  resume(runId: number, trigger: RunTrigger, worker?: string | undefined): Promise<RunRecord>;
+  /** Success: `replace` swaps staging in, the run and the resource state are closed, in one transaction. */
+  complete(complete: CompleteRun): Promise<RunRecord>;
+  /** Failure or interruption: the checkpoint (and a replace's staging rows) stay for a resume. */
+  fail(runId: number, error: string, status?: 'failed' | 'interrupted'): Promise<RunRecord>;
+  /** Records a run that did not happen (e.g. the previous one is still going). */
+  skip(resource: string, trigger: RunTrigger, reason: string): Promise<RunRecord>;
+  /** Marks the run alive. */
+  heartbeat(runId: number): Promise<void>;
+  get(runId: number): Promise<RunRecord | undefined>;
+  /** Newest first; 50 unless `limit` says otherwise. */
+  list(options?: { resource?: string | undefined; limit?: number | undefined }): Promise<RunRecord[]>;
+  /** What the resource keeps between runs (high-water mark, last success). */
+  state(resource: string): Promise<ResourceState | undefined>;
+}
+
+/**
+ * `store.leases`: per-resource leases with an expiry on the database's clock,
+ * which every worker shares. An owner is any string unique to one run.
+ */
+export interface StoreLeases {
+  /** Takes the lease unless another owner holds an unexpired one; `true` when taken (or already `owner`'s). */
+  acquire(resource: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Extends a lease this owner holds; `false` when it was lost. */
+  renew(resource: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up, if `owner` still holds it. */
+  release(resource: string, owner: string): Promise<void>;
+  /** The owner of the resource's lease, if any (expired or not). */
+  holder(resource: string): Promise<string | undefined>;
 }

@@ -70,7 +70,7 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
     onWait: (holder: string) => onEvent?.({ type: 'lease-wait', resource: resource.id, holder }),
   };
   if (!(await takeLease(store, resource.id, owner, leaseMs, leaseWait))) {
-    const run = await store.recordSkipped(resource.id, trigger, 'another run of this resource is in progress');
+    const run = await store.runs.skip(resource.id, trigger, 'another run of this resource is in progress');
     onEvent?.({ type: 'skipped', resource: resource.id, reason: run.error ?? 'in progress', run });
     return { run, error: undefined };
   }
@@ -84,30 +84,30 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
   const heartbeat = setInterval(
     () => {
       void (async () => {
-        const kept = await store.renewLease(resource.id, owner, leaseMs);
+        const kept = await store.leases.renew(resource.id, owner, leaseMs);
         if (!kept) abort.abort(new SiphonError(`${resource.id}: lost its lease to another process; stopping`));
-        else if (run) await store.heartbeat(run.id);
+        else if (run) await store.runs.heartbeat(run.id);
       })().catch(() => undefined);
     },
     Math.max(1000, Math.floor(leaseMs / 4)),
   );
 
   try {
-    let resumable = await store.findResumableRun(resource.id);
+    let resumable = await store.runs.findResumable(resource.id);
     if (resumable && options.fresh) {
-      await store.failRun(resumable.id, `abandoned: a fresh run was requested (it had reached ${resumable.pages} pages)`, 'failed');
+      await store.runs.fail(resumable.id, `abandoned: a fresh run was requested (it had reached ${resumable.pages} pages)`, 'failed');
       resumable = undefined;
     }
     if (!resumable) {
       // We hold the lease, so a run still marked running died before its
       // first commit: close it rather than leave it running forever.
-      const [latest] = await store.listRuns({ resource: resource.id, limit: 1 });
+      const [latest] = await store.runs.list({ resource: resource.id, limit: 1 });
       if (latest?.status === 'running')
-        await store.failRun(latest.id, 'stalled: the process running it stopped before its first commit', 'interrupted');
+        await store.runs.fail(latest.id, 'stalled: the process running it stopped before its first commit', 'interrupted');
     }
     run = resumable
-      ? await store.resumeRun(resumable.id, trigger, worker)
-      : await store.startRun({ resource: resource.id, trigger, worker });
+      ? await store.runs.resume(resumable.id, trigger, worker)
+      : await store.runs.start({ resource: resource.id, trigger, worker });
     const checkpoint = resumable ? readCheckpoint(resumable.checkpoint) : undefined;
     onEvent?.({ type: 'run-start', resource: resource.id, runId: run.id, attempt: run.attempt, resumed: checkpoint !== undefined });
 
@@ -122,7 +122,7 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
     await store.ensureTable(mapper.table().table);
     if (resource.write === 'replace') await store.prepareReplace(mapper.table().table, checkpoint === undefined);
 
-    const state = resource.incremental ? await store.getState(resource.id) : undefined;
+    const state = resource.incremental ? await store.runs.state(resource.id) : undefined;
     const since =
       checkpoint?.since ??
       state?.highWaterMark ??
@@ -162,7 +162,7 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
       }
     }
     const { table } = mapper.table();
-    run = await store.completeRun({
+    run = await store.runs.complete({
       runId: run.id,
       table,
       mode: resource.write,
@@ -174,7 +174,7 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
     const error = asError(caught);
     if (!run) throw error;
     const interrupted = abort.signal.aborted;
-    run = await store.failRun(run.id, error.message, interrupted ? 'interrupted' : 'failed');
+    run = await store.runs.fail(run.id, error.message, interrupted ? 'interrupted' : 'failed');
     onEvent?.({ type: 'run-end', resource: resource.id, run, error });
     return { run, error };
   } finally {
@@ -182,7 +182,7 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
     unlisten();
     options.signal?.removeEventListener('abort', stop);
     abort.abort(new Error('run finished'));
-    await store.releaseLease(resource.id, owner).catch(() => undefined);
+    await store.leases.release(resource.id, owner).catch(() => undefined);
   }
 }
 
@@ -200,10 +200,10 @@ async function takeLease(
   const deadline = Date.now() + wait.waitMs;
   let announced = false;
   for (;;) {
-    if (await store.acquireLease(resource, owner, leaseMs)) return true;
-    const holder = await store.leaseHolder(resource);
+    if (await store.leases.acquire(resource, owner, leaseMs)) return true;
+    const holder = await store.leases.holder(resource);
     if (holder !== undefined && isDeadLocalOwner(holder)) {
-      await store.releaseLease(resource, holder);
+      await store.leases.release(resource, holder);
       continue;
     }
     if (Date.now() >= deadline || wait.signal?.aborted) return false;

@@ -13,7 +13,7 @@ export function runsCommand(): Command {
   ).action(async (options: { config?: string; resource?: string; limit: number | string }) => {
     const context = await openContext(options);
     try {
-      const runs = await context.store.listRuns({ resource: options.resource, limit: Number(options.limit) });
+      const runs = await context.store.runs.list({ resource: options.resource, limit: Number(options.limit) });
       if (runs.length === 0) {
         process.stdout.write('no runs yet\n');
         return;

@@ -88,7 +88,7 @@ export class EmbeddedRuntime implements Runtime {
     const slots = [...this.#slots.values()];
     const plans = await Promise.all(
       slots.map(async (slot) => {
-        const runs = await this.#options.store.listRuns({ resource: slot.resource.id, limit: HISTORY_ROWS });
+        const runs = await this.#options.store.runs.list({ resource: slot.resource.id, limit: HISTORY_ROWS });
         return startupPlan({ schedule: slot.schedule, timezone: slot.resource.timezone, runs, now });
       }),
     );
@@ -154,7 +154,7 @@ export class EmbeddedRuntime implements Runtime {
     if (slot.running || slot.retryTimer) {
       const reason = slot.running ? 'previous run still in progress' : 'previous run still in progress (its retry is pending)';
       this.#chore(async () => {
-        const run = await this.#options.store.recordSkipped(id, 'schedule', reason);
+        const run = await this.#options.store.runs.skip(id, 'schedule', reason);
         this.#emit({ type: 'skipped', resource: id, reason, run });
       }, slot.resource.id);
       return;
