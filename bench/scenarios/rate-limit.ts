@@ -9,9 +9,20 @@ import { paginate } from 'siphon-sync';
 import { type DemoApiServer, type DemoRateLimit, startDemoApi } from 'siphon-sync/demo-api';
 import { type Figure, percent, type Scenario } from '../harness/figure.js';
 
-const REQUESTS = 20;
-const WINDOW_MS = 1000;
 const PER_PAGE = 10;
+
+/**
+ * A declared budget is measured against a server that announces nothing. A
+ * learned one needs the server's headers, which count in whole seconds: a
+ * 1 s window would be all rounding, so it gets a 5 s window (real APIs'
+ * windows are 60 s or more, where the rounding is smaller still).
+ */
+interface Limit {
+  readonly requests: number;
+  readonly windowMs: number;
+}
+const DECLARED: Limit = { requests: 20, windowMs: 1000 };
+const LEARNED: Limit = { requests: 25, windowMs: 5000 };
 
 interface Walked {
   readonly elapsedMs: number;
@@ -20,8 +31,8 @@ interface Walked {
 }
 
 /** Share of the allowed rate used: the fastest possible time for these requests over the time taken. */
-function utilization(walk: Walked): number {
-  const idealMs = (Math.ceil(walk.requests / REQUESTS) - 1) * WINDOW_MS;
+function utilization(walk: Walked, limit: Limit): number {
+  const idealMs = (Math.ceil(walk.requests / limit.requests) - 1) * limit.windowMs;
   return idealMs / walk.elapsedMs;
 }
 
@@ -34,7 +45,7 @@ async function withApi<T>(pages: number, limit: DemoRateLimit, body: (api: DemoA
   }
 }
 
-async function siphonWalk(api: DemoApiServer, declared: boolean): Promise<Walked> {
+async function siphonWalk(api: DemoApiServer, declared: Limit | undefined): Promise<Walked> {
   api.resetStats();
   const started = performance.now();
   for await (const _ of paginate({
@@ -42,7 +53,7 @@ async function siphonWalk(api: DemoApiServer, declared: boolean): Promise<Walked
     params: { vs_currency: 'usd', per_page: PER_PAGE },
     paginator: { type: 'pageNumber', pageParam: 'page', start: 1 },
     concurrency: 4,
-    ...(declared ? { rateLimit: { requests: REQUESTS, per: `${WINDOW_MS}ms` } } : {}),
+    ...(declared ? { rateLimit: { requests: declared.requests, per: `${declared.windowMs}ms` } } : {}),
   })) {
     // pages are dropped: this measures the pacing, not the store
   }
@@ -51,15 +62,15 @@ async function siphonWalk(api: DemoApiServer, declared: boolean): Promise<Walked
   return { elapsedMs, requests: stats.requests, rejected: stats.rejected };
 }
 
-async function recipeWalk(api: DemoApiServer): Promise<Walked> {
+async function recipeWalk(api: DemoApiServer, limit: Limit): Promise<Walked> {
   api.resetStats();
-  const pause = WINDOW_MS / 60; // sleep(1) against a 60 s window
+  const pause = limit.windowMs / 60; // sleep(1) against a 60 s window
   const started = performance.now();
   for (let page = 1; ; ) {
     const response = await fetch(`${api.url}/api/v3/coins/markets?vs_currency=usd&per_page=${PER_PAGE}&page=${page}`);
     const body = (await response.json()) as unknown;
     if (response.status === 429) {
-      await new Promise((resolve) => setTimeout(resolve, WINDOW_MS)); // sleep(60) against a 60 s window
+      await new Promise((resolve) => setTimeout(resolve, limit.windowMs)); // sleep(60) against a 60 s window
       continue;
     }
     if (!Array.isArray(body) || body.length === 0) break;
@@ -73,39 +84,43 @@ async function recipeWalk(api: DemoApiServer): Promise<Walked> {
 
 export const rateLimit: Scenario = {
   name: 'rate-limit',
-  description: `share of a ${REQUESTS} per ${WINDOW_MS} ms limit a walk uses, declared and learned, beside the recipe`,
+  description: 'share of the allowed rate a walk uses, declared and learned, beside the recipe',
   async run({ quick }) {
     const pages = quick ? 60 : 200;
     const figures: Figure[] = [];
     for (const window of ['sliding', 'fixed'] as const) {
-      const limit: DemoRateLimit = { requests: REQUESTS, perMs: WINDOW_MS, window, headers: 'x-ratelimit' };
-      const [declared, learned, recipe] = await withApi(pages, limit, async (api) => [
-        await siphonWalk(api, true),
-        await siphonWalk(api, false),
-        await recipeWalk(api),
+      const silent: DemoRateLimit = { requests: DECLARED.requests, perMs: DECLARED.windowMs, window, headers: 'none' };
+      const [declared, recipe] = await withApi(pages, silent, async (api) => [
+        await siphonWalk(api, DECLARED),
+        await recipeWalk(api, DECLARED),
       ]);
-      const baseline = `recipe: ${percent(utilization(recipe))}, ${recipe.rejected} rejected`;
-      const windows = Math.ceil(learned.elapsedMs / WINDOW_MS);
-      figures.push(
-        {
-          scenario: 'rate-limit',
-          figure: `declared budget, ${window} window, ${pages} pages`,
-          goal: '≥ 97 %, 0 rejected',
-          baseline,
-          measured: `${percent(utilization(declared))}, ${declared.rejected} rejected`,
-          ratio: utilization(declared),
-          pass: utilization(declared) >= 0.97 && declared.rejected === 0,
-        },
-        {
-          scenario: 'rate-limit',
-          figure: `learned from headers, ${window} window, ${pages} pages`,
-          goal: '≥ 90 %, ≤ 1 rejected per window',
-          baseline,
-          measured: `${percent(utilization(learned))}, ${learned.rejected} rejected in ${windows} windows`,
-          ratio: utilization(learned),
-          pass: utilization(learned) >= 0.9 && learned.rejected <= windows,
-        },
-      );
+      figures.push({
+        scenario: 'rate-limit',
+        figure: `declared ${DECLARED.requests}/${DECLARED.windowMs} ms, ${window} window, ${pages} pages`,
+        goal: '≥ 97 %, 0 rejected',
+        baseline: `recipe: ${percent(utilization(recipe, DECLARED))}, ${recipe.rejected} rejected`,
+        measured: `${percent(utilization(declared, DECLARED))}, ${declared.rejected} rejected`,
+        ratio: utilization(declared, DECLARED),
+        pass: utilization(declared, DECLARED) >= 0.97 && declared.rejected === 0,
+      });
+    }
+    if (quick) return figures; // a 5 s window takes too long for CI; the full run measures it
+    for (const window of ['sliding', 'fixed'] as const) {
+      const announced: DemoRateLimit = { requests: LEARNED.requests, perMs: LEARNED.windowMs, window, headers: 'x-ratelimit' };
+      const [learned, recipe] = await withApi(pages, announced, async (api) => [
+        await siphonWalk(api, undefined),
+        await recipeWalk(api, LEARNED),
+      ]);
+      const windows = Math.ceil(learned.elapsedMs / LEARNED.windowMs);
+      figures.push({
+        scenario: 'rate-limit',
+        figure: `learned from headers, ${LEARNED.requests}/${LEARNED.windowMs} ms, ${window} window, ${pages} pages`,
+        goal: '≥ 90 %, ≤ 1 rejected per window',
+        baseline: `recipe: ${percent(utilization(recipe, LEARNED))}, ${recipe.rejected} rejected`,
+        measured: `${percent(utilization(learned, LEARNED))}, ${learned.rejected} rejected in ${windows} windows`,
+        ratio: utilization(learned, LEARNED),
+        pass: utilization(learned, LEARNED) >= 0.9 && learned.rejected <= windows,
+      });
     }
     return figures;
   },

@@ -99,7 +99,13 @@ export class HttpClient {
         waitedMs += throttled;
         this.#onEvent?.({ type: 'throttle', waitMs: throttled, url: this.redact(url) });
       }
-      const request = await this.#prepare(url, init.headers, signal);
+      let request: OutgoingRequest;
+      try {
+        request = await this.#prepare(url, init.headers, signal);
+      } catch (error) {
+        this.budget.settle?.(); // the grant's request never left
+        throw error;
+      }
       const summary: RequestSummary = { method: request.method, url: this.redact(request.url) };
       let raw: RawResponse | undefined;
       let info: ServerRateInfo | undefined;
@@ -109,6 +115,8 @@ export class HttpClient {
       } catch (error) {
         if (!(error instanceof NetworkError || error instanceof TimeoutError)) throw error;
         failure = error;
+      } finally {
+        this.budget.settle?.();
       }
       if (raw) {
         info = parseRateLimitHeaders(raw.headers);

@@ -77,6 +77,14 @@ export interface RateBudget {
   observe(observation: RateLimitObservation): void | Promise<void>;
   /** Holds every request of the source until `until` (epoch ms), e.g. after a 429. */
   pauseUntil(until: number): void | Promise<void>;
+  /**
+   * The request of one earlier grant was answered or failed. A budget that
+   * implements it counts a request in its window from this moment (the
+   * latest the server can have counted it) rather than from the grant, so
+   * however long the request waited to leave the process (a busy event loop,
+   * an auth round trip) the server never sees more than the limit.
+   */
+  settle?(): void;
   close?(): Promise<void>;
 }
 

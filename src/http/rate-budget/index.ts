@@ -15,6 +15,9 @@ export function createRateBudget(options?: RateLimitOptions | RateBudget): RateB
   if (options !== null && typeof options === 'object' && typeof (options as Partial<RateBudget>).acquire === 'function') {
     return options as RateBudget;
   }
-  return new SlidingWindowBudget(options as RateLimitOptions | undefined);
+  // The client settles every grant, so its own budget counts requests from their responses.
+  const declared = options as RateLimitOptions | undefined;
+  // A non-object goes to the constructor as it is, to be refused with its path.
+  return new SlidingWindowBudget(typeof declared === 'object' && declared !== null ? { ...declared, holdUntilSettled: true } : declared);
 }
 export { distributedGuardMs, RedisSlidingWindowBudget, type RedisSlidingWindowBudgetOptions } from './redis-sliding-window-budget.js';
