@@ -15,5 +15,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Services first: a missing one fails (or is reported) before the build's seconds.
+    globalSetup: ['test/setup/services.ts', 'test/setup/build-dist.ts'],
   },
 });

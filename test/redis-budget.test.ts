@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { RedisSlidingWindowBudget } from 'siphon-sync/distributed';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis, dropPrefix, uniquePrefix } from './helpers/redis.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connectRedis, describeWithRedis, dropPrefix, uniquePrefix } from './helpers/redis.js';
 
 // Three budget instances on three connections stand for three workers: the
 // window they share lives in Redis only.
@@ -32,7 +32,7 @@ function maxInWindow(times: readonly number[], ms: number): number {
   return best;
 }
 
-describe('RedisSlidingWindowBudget', () => {
+describeWithRedis('RedisSlidingWindowBudget', () => {
   it('keeps 40 concurrent acquires from 3 instances to 5 per 300 ms window', async () => {
     const shared = budgets('window', { requests: 5, per: '300ms' });
     const started = Date.now();

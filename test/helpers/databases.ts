@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { inject } from 'vitest';
+import '../setup/provided-context.js';
 
-export const POSTGRES_URL = process.env.SIPHON_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The PostgreSQL the test setup found or started (test/setup/services.ts): SIPHON_TEST_POSTGRES, a local one, or an embedded one. */
+export const POSTGRES_URL = inject('postgresUrl');
 
 export interface TestDatabase {
   readonly dialect: 'sqlite' | 'postgres';

@@ -1,6 +1,17 @@
 import { Redis } from 'ioredis';
+import { describe, inject } from 'vitest';
+import '../setup/provided-context.js';
 
-export const REDIS_URL = process.env.SIPHON_TEST_REDIS ?? 'redis://127.0.0.1:6379';
+const provided = inject('redisUrl');
+
+/** The Redis the test setup found or started (test/setup/services.ts); empty when the Redis suites are skipped. */
+export const REDIS_URL = provided ?? '';
+
+/**
+ * `describe` for a suite that needs Redis: skipped when the test setup found
+ * none (it has said so once, naming the files that use this).
+ */
+export const describeWithRedis = describe.skipIf(provided === null);
 
 /** A key prefix no other test run (or anything else in the shared Redis) uses. */
 export function uniquePrefix(label: string): string {
