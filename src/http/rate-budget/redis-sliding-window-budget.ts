@@ -6,7 +6,7 @@ import type { RateBudget, RateLimitObservation } from '../types.js';
 import { type BudgetWaiter, budgetClosedError, MAX_TIMER_MS, rejectWaiters } from './budget-waiter.js';
 import { LearnedLimit } from './learned-limit.js';
 import { type DeclaredLimit, resolveRateLimitOptions } from './rate-limit-options.js';
-import { jitterGuardMs } from './sliding-window-budget.js';
+import { jitterGuardMs, settleGuardMs } from './sliding-window-budget.js';
 
 export interface RedisSlidingWindowBudgetOptions {
   /**
@@ -28,9 +28,24 @@ export interface RedisSlidingWindowBudgetOptions {
   readonly per?: Duration | undefined;
   /**
    * Extra spacing added to the window, see {@link distributedGuardMs}.
-   * @default distributedGuardMs(perMs)
+   * @default distributedGuardMs(perMs), or settleGuardMs(perMs) with holdUntilSettled
    */
   readonly guardMs?: number | undefined;
+  /**
+   * Hold each request's slot until it is settled (see {@link RateBudget.settle})
+   * instead of counting it from its grant: the API counted the request before
+   * its answer arrived, so however long it took to leave its worker (a busy
+   * machine, a cold connection) the API never sees more than the limit.
+   * The distributed runtime's clients settle every grant.
+   * @default false
+   */
+  readonly holdUntilSettled?: boolean | undefined;
+  /**
+   * With `holdUntilSettled`, how long a grant that is never settled (its
+   * worker died mid-request) keeps its slot.
+   * @default 60_000
+   */
+  readonly holdMs?: number | undefined;
 }
 
 /**
@@ -48,14 +63,18 @@ export function distributedGuardMs(perMs: number): number {
 }
 
 /**
- * Trims grants that left the window, then grants (adding a unique member at
- * the server's `now`) or answers the wait until the grant `requests` back
- * leaves it. Redis runs a script atomically, so concurrent workers can never
- * both take the last slot. `TIME` is the one clock every worker shares.
+ * Trims grants that left the window, then grants (adding a unique member
+ * scored at the server's `now`, or at `now + hold` while the request is in
+ * flight) or answers the wait until the grant `requests` back leaves it.
+ * Redis runs a script atomically, so concurrent workers can never both take
+ * the last slot. `TIME` is the one clock every worker shares.
  *
  * KEYS: grants (sorted set), pause (epoch ms string).
- * ARGV: requests (0 = no declared limit), window ms (guard included), member.
- * Returns { 1, 0 } when granted, { 0, waitMs } otherwise.
+ * ARGV: requests (0 = no declared limit), window ms (guard included), member,
+ * hold ms (0 = count from the grant).
+ * Returns { 1, 0 } when granted, { 0, waitMs } otherwise, { 0, -1 } when the
+ * slot to free is held by a request still in flight (poll: its settle may
+ * come from another worker).
  */
 const ACQUIRE = `
 local t = redis.call('TIME')
@@ -69,15 +88,28 @@ if requests > 0 then
   local count = redis.call('ZCARD', KEYS[1])
   if count >= requests then
     local oldest = redis.call('ZRANGE', KEYS[1], count - requests, count - requests, 'WITHSCORES')
-    local at = tonumber(oldest[2]) + window
+    local score = tonumber(oldest[2])
+    if score > now then return { 0, -1 } end
+    local at = score + window
     if at - now < 1 then return { 0, 1 } end
     return { 0, at - now }
   end
-  redis.call('ZADD', KEYS[1], now, now .. '-' .. ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window + 1000)
+  local hold = tonumber(ARGV[4])
+  redis.call('ZADD', KEYS[1], now + hold, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window + hold + 1000)
 end
 return { 1, 0 }
 `;
+
+/** Re-scores a settled grant at the server's `now`: from here it leaves the window like any other. */
+const SETTLE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+`;
+
+/** How often a head waiting on another worker's in-flight request asks again. */
+const IN_FLIGHT_POLL_MS = 10;
 
 /**
  * Raises the pause to `now + ARGV[1]` by the server's clock (callers pass a
@@ -120,8 +152,12 @@ export class RedisSlidingWindowBudget implements RateBudget {
   readonly #grantsKey: string;
   readonly #pauseKey: string;
   readonly #learned = new LearnedLimit();
-  /** Makes grant members unique across workers that share a millisecond. */
+  /** Makes grant members unique across workers. */
   readonly #instance = randomBytes(6).toString('hex');
+  /** 0 when grants count from their grant; else how long an unsettled grant holds its slot. */
+  readonly #holdMs: number;
+  /** This process's grants not yet settled, oldest first (which one settles does not matter: only their times do). */
+  readonly #unsettled: string[] = [];
   #counter = 0;
   readonly #queue: BudgetWaiter[] = [];
   #pumping = false;
@@ -132,7 +168,9 @@ export class RedisSlidingWindowBudget implements RateBudget {
   constructor(options: RedisSlidingWindowBudgetOptions) {
     this.#redis = options.redis;
     this.#declared = resolveRateLimitOptions({ requests: options.requests, per: options.per }, `sources.${options.source}.rateLimit`);
-    this.#windowMs = this.#declared ? this.#declared.perMs + (options.guardMs ?? distributedGuardMs(this.#declared.perMs)) : 0;
+    this.#holdMs = options.holdUntilSettled ? (options.holdMs ?? 60_000) : 0;
+    const guard = options.holdUntilSettled ? settleGuardMs : distributedGuardMs;
+    this.#windowMs = this.#declared ? this.#declared.perMs + (options.guardMs ?? guard(this.#declared.perMs)) : 0;
     // The hash tag keeps both keys in one slot, as a script needs on a cluster.
     const base = `${options.prefix ?? 'siphon'}:budget:{${options.source}}`;
     this.#grantsKey = `${base}:grants`;
@@ -165,6 +203,17 @@ export class RedisSlidingWindowBudget implements RateBudget {
     await this.#script(PAUSE, [this.#pauseKey], [String(ms)]);
     // The head may be asleep on a shorter wait; let it see the pause.
     this.#wake?.();
+  }
+
+  settle(): void {
+    const member = this.#unsettled.shift();
+    if (member === undefined) return;
+    // Not awaited: the request's answer is not held up by the bookkeeping. A
+    // failed settle leaves the slot held until holdMs has passed, the safe side.
+    this.#script(SETTLE, [this.#grantsKey], [member]).then(
+      () => this.#wake?.(),
+      () => undefined,
+    );
   }
 
   /** Rejects every waiter; the Redis connection belongs to the caller and stays open. */
@@ -201,7 +250,10 @@ export class RedisSlidingWindowBudget implements RateBudget {
         }
         this.#learned.consume(Date.now());
         // Granted; a head that aborted during the round trip passes the grant on.
-        if (!this.#settleHead((waiter) => waiter.resolve(Date.now() - waiter.since))) break;
+        if (!this.#settleHead((waiter) => waiter.resolve(Date.now() - waiter.since))) {
+          this.settle(); // nobody is left to use the grant: give its slot back
+          break;
+        }
       }
     } finally {
       this.#pumping = false;
@@ -224,9 +276,13 @@ export class RedisSlidingWindowBudget implements RateBudget {
     const reply = (await this.#script(
       ACQUIRE,
       [this.#grantsKey, this.#pauseKey],
-      [String(this.#declared?.requests ?? 0), String(this.#windowMs), member],
+      [String(this.#declared?.requests ?? 0), String(this.#windowMs), member, String(this.#holdMs)],
     )) as [number, number];
-    return reply[0] === 1 ? 0 : Math.max(1, Number(reply[1]));
+    if (reply[0] === 1) {
+      if (this.#holdMs > 0 && this.#declared) this.#unsettled.push(member);
+      return 0;
+    }
+    return Number(reply[1]) < 0 ? IN_FLIGHT_POLL_MS : Math.max(1, Number(reply[1]));
   }
 
   #sleep(ms: number): Promise<void> {

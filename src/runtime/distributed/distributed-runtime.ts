@@ -69,7 +69,9 @@ export class DistributedRuntime implements Runtime {
     this.#queue = new Queue<SiphonJobData>(QUEUE_NAME, { connection: redis, prefix });
     this.#queue.on('error', onError);
     this.#clients = new ClientPool({
-      budgetFor: (source) => new RedisSlidingWindowBudget({ redis, prefix, source: source.name, ...source.rateLimit }),
+      // Its clients settle every grant, so a slot is held until the answer: no worker's slow start can overshoot the limit.
+      budgetFor: (source) =>
+        new RedisSlidingWindowBudget({ redis, prefix, source: source.name, ...source.rateLimit, holdUntilSettled: true }),
     });
 
     const synced = await syncSchedules(this.#queue, this.#config, { keepJobs: this.#tuning.keepJobs });
