@@ -348,6 +348,13 @@ describe('invalid values', () => {
     expectProblem(config, 'sources.api.paginator', 'unknown paginator type "pages"');
   });
 
+  it('lists every problem of a paginator at once', () => {
+    const config = base();
+    config.sources.api.resources.items.paginator = { type: 'pageNumber', pageSize: 0, strat: 2 };
+    const error = expectProblem(config, `${R}.paginator.pageSize`, 'expected a positive integer, got 0');
+    expect(error.message).toContain(`${R}.paginator.strat: unknown option "strat" for the pageNumber paginator (did you mean "start"?)`);
+  });
+
   it('offset paginator without a limit, with the full path', () => {
     const config = base();
     config.sources.api.resources.items.paginator = { type: 'offset' };

@@ -24,6 +24,7 @@ import {
   pageNumber,
   parseLinkHeader,
   single,
+  strategies,
 } from '../src/pagination/index.js';
 
 // ---------------------------------------------------------------------------
@@ -878,6 +879,20 @@ describe('createPaginator', () => {
     expect(configError('cursors', {}, 'sources.api.resources.items.paginator').path).toBe('sources.api.resources.items.paginator.type');
     expect(configError({ limit: 1 }).message).toMatch(/^paginator\.type: missing paginator type; expected one of pageNumber/);
     expect(configError(42).path).toBe('paginator');
+  });
+
+  it('suggests the closest type for a misspelt one', () => {
+    expect(configError({ type: 'cursors' }).message).toBe(
+      'paginator.type: unknown paginator type "cursors" (did you mean "cursor"?); expected one of pageNumber, offset, cursor, nextUrl, linkHeader, single, auto',
+    );
+  });
+
+  it('knows the strategies of the one table auto detects from, and auto', () => {
+    expect([...Object.keys(strategies), 'auto']).toEqual(paginatorTypes);
+    // Each strategy checks its options with the schema it exports.
+    for (const [type, strategy] of Object.entries(strategies)) {
+      expect(strategy.schema.safeParse({ type, maxPages: 0 }).success, type).toBe(false);
+    }
   });
 
   it('names an unknown option and the valid ones', () => {

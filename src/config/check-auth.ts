@@ -5,7 +5,7 @@ import type { OAuth2ClientCredentialsAuthConfig } from '../http/auth/oauth2-clie
 import { type AuthConfig, authKinds, createAuth } from '../http/auth/registry.js';
 import type { TokenAuthConfig } from '../http/auth/token.js';
 import { didYouMean } from '../util/did-you-mean.js';
-import { joinPath } from './config-path.js';
+import { joinPath } from '../util/option-path.js';
 import type { IssueList } from './issue-list.js';
 
 type Keys<C> = { readonly [K in keyof Required<C>]: true };

@@ -1,4 +1,4 @@
-import { joinPath } from './config-path.js';
+import { joinPath } from '../util/option-path.js';
 import type { IssueList } from './issue-list.js';
 
 /** The environment variables a config reads from. */

@@ -1,6 +1,6 @@
 import { didYouMean } from '../util/did-you-mean.js';
+import { joinPath } from '../util/option-path.js';
 import { snakeCase as toSnakeCase } from '../util/snake-case.js';
-import { joinPath } from './config-path.js';
 import { identifierProblem } from './identifier.js';
 import type { IssueList } from './issue-list.js';
 import type { ParentLink, ResolvedColumn } from './types.js';

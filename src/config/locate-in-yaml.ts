@@ -1,5 +1,5 @@
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import { splitPath } from './config-path.js';
+import { splitPath } from '../util/option-path.js';
 
 export interface ParsedYaml {
   readonly document: Document;

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { type ConfigIssue, ConfigValidationError } from '../errors/config-validation-error.js';
-import { isWithin, joinPath, splitPath } from './config-path.js';
+import { isWithin, joinPath, splitPath } from '../util/option-path.js';
 import { DATABASE_ENV } from './defaults.js';
 import { type ConfigEnv, type EnvSubstitution, isPlainObject, substituteEnv } from './env.js';
 import { IssueList } from './issue-list.js';

@@ -1,7 +1,7 @@
 import { type ColumnType, parseColumnType } from '../store/column-type.js';
 import { jsonPath } from '../util/json-path.js';
+import { joinPath } from '../util/option-path.js';
 import { snakeCase as toSnakeCase } from '../util/snake-case.js';
-import { joinPath } from './config-path.js';
 import { CONFIG_DEFAULTS } from './defaults.js';
 import { identifierProblem } from './identifier.js';
 import type { IssueList } from './issue-list.js';

@@ -1,10 +1,9 @@
-import { ConfigError } from '../errors/config-error.js';
 import { resolveRetryPolicy } from '../http/retry-policy.js';
 import type { QueryParams, RetryOptions } from '../http/types.js';
-import { createPaginator, type PaginatorConfig } from '../pagination/registry.js';
+import { type PaginatorConfig, paginatorInitIssue } from '../pagination/registry.js';
+import { joinPath } from '../util/option-path.js';
 import { checkAuth } from './check-auth.js';
 import { scheduleProblem } from './check-schedule.js';
-import { joinPath } from './config-path.js';
 import { CONFIG_DEFAULTS, DATABASE_ENV, defaultWriteMode } from './defaults.js';
 import { identifierProblem } from './identifier.js';
 import { IssueList } from './issue-list.js';
@@ -179,23 +178,20 @@ function finishResource(draft: Draft, parent: ParentInfo | undefined, topTimezon
   };
 }
 
-/** The resource's paginator, or the source's, checked by the engine's `createPaginator` with the params it will get. */
+/**
+ * The resource's paginator, or the source's. Its options passed the
+ * strategy's schema with the rest of the config; what is left is what they
+ * need of the params the resource will send (an offset paginator's limit).
+ */
 function resolvePaginator(draft: Draft, params: QueryParams, issues: IssueList): PaginatorConfig {
   const own = draft.config.paginator;
   const declared = own ?? draft.sourceConfig.paginator ?? CONFIG_DEFAULTS.paginator;
   const config: PaginatorConfig = typeof declared === 'string' ? ({ type: declared } as PaginatorConfig) : declared;
-  // The params decide whether e.g. an offset paginator has its limit.
   if (!draft.intact('paginator', 'params') || !draft.sourceIntact('paginator', 'params')) return config;
+  const issue = paginatorInitIssue(config, { params });
   // Problems of an inherited paginator point at the source, where it is written.
-  const at = joinPath(own !== undefined ? draft.path : draft.sourcePath, 'paginator');
-  try {
-    createPaginator(config, { params }, at);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    // A shorthand `paginator: pages` has no `.type` key to point at.
-    const path = typeof declared === 'string' && error.path === `${at}.type` ? at : error.path;
-    issues.add(path, error.detail);
-  }
+  if (issue !== undefined)
+    issues.add(joinPath(own !== undefined ? draft.path : draft.sourcePath, 'paginator', ...issue.path), issue.message);
   return config;
 }
 

@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import type { AuthConfig } from '../http/auth/registry.js';
 import type { QueryParams } from '../http/types.js';
-import type { PaginatorConfig } from '../pagination/registry.js';
+import { paginatorConfigSchema } from '../pagination/registry.js';
 import { parseColumnType } from '../store/column-type.js';
 import { expected } from '../util/describe-value.js';
-import { type Duration, parseDuration } from '../util/duration.js';
 import { jsonPath } from '../util/json-path.js';
+import { duration, expecting, headerName, nonNegativeInteger, oneOf, positiveInteger, scalar } from '../util/option-fields.js';
 import { strictOptions } from '../util/strict-options.js';
 import { isTimeZone, scheduleProblem } from './check-schedule.js';
 import { isPlainObject } from './env.js';
@@ -14,21 +14,18 @@ import type { ReportConfig, ResourceConfig, SiphonConfig, SourceConfig } from '.
 
 /*
  * The shape of a config, strict everywhere: an unknown key is an error (with
- * a "did you mean" hint, see util/strict-options.ts), never silently ignored. Checks
- * that need more than one value (a merge needs a primary key, a parent must
- * exist, auth and paginator options) live in resolve.ts, which reuses the
- * engine's own validators.
+ * a "did you mean" hint, see util/strict-options.ts), never silently ignored.
+ * Paginator options are checked by each strategy's own schema. Checks that
+ * need more than one value (a merge needs a primary key, a parent must
+ * exist, an offset paginator needs a limit here or in the params) live in
+ * resolve.ts.
  */
 
 // ─── Scalars ────────────────────────────────────────────────────────────────
 
-function scalar<T>(what: string, test: (value: unknown) => boolean) {
-  return z.custom<T>(test, { error: (issue) => expected(what, issue.input) });
-}
-
 /** A string that `problem` accepts (returns `undefined` for). */
 function checkedString(what: string, problem: (value: string) => string | undefined = () => undefined) {
-  return z.string({ error: (issue) => expected(what, issue.input) }).superRefine((value, ctx) => {
+  return z.string(expecting(what)).superRefine((value, ctx) => {
     const message = value.trim() === '' ? 'must not be empty' : problem(value);
     if (message !== undefined) ctx.addIssue({ code: 'custom', message });
   });
@@ -44,29 +41,7 @@ function thrown(parse: () => unknown): string | undefined {
   }
 }
 
-const positiveInt = scalar<number>('a positive integer', (v) => Number.isSafeInteger(v) && (v as number) > 0);
-const nonNegativeInt = scalar<number>('a non-negative integer', (v) => Number.isSafeInteger(v) && (v as number) >= 0);
 const httpStatus = scalar<number>('an HTTP status (100–599)', (v) => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599);
-
-function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.enum(values, { error: (issue) => expected(`one of ${values.join(', ')}`, issue.input) });
-}
-
-/** A span of time, `"60s"`, `"500ms"`, `"1m"`, or milliseconds; zero only where `allowZero`. */
-function duration(allowZero = false) {
-  return scalar<Duration>('a duration such as "60s", "500ms" or "1m"', (v) => typeof v === 'number' || typeof v === 'string').superRefine(
-    (value, ctx) => {
-      let ms: number;
-      try {
-        ms = parseDuration(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        return;
-      }
-      if (ms === 0 && !allowZero) ctx.addIssue({ code: 'custom', message: 'must be longer than 0 ms' });
-    },
-  );
-}
 
 const jsonPathString = checkedString('a JSON path such as "data.items" or "$"', (v) => thrown(() => jsonPath(v)));
 const recordsPath = checkedString('"auto" or a JSON path such as "data.items" or "$"', (v) =>
@@ -80,8 +55,6 @@ const columnType = checkedString('a column type such as text, bigint or decimal(
 const tableName = checkedString('a table name', (v) => identifierProblem(v, 'table'));
 const columnName = checkedString('a column name', (v) => identifierProblem(v, 'column'));
 
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const headerName = z.string().regex(HTTP_TOKEN, { error: (issue) => `${expected('an HTTP header name', issue.input)}` });
 // CR, LF or NUL in a value would smuggle extra headers into the request.
 const headerValue = checkedString('a header value (a string)', (v) =>
   /[\r\n\0]/.test(v) ? 'must not contain line breaks or NUL characters' : undefined,
@@ -115,10 +88,6 @@ const queryValue = z.union([queryItem, z.null(), z.array(queryItem)], {
 const queryParams = z.record(z.string(), queryValue) as unknown as z.ZodType<QueryParams>;
 const headers = z.record(headerName, headerValue);
 
-const paginator = scalar<PaginatorConfig | PaginatorConfig['type']>(
-  'a paginator type name or a mapping with a "type"',
-  (v) => typeof v === 'string' || isPlainObject(v),
-);
 // Shape only: the options of each kind are checked by the engine's createAuth (resolve.ts).
 const auth = scalar<AuthConfig>('a mapping with a "type" (bearer, token, apiKey, basic, oauth2ClientCredentials)', isPlainObject);
 
@@ -140,7 +109,7 @@ const incremental = strictOptions({
 });
 
 const retry = strictOptions({
-  retries: nonNegativeInt.optional(),
+  retries: nonNegativeInteger.optional(),
   backoff: oneOf(['exponential']).optional(),
   base: duration().optional(),
   max: duration().optional(),
@@ -150,10 +119,10 @@ const retry = strictOptions({
 const endpointShape = {
   params: queryParams.optional(),
   headers: headers.optional(),
-  paginator: paginator.optional(),
+  paginator: paginatorConfigSchema.optional(),
   records: recordsPath.optional(),
-  concurrency: positiveInt.optional(),
-  maxPages: positiveInt.optional(),
+  concurrency: positiveInteger.optional(),
+  maxPages: positiveInteger.optional(),
   timezone: timeZone.optional(),
 };
 
@@ -171,14 +140,14 @@ export const resourceSchema = strictOptions({
   columns: z.record(z.string(), column).optional(),
   undeclared: oneOf(['infer', 'json', 'ignore']).optional(),
   incremental: incremental.optional(),
-  batchSize: positiveInt.optional(),
+  batchSize: positiveInteger.optional(),
 });
 
 const sourceShape = {
   ...endpointShape,
   baseUrl,
   auth: auth.optional(),
-  rateLimit: strictOptions({ requests: positiveInt, per: duration() }).optional(),
+  rateLimit: strictOptions({ requests: positiveInteger, per: duration() }).optional(),
   rateLimitedWhen: z
     .strictObject({
       path: jsonPathString,

@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import { describeValue } from '../util/describe-value.js';
-import { joinPath } from './config-path.js';
+import { joinPath } from '../util/option-path.js';
 import { isPlainObject } from './env.js';
 import { IssueList } from './issue-list.js';
 import { type ConfigShell, configShellSchema, resourceSchema, type SourceShell, sourceShellSchema } from './schema.js';

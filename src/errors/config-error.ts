@@ -1,3 +1,5 @@
+import type { OptionIssue } from '../util/option-issues.js';
+import { joinPath } from '../util/option-path.js';
 import { SiphonError, type SiphonErrorOptions } from './siphon-error.js';
 
 /**
@@ -16,5 +18,10 @@ export class ConfigError extends SiphonError {
     super(path ? `${path}: ${detail}` : detail, options);
     this.path = path;
     this.detail = detail;
+  }
+
+  /** The error for a problem an option schema found in the options at `base` (`paginator` + `limit` → `paginator.limit`). */
+  static fromIssue(base: string, issue: OptionIssue): ConfigError {
+    return new ConfigError(joinPath(base, ...issue.path), issue.message);
   }
 }

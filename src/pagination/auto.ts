@@ -3,8 +3,10 @@ import type { QueryParams } from '../http/types.js';
 import { describeValue } from '../util/describe-value.js';
 import { jsonPath } from '../util/json-path.js';
 import { scalarText } from '../util/scalar-text.js';
+import type { OptionShape } from '../util/strict-options.js';
 import { parseCount, positiveParam } from './counts.js';
 import { parseLinkHeader } from './link-header.js';
+import { stopOptionsShape, strategyOptions } from './option-fields.js';
 import { PAGE_SIZE_PARAMS } from './page-number.js';
 import { isStrategyName, type Strategy, type StrategyName, strategies } from './strategies.js';
 import type { PageContext, PageStep, PageToken, Paginator, PaginatorInit, StopOptions } from './types.js';
@@ -16,6 +18,9 @@ export interface AutoOptions extends StopOptions {
 export interface AutoConfig extends AutoOptions {
   type: 'auto';
 }
+
+/** The options of {@link auto}: the stop conditions, handed to the strategy it detects. */
+export const autoOptionsSchema = strategyOptions('auto', { ...stopOptionsShape } satisfies OptionShape<Omit<AutoOptions, 'type'>>);
 
 /** A paginator that tells which strategy it settled on. */
 export interface AutoPaginator extends Paginator {

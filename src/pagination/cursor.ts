@@ -1,7 +1,10 @@
 import { PaginationError } from '../errors/pagination-error.js';
 import { describeValue } from '../util/describe-value.js';
 import { jsonPath } from '../util/json-path.js';
+import { headerName, nonEmptyString } from '../util/option-fields.js';
 import { scalarText } from '../util/scalar-text.js';
+import type { OptionShape } from '../util/strict-options.js';
+import { jsonPathOption, stopOptionsShape, strategyOptions } from './option-fields.js';
 import { checkStop } from './stop-conditions.js';
 import type { PageContext, PageStep, PageToken, Paginator, StopOptions } from './types.js';
 
@@ -26,6 +29,26 @@ export interface CursorOptions extends StopOptions {
 export interface CursorConfig extends CursorOptions {
   type: 'cursor';
 }
+
+// Options that say the same thing two ways: the second one written is reported.
+const EXCLUSIVE = [
+  ['cursorPath', 'cursorHeader'],
+  ['cursorParam', 'cursorRequestHeader'],
+] as const;
+
+/** The options of {@link cursor}, as `createPaginator` and the config file check them. */
+export const cursorOptionsSchema = strategyOptions('cursor', {
+  cursorPath: jsonPathOption.optional(),
+  cursorHeader: headerName.optional(),
+  cursorParam: nonEmptyString.optional(),
+  cursorRequestHeader: headerName.optional(),
+  ...stopOptionsShape,
+} satisfies OptionShape<Omit<CursorOptions, 'type'>>).superRefine((options, ctx) => {
+  for (const [a, b] of EXCLUSIVE) {
+    if (options[a] !== undefined && options[b] !== undefined)
+      ctx.addIssue({ code: 'custom', path: [b], message: `set either ${a} or ${b}, not both` });
+  }
+});
 
 /**
  * Opaque cursors handed out by the server (`next_cursor`, `nextPageToken`).

@@ -1,4 +1,7 @@
+import { nonEmptyString } from '../util/option-fields.js';
+import type { OptionShape } from '../util/strict-options.js';
 import { urlStep } from './next-url.js';
+import { stopOptionsShape, strategyOptions } from './option-fields.js';
 import { checkStop } from './stop-conditions.js';
 import type { PageToken, Paginator, StopOptions } from './types.js';
 
@@ -14,6 +17,12 @@ export interface LinkHeaderOptions extends StopOptions {
 export interface LinkHeaderConfig extends LinkHeaderOptions {
   type: 'linkHeader';
 }
+
+/** The options of {@link linkHeader}, as `createPaginator` and the config file check them. */
+export const linkHeaderOptionsSchema = strategyOptions('linkHeader', {
+  rel: nonEmptyString.optional(),
+  ...stopOptionsShape,
+} satisfies OptionShape<Omit<LinkHeaderOptions, 'type'>>);
 
 /** One link of a `Link` header. */
 export interface ParsedLink {

@@ -1,6 +1,8 @@
 import { PaginationError } from '../errors/pagination-error.js';
 import { describeValue } from '../util/describe-value.js';
 import { jsonPath } from '../util/json-path.js';
+import type { OptionShape } from '../util/strict-options.js';
+import { jsonPathOption, stopOptionsShape, strategyOptions } from './option-fields.js';
 import { checkStop } from './stop-conditions.js';
 import type { PageStep, PageToken, Paginator, StopOptions } from './types.js';
 
@@ -16,6 +18,12 @@ export interface NextUrlOptions extends StopOptions {
 export interface NextUrlConfig extends NextUrlOptions {
   type: 'nextUrl';
 }
+
+/** The options of {@link nextUrl}, as `createPaginator` and the config file check them. */
+export const nextUrlOptionsSchema = strategyOptions('nextUrl', {
+  nextPath: jsonPathOption.optional(),
+  ...stopOptionsShape,
+} satisfies OptionShape<Omit<NextUrlOptions, 'type'>>);
 
 /**
  * Follows a URL the body hands out, absolute or relative to the response.

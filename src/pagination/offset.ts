@@ -1,7 +1,11 @@
 import { ConfigError } from '../errors/config-error.js';
 import { PaginationError } from '../errors/pagination-error.js';
 import { describeValue } from '../util/describe-value.js';
+import { nonEmptyString, nonNegativeInteger, positiveInteger } from '../util/option-fields.js';
+import type { OptionIssue } from '../util/option-issues.js';
+import type { OptionShape } from '../util/strict-options.js';
 import { positiveParam } from './counts.js';
+import { stopOptionsShape, strategyOptions } from './option-fields.js';
 import { checkStop } from './stop-conditions.js';
 import type { PageContext, PageStep, PageToken, Paginator, PaginatorInit, StopOptions } from './types.js';
 
@@ -34,15 +38,36 @@ export interface OffsetConfig extends OffsetOptions {
   type: 'offset';
 }
 
+/** The options of {@link offset}, as `createPaginator` and the config file check them. */
+export const offsetOptionsSchema = strategyOptions('offset', {
+  offsetParam: nonEmptyString.optional(),
+  limitParam: nonEmptyString.optional(),
+  limit: positiveInteger.optional(),
+  start: nonNegativeInteger.optional(),
+  ...stopOptionsShape,
+} satisfies OptionShape<Omit<OffsetOptions, 'type'>>);
+
+const limitParamOf = (options: OffsetOptions): string => options.limitParam ?? 'limit';
+const limitOf = (options: OffsetOptions, init: PaginatorInit): number | undefined =>
+  options.limit ?? positiveParam(init.params, [limitParamOf(options)])?.value;
+
+/**
+ * What the options alone cannot say: the limit may come from the options or
+ * from the base params, and one of them must give it. Checked by the config
+ * (against the params the resource will send) and by {@link offset} itself.
+ */
+export function offsetInitIssue(options: OffsetOptions, init: PaginatorInit): OptionIssue | undefined {
+  if (limitOf(options, init) !== undefined) return undefined;
+  return { path: ['limit'], message: `required: set limit, or put a positive "${limitParamOf(options)}" in the request params` };
+}
+
 /** `?offset=0&limit=100`, `?offset=100&limit=100`, … Token: `{ offset: n }`. */
 export function offset(options: OffsetOptions = {}, init: PaginatorInit = {}, path = 'paginator'): Paginator {
   const type = 'offset';
   const offsetParam = options.offsetParam ?? 'offset';
-  const limitParam = options.limitParam ?? 'limit';
-  const limit = options.limit ?? positiveParam(init.params, [limitParam])?.value;
-  if (limit === undefined) {
-    throw new ConfigError(`${path}.limit`, `required: set limit, or put a positive "${limitParam}" in the request params`);
-  }
+  const limitParam = limitParamOf(options);
+  const limit = limitOf(options, init);
+  if (limit === undefined) throw ConfigError.fromIssue(path, offsetInitIssue(options, init) as OptionIssue);
   const first = options.start ?? 0;
   const pageSize = options.pageSize ?? limit;
   // Exclusive end offset, learned from a total as pages come in.

@@ -1,6 +1,9 @@
 import { PaginationError } from '../errors/pagination-error.js';
 import { describeValue } from '../util/describe-value.js';
+import { nonEmptyString, nonNegativeInteger } from '../util/option-fields.js';
+import type { OptionShape } from '../util/strict-options.js';
 import { positiveParam } from './counts.js';
+import { stopOptionsShape, strategyOptions } from './option-fields.js';
 import { checkStop } from './stop-conditions.js';
 import type { PageContext, PageStep, PageToken, Paginator, PaginatorInit, StopOptions } from './types.js';
 
@@ -27,6 +30,14 @@ export interface PageNumberOptions extends StopOptions {
 export interface PageNumberConfig extends PageNumberOptions {
   type: 'pageNumber';
 }
+
+/** The options of {@link pageNumber}, as `createPaginator` and the config file check them. */
+export const pageNumberOptionsSchema = strategyOptions('pageNumber', {
+  pageParam: nonEmptyString.optional(),
+  start: nonNegativeInteger.optional(),
+  sizeParam: nonEmptyString.optional(),
+  ...stopOptionsShape,
+} satisfies OptionShape<Omit<PageNumberOptions, 'type'>>);
 
 /**
  * Base params that conventionally hold the page size: knowing it turns every

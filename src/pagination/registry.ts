@@ -1,8 +1,9 @@
+import * as z from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import { describeValue } from '../util/describe-value.js';
-import { closest } from '../util/did-you-mean.js';
-import { jsonPath } from '../util/json-path.js';
-import { type AutoConfig, type AutoOptions, auto } from './auto.js';
+import { didYouMean } from '../util/did-you-mean.js';
+import { type OptionIssue, parseOptions } from '../util/option-issues.js';
+import { type AutoConfig, type AutoOptions, auto, autoOptionsSchema } from './auto.js';
 import type { CursorConfig } from './cursor.js';
 import type { LinkHeaderConfig } from './link-header.js';
 import type { NextUrlConfig } from './next-url.js';
@@ -14,71 +15,63 @@ import type { Paginator, PaginatorInit } from './types.js';
 
 export type PaginatorConfig = PageNumberConfig | OffsetConfig | CursorConfig | NextUrlConfig | LinkHeaderConfig | SingleConfig | AutoConfig;
 
-type Check = (value: unknown) => string | undefined;
-
-const nonEmptyString: Check = (v) => (typeof v === 'string' && v.trim() !== '' ? undefined : 'a non-empty string');
-const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
-const positiveInteger: Check = (v) => (Number.isSafeInteger(v) && (v as number) > 0 ? undefined : 'a positive integer');
-const nonNegativeInteger: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : 'a non-negative integer');
-const headerName: Check = (v) => (typeof v === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(v) ? undefined : 'an HTTP header name');
-const path: Check = (v) => {
-  if (typeof v !== 'string') return 'a JSON path string';
-  try {
-    jsonPath(v);
-    return undefined;
-  } catch (error) {
-    // The parser's message already quotes the path and the position.
-    return `a valid JSON path (${(error as Error).message})`;
-  }
-};
-
-const stopOptions: Readonly<Record<string, Check>> = {
-  stopOnEmpty: boolean,
-  pageSize: positiveInteger,
-  totalPath: path,
-  totalPagesPath: path,
-  hasMorePath: path,
-  maxPages: positiveInteger,
-};
-
-/** What the registry checks of each strategy's options. */
-interface OptionChecks {
-  readonly options: Readonly<Record<string, Check>>;
-  /** Options that exclude each other. */
-  readonly exclusive?: readonly (readonly [string, string])[];
-}
-
 /** Every strategy a config can name: the concrete ones and `auto`, which detects one of them. */
 const registered = {
   ...strategies,
-  auto: { create: (options, init) => auto(options, init) } satisfies Strategy<AutoOptions>,
+  auto: { schema: autoOptionsSchema, create: (options, init) => auto(options, init) } satisfies Strategy<AutoOptions>,
 } as const;
-
-const checks: Readonly<Record<PaginatorConfig['type'], OptionChecks>> = {
-  pageNumber: { options: { pageParam: nonEmptyString, start: nonNegativeInteger, sizeParam: nonEmptyString, ...stopOptions } },
-  offset: {
-    options: { offsetParam: nonEmptyString, limitParam: nonEmptyString, limit: positiveInteger, start: nonNegativeInteger, ...stopOptions },
-  },
-  cursor: {
-    options: { cursorPath: path, cursorHeader: headerName, cursorParam: nonEmptyString, cursorRequestHeader: headerName, ...stopOptions },
-    exclusive: [
-      ['cursorPath', 'cursorHeader'],
-      ['cursorParam', 'cursorRequestHeader'],
-    ],
-  },
-  nextUrl: { options: { nextPath: path, ...stopOptions } },
-  linkHeader: { options: { rel: nonEmptyString, ...stopOptions } },
-  single: { options: {} },
-  auto: { options: { ...stopOptions } },
-};
 
 /** The config names of the strategies, in the order error messages list them. */
 export const paginatorTypes: readonly string[] = Object.freeze(Object.keys(registered));
 
+const isType = (type: unknown): type is PaginatorConfig['type'] => typeof type === 'string' && Object.hasOwn(registered, type);
+const strategyOf = (config: PaginatorConfig): Strategy<PaginatorConfig> => registered[config.type] as Strategy<PaginatorConfig>;
+
+function unknownType(type: unknown): string {
+  const hint = typeof type === 'string' ? didYouMean(type, paginatorTypes) : '';
+  return `unknown paginator type ${describeValue(type)}${hint}; expected one of ${paginatorTypes.join(', ')}`;
+}
+
+/** A paginator config that passed its strategy's schema, or what is wrong with it. */
+export type CheckedPaginatorConfig =
+  | { readonly config: PaginatorConfig; readonly issues?: undefined }
+  | { readonly config?: undefined; readonly issues: OptionIssue[] };
+
+/**
+ * Checks a paginator config as written: a strategy name, or `{ type, …options }`
+ * checked by that strategy's own schema. Issue paths are relative to the
+ * config; a name that is no strategy is a problem of the value itself.
+ */
+export function checkPaginatorConfig(value: unknown): CheckedPaginatorConfig {
+  if (typeof value === 'string') {
+    return isType(value) ? { config: { type: value } as PaginatorConfig } : { issues: [{ path: [], message: unknownType(value) }] };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { issues: [{ path: [], message: `expected a paginator type name or an object with a "type", got ${describeValue(value)}` }] };
+  }
+  const type = (value as { type?: unknown }).type;
+  if (type === undefined)
+    return { issues: [{ path: ['type'], message: `missing paginator type; expected one of ${paginatorTypes.join(', ')}` }] };
+  if (!isType(type)) return { issues: [{ path: ['type'], message: unknownType(type) }] };
+  const parsed = parseOptions(registered[type].schema as z.ZodType<PaginatorConfig>, value);
+  return parsed.issues === undefined ? { config: parsed.data } : { issues: parsed.issues };
+}
+
+/** What a checked config needs of the base request (an offset's limit), or `undefined` when it has it. */
+export function paginatorInitIssue(config: PaginatorConfig, init: PaginatorInit): OptionIssue | undefined {
+  return strategyOf(config).checkInit?.(config, init);
+}
+
+/** The `paginator` of a config file: a strategy name or `{ type, …options }`, checked by the strategy's own schema. */
+export const paginatorConfigSchema = z.custom<PaginatorConfig | PaginatorConfig['type']>().superRefine((value, ctx) => {
+  for (const issue of checkPaginatorConfig(value).issues ?? [])
+    ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message });
+});
+
 /**
  * A fresh paginator for one walk. `config` is a strategy name, a config
- * object (validated, errors pointing at `path.option`), an already built
- * paginator (passed through) or `undefined` for `auto`.
+ * object (checked by its strategy's schema, errors pointing at `path.option`),
+ * an already built paginator (passed through) or `undefined` for `auto`.
  */
 export function createPaginator(
   config: PaginatorConfig | Paginator | string | undefined,
@@ -86,44 +79,12 @@ export function createPaginator(
   path = 'paginator',
 ): Paginator {
   if (config === undefined || config === null) return auto({}, init);
-  if (typeof config === 'string') return build({ type: config }, init, path);
-  if (typeof config !== 'object' || Array.isArray(config)) {
-    throw new ConfigError(path, `expected a paginator type name or an object with a "type", got ${describeValue(config)}`);
-  }
-  if (isPaginator(config)) return config;
-  return build(config as unknown as Record<string, unknown>, init, path);
-}
-
-function build(config: Record<string, unknown>, init: PaginatorInit, at: string): Paginator {
-  const type = config.type;
-  const strategy = typeof type === 'string' && Object.hasOwn(checks, type) ? checks[type as PaginatorConfig['type']] : undefined;
-  if (!strategy) {
-    const got = type === undefined ? 'missing paginator type' : `unknown paginator type ${describeValue(type)}`;
-    throw new ConfigError(`${at}.type`, `${got}; expected one of ${paginatorTypes.join(', ')}`);
-  }
-  const valid = ['type', ...Object.keys(strategy.options)];
-  for (const [key, value] of Object.entries(config)) {
-    if (key === 'type' || value === undefined) continue;
-    const check = strategy.options[key];
-    if (!check) {
-      // A typo one or two edits away from a real option gets named, short keys included.
-      const suggestion = closest(key, valid, 2);
-      throw new ConfigError(
-        `${at}.${key}`,
-        `unknown option "${key}" for the ${type as string} paginator` +
-          (suggestion ? ` (did you mean "${suggestion}"?)` : '') +
-          `; valid options: ${valid.join(', ')}`,
-      );
-    }
-    const expected = check(value);
-    if (expected !== undefined) throw new ConfigError(`${at}.${key}`, `expected ${expected}, got ${describeValue(value)}`);
-  }
-  for (const [a, b] of strategy.exclusive ?? []) {
-    if (config[a] !== undefined && config[b] !== undefined) {
-      throw new ConfigError(`${at}.${b}`, `set either ${a} or ${b}, not both`);
-    }
-  }
-  return (registered[type as PaginatorConfig['type']] as Strategy<PaginatorConfig>).create(config as unknown as PaginatorConfig, init, at);
+  if (typeof config === 'object' && isPaginator(config)) return config;
+  const checked = checkPaginatorConfig(typeof config === 'string' ? { type: config } : config);
+  if (checked.issues !== undefined) throw ConfigError.fromIssue(path, checked.issues[0] as OptionIssue);
+  const issue = paginatorInitIssue(checked.config, init);
+  if (issue !== undefined) throw ConfigError.fromIssue(path, issue);
+  return strategyOf(checked.config).create(checked.config, init, path);
 }
 
 function isPaginator(value: object): value is Paginator {

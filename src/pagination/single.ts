@@ -1,3 +1,4 @@
+import { strategyOptions } from './option-fields.js';
 import type { Paginator } from './types.js';
 
 export interface SingleOptions {
@@ -7,6 +8,9 @@ export interface SingleOptions {
 export interface SingleConfig extends SingleOptions {
   type: 'single';
 }
+
+/** The options of {@link single}: none but its type. */
+export const singleOptionsSchema = strategyOptions('single', {});
 
 /** One request and done: endpoints that return everything at once. Token: `{}`. */
 export function single(_options: SingleOptions = {}): Paginator {

@@ -1,6 +1,13 @@
 import * as z from 'zod';
 import { didYouMean } from './did-you-mean.js';
 
+/**
+ * The schemas of an option set's keys, one per key of `T` (a key missing or
+ * added fails to compile), so a schema and the documented interface beside
+ * it cannot drift apart.
+ */
+export type OptionShape<T> = { readonly [K in keyof Required<T>]: z.ZodType<T[K]> };
+
 /** The message for an unknown key, given the key and the keys the object takes. */
 export type UnknownKeyMessage = (key: string, validKeys: readonly string[]) => string;
 
@@ -23,7 +30,9 @@ export function strictOptions<const Shape extends z.ZodRawShape>(shape: Shape, m
   return z.looseObject(shape).superRefine(
     (value, ctx) => {
       for (const [key, item] of Object.entries(value)) {
-        if (!Object.hasOwn(shape, key)) ctx.addIssue({ code: 'custom', path: [key], message: message(key, valid), input: item });
+        // An undefined value is an absent key, as for the declared ones.
+        if (item !== undefined && !Object.hasOwn(shape, key))
+          ctx.addIssue({ code: 'custom', path: [key], message: message(key, valid), input: item });
       }
     },
     { when: (payload) => isObject(payload.value) },

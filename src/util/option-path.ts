@@ -1,5 +1,5 @@
 /**
- * Config paths as messages print them: `sources.shop.resources.posts.paginator.limit`.
+ * Paths of config keys and options as messages print them: `sources.shop.resources.posts.paginator.limit`.
  * Keys that are not plain names (a column read from `roi.times`) are quoted,
  * `columns["roi.times"]`, so a path always names exactly one place.
  */

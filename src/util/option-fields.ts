@@ -1,0 +1,50 @@
+import * as z from 'zod';
+import { expected } from './describe-value.js';
+import { type Duration, parseDuration } from './duration.js';
+
+/*
+ * Field schemas shared by the option sets of every layer (paginator
+ * strategies, auth kinds, the client, the config file), each failing with
+ * `expected <what>, got <value>` (or `is required (<what>)`), so one option
+ * reads alike wherever it is written.
+ */
+
+/** A schema's `error` param that says what was expected. */
+export function expecting(what: string): { error: (issue: { readonly input?: unknown }) => string } {
+  return { error: (issue) => expected(what, issue.input) };
+}
+
+/** Any value `test` accepts, described as `what` when it does not. */
+export function scalar<T>(what: string, test: (value: unknown) => boolean) {
+  return z.custom<T>(test, expecting(what));
+}
+
+export const positiveInteger = z.int(expecting('a positive integer')).min(1, expecting('a positive integer'));
+export const nonNegativeInteger = z.int(expecting('a non-negative integer')).min(0, expecting('a non-negative integer'));
+export const flag = z.boolean(expecting('true or false'));
+export const nonEmptyString = z.string(expecting('a non-empty string')).refine((v) => v.trim() !== '', expecting('a non-empty string'));
+
+/** RFC 9110 `token`: what a header name or an auth scheme may consist of. */
+export const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+export const headerName = z.string(expecting('an HTTP header name')).regex(HTTP_TOKEN, expecting('an HTTP header name'));
+
+/** One of `values`. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, expecting(`one of ${values.join(', ')}`));
+}
+
+/** A span of time, `"60s"`, `"500ms"`, `"1m"`, or milliseconds; zero only where `allowZero`. */
+export function duration(allowZero = false) {
+  return scalar<Duration>('a duration such as "60s", "500ms" or "1m"', (v) => typeof v === 'number' || typeof v === 'string').superRefine(
+    (value, ctx) => {
+      let ms: number;
+      try {
+        ms = parseDuration(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return;
+      }
+      if (ms === 0 && !allowZero) ctx.addIssue({ code: 'custom', message: 'must be longer than 0 ms' });
+    },
+  );
+}
