@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +44,18 @@ async function packagesLoadedBy(args: readonly string[]): Promise<Set<string>> {
 
 const importing = (entry: string): string[] => ['--input-type=module', '-e', `await import(${JSON.stringify(entry)})`];
 
-// `npm test` builds first (pretest), so these check the package as users get it.
+/** `siphon …args` in `cwd`, failing or not. */
+async function siphonIn(cwd: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('npx', ['--no-install', 'siphon', ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const { code, stdout = '', stderr = '' } = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof code === 'number' ? code : -1, stdout, stderr };
+  }
+}
+
+// `npm test` builds first (test/setup/build-dist.ts), so these check the package as users get it.
 describe('the installed package', () => {
   it('`npx siphon --help` lists the commands', async () => {
     const { stdout } = await run('npx', ['--no-install', 'siphon', '--help'], { cwd: root });
@@ -113,7 +124,8 @@ describe('the packed tarball, installed into an empty project', () => {
     const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], { cwd: root });
     const [packed] = JSON.parse(stdout) as { filename: string }[];
     await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-    // Install scripts are skipped: the native SQLite build is not what this checks, and nothing here opens a database.
+    // Install scripts are skipped, as npm 12 skips those the project's allowScripts does not approve:
+    // better-sqlite3 is left without its native module, and tsx (an optional peer) is not installed at all.
     await run('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', `./${packed?.filename}`], {
       cwd: project,
     });
@@ -128,10 +140,43 @@ describe('the packed tarball, installed into an empty project', () => {
     expect(stdout).toContain('Usage: siphon');
   });
 
+  it('a TypeScript config without tsx is one line naming the fix', async () => {
+    await expect(access(join(project, 'node_modules/tsx'))).rejects.toThrow(/ENOENT/);
+    await writeFile(
+      join(project, 'siphon.config.ts'),
+      "export default { sources: { api: { baseUrl: 'http://127.0.0.1:9', resources: { items: { path: '/items' } } } } };",
+    );
+    const { code, stderr } = await siphonIn(project, ['check', '-c', 'siphon.config.ts']);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'siphon: siphon.config.ts is TypeScript, which needs tsx, and tsx is not installed: npm install -D tsx (or use siphon.yaml)\n',
+    );
+  });
+
+  it("a SQLite store without better-sqlite3's native module is one line naming the fix", async () => {
+    await expect(access(join(project, 'node_modules/better-sqlite3/build'))).rejects.toThrow(/ENOENT/);
+    await writeFile(
+      join(project, 'siphon.yaml'),
+      'database: sqlite:./siphon.db\nsources:\n  api:\n    baseUrl: http://127.0.0.1:9\n    resources:\n      items: { path: /items }\n',
+    );
+    const { code, stderr } = await siphonIn(project, ['run', '-c', 'siphon.yaml']);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'siphon: database: SQLite needs the native module of better-sqlite3, which is not built (its install script did not run): ' +
+        'approve its install script (npm install-scripts approve better-sqlite3, or "allowScripts": { "better-sqlite3": true } in package.json), ' +
+        'then run npm rebuild better-sqlite3\n',
+    );
+  });
+
   it('every subpath resolves and exports its API by name', async () => {
     const script = `for (const entry of ${JSON.stringify(entries)}) console.log(entry, Object.keys(await import(entry)).sort().join(','));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
-    const exported = new Map(stdout.trim().split('\n').map((line) => line.split(' ') as [string, string]));
+    const exported = new Map(
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' ') as [string, string]),
+    );
     expect([...exported.keys()]).toEqual([...entries]);
     expect(exported.get('siphon-sync')).toContain('paginate');
     expect(exported.get('siphon-sync')).toContain('loadConfig');

@@ -6,6 +6,7 @@ import { type ConfigIssue, ConfigValidationError } from '../errors/config-valida
 import { CONFIG_FILE_NAMES } from './defaults.js';
 import type { ConfigEnv } from './env.js';
 import { jsonErrorOffset } from './json-error-offset.js';
+import { loadTsImport } from './load-ts-import.js';
 import { type ParsedYaml, parseYaml, yamlLocator } from './locate-in-yaml.js';
 import { parseConfigIn } from './parse-config.js';
 import type { ResolvedConfig } from './types.js';
@@ -104,10 +105,11 @@ function parseJson(text: string, parsed: ParsedYaml, file: string): unknown {
 }
 
 async function importConfig(file: string, shown: string, extension: string): Promise<unknown> {
+  // Outside the try below: a missing tsx is its own error, not the config's.
+  const tsImport = TYPESCRIPT_EXTENSIONS.has(extension) ? await loadTsImport(shown) : undefined;
   let module: unknown;
   try {
-    if (TYPESCRIPT_EXTENSIONS.has(extension)) {
-      const { tsImport } = await import('tsx/esm/api');
+    if (tsImport) {
       module = await tsImport(pathToFileURL(file).href, import.meta.url);
     } else {
       // The mtime in the URL lets a long-running process see an edited file.

@@ -7,6 +7,7 @@ import { closeAll } from '../../util/close-all.js';
 import type { SiphonTables } from '../siphon-tables.js';
 import type { StoreConnection } from '../store-dialect.js';
 import { sqliteDialect } from './dialect.js';
+import { nativeModuleError } from './native-module-error.js';
 import { StatementCache } from './statement-cache.js';
 import { streamStatement } from './stream-statement.js';
 
@@ -76,7 +77,11 @@ function openDatabase(path: string, readOnly: boolean, busyTimeoutMs: number): D
   try {
     database = new Database(path, { readonly: readOnly, fileMustExist: readOnly });
   } catch (error) {
-    throw new ConfigError('database', `cannot open SQLite database ${path}: ${(error as Error).message}`, { cause: error });
+    // better-sqlite3 loads its native module with the first database, so a missing one surfaces here.
+    throw (
+      nativeModuleError(error) ??
+      new ConfigError('database', `cannot open SQLite database ${path}: ${(error as Error).message}`, { cause: error })
+    );
   }
   database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   // Integers come back as bigint, so none above 2^53 ever passes through a double.
