@@ -46,6 +46,7 @@ export {
 export {
   type ApiKeyAuthConfig,
   type AuthConfig,
+  type AuthKind,
   authKinds,
   type BasicAuthConfig,
   type BearerAuthConfig,

@@ -262,6 +262,22 @@ describe('createAuth', () => {
     );
   });
 
+  it('suggests the closest kind for a misspelt one, and rejects unknown options', () => {
+    expect(() => createAuth({ type: 'bearr', token: 'x' } as unknown as AuthConfig)).toThrow(
+      'auth.type: unknown auth type "bearr" (did you mean "bearer"?); expected one of bearer, token, apiKey, basic, oauth2ClientCredentials',
+    );
+    expect(() => createAuth({ type: 'bearer', token: 'x', tokne: 'y' } as AuthConfig)).toThrow(
+      'auth.tokne: unknown option for bearer auth (did you mean "token"?); valid options: type, token',
+    );
+  });
+
+  it('checks a config with the schema its kind exports', () => {
+    const config = { type: 'basic', username: 'a:b', password: '' } as const;
+    expect(authKinds.basic.schema.safeParse(config).success).toBe(false);
+    expect(() => createAuth(config)).toThrow('auth.username: must not contain ":" (RFC 7617)');
+    expect(authKinds.basic.schema.safeParse({ ...config, username: 'ab' }).success).toBe(true);
+  });
+
   it('names the path of a missing or empty field', () => {
     const attempt = (config: unknown): ConfigError => {
       try {

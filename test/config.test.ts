@@ -374,6 +374,13 @@ describe('invalid values', () => {
     );
   });
 
+  it('lists every problem of an auth config at once', () => {
+    const config = base();
+    config.sources.api.auth = { type: 'apiKey', name: 'X Key' };
+    const error = expectProblem(config, 'sources.api.auth.value', 'is required');
+    expect(error.message).toContain('sources.api.auth.name: "X Key" is not a valid HTTP token');
+  });
+
   it('bad duration', () => {
     const config = base();
     config.sources.api.rateLimit = { requests: 10, per: '60 secs' };

@@ -2,7 +2,6 @@ import { resolveRetryPolicy } from '../http/retry-policy.js';
 import type { QueryParams, RetryOptions } from '../http/types.js';
 import { type PaginatorConfig, paginatorInitIssue } from '../pagination/registry.js';
 import { joinPath } from '../util/option-path.js';
-import { checkAuth } from './check-auth.js';
 import { scheduleProblem } from './check-schedule.js';
 import { CONFIG_DEFAULTS, DATABASE_ENV, defaultWriteMode } from './defaults.js';
 import { identifierProblem } from './identifier.js';
@@ -100,7 +99,6 @@ export function resolveConfig(input: ValidatedInput, context: ResolveContext, is
 }
 
 function resolveSource(validated: ValidatedSource, config: SourceShell, issues: IssueList): ResolvedSource {
-  if (config.auth !== undefined) checkAuth(config.auth, joinPath(validated.path, 'auth'), issues);
   const retry: RetryOptions = { ...config.retry };
   // `backoff` only documents the one strategy there is; the client does not take it.
   delete (retry as { backoff?: unknown }).backoff;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { AuthConfig } from '../http/auth/registry.js';
+import { authConfigSchema } from '../http/auth/registry.js';
 import type { QueryParams } from '../http/types.js';
 import { paginatorConfigSchema } from '../pagination/registry.js';
 import { parseColumnType } from '../store/column-type.js';
@@ -8,14 +8,14 @@ import { jsonPath } from '../util/json-path.js';
 import { duration, expecting, headerName, nonNegativeInteger, oneOf, positiveInteger, scalar } from '../util/option-fields.js';
 import { strictOptions } from '../util/strict-options.js';
 import { isTimeZone, scheduleProblem } from './check-schedule.js';
-import { isPlainObject } from './env.js';
 import { identifierProblem } from './identifier.js';
 import type { ReportConfig, ResourceConfig, SiphonConfig, SourceConfig } from './types.js';
 
 /*
  * The shape of a config, strict everywhere: an unknown key is an error (with
  * a "did you mean" hint, see util/strict-options.ts), never silently ignored.
- * Paginator options are checked by each strategy's own schema. Checks that
+ * Paginator and auth options are checked by each strategy's and each auth
+ * kind's own schema. Checks that
  * need more than one value (a merge needs a primary key, a parent must
  * exist, an offset paginator needs a limit here or in the params) live in
  * resolve.ts.
@@ -88,9 +88,6 @@ const queryValue = z.union([queryItem, z.null(), z.array(queryItem)], {
 const queryParams = z.record(z.string(), queryValue) as unknown as z.ZodType<QueryParams>;
 const headers = z.record(headerName, headerValue);
 
-// Shape only: the options of each kind are checked by the engine's createAuth (resolve.ts).
-const auth = scalar<AuthConfig>('a mapping with a "type" (bearer, token, apiKey, basic, oauth2ClientCredentials)', isPlainObject);
-
 const column = z.union([columnType, strictOptions({ name: columnName.optional(), type: columnType })], {
   error: (issue) => expected('a column type or { name, type }', issue.input),
 });
@@ -146,7 +143,7 @@ export const resourceSchema = strictOptions({
 const sourceShape = {
   ...endpointShape,
   baseUrl,
-  auth: auth.optional(),
+  auth: authConfigSchema.optional(),
   rateLimit: strictOptions({ requests: positiveInteger, per: duration() }).optional(),
   rateLimitedWhen: z
     .strictObject({

@@ -1,6 +1,6 @@
-import { ConfigError } from '../../errors/config-error.js';
+import type { OptionShape } from '../../util/strict-options.js';
 import type { Auth } from '../types.js';
-import { requireString } from './config-fields.js';
+import { authOptions, checkedAuthConfig, requiredString } from './config-fields.js';
 
 /** HTTP Basic authentication (RFC 7617). */
 export interface BasicAuthConfig {
@@ -10,12 +10,16 @@ export interface BasicAuthConfig {
   password: string;
 }
 
+/** The options of {@link basicAuth}, as `createAuth` and the config file check them. */
+export const basicAuthSchema = authOptions('basic', {
+  // The colon is the separator: a user name containing one cannot be decoded unambiguously.
+  username: requiredString().refine((value) => !value.includes(':'), 'must not contain ":" (RFC 7617)'),
+  password: requiredString({ allowEmpty: true }),
+} satisfies OptionShape<Omit<BasicAuthConfig, 'type'>>);
+
 /** Sends `Authorization: Basic base64(username:password)`, UTF-8 encoded (RFC 7617 `charset="UTF-8"`). */
 export function basicAuth(config: BasicAuthConfig, path = 'auth'): Auth {
-  const username = requireString(config, 'username', path);
-  const password = requireString(config, 'password', path, { allowEmpty: true });
-  // The colon is the separator: a user name containing one cannot be decoded unambiguously.
-  if (username.includes(':')) throw new ConfigError(`${path}.username`, 'must not contain ":" (RFC 7617)');
+  const { username, password } = checkedAuthConfig(basicAuthSchema, config, path);
   const value = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
   return {
     kind: 'basic',

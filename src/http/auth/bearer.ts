@@ -1,5 +1,6 @@
+import type { OptionShape } from '../../util/strict-options.js';
 import type { Auth } from '../types.js';
-import { assertHeaderValue, requireString } from './config-fields.js';
+import { authOptions, checkedAuthConfig, headerSecret } from './config-fields.js';
 
 /** A static bearer token (OAuth2 access token, personal access token, JWT). */
 export interface BearerAuthConfig {
@@ -7,10 +8,12 @@ export interface BearerAuthConfig {
   token: string;
 }
 
+/** The options of {@link bearerAuth}, as `createAuth` and the config file check them. */
+export const bearerAuthSchema = authOptions('bearer', { token: headerSecret } satisfies OptionShape<Omit<BearerAuthConfig, 'type'>>);
+
 /** Sends `Authorization: Bearer <token>`. */
 export function bearerAuth(config: BearerAuthConfig, path = 'auth'): Auth {
-  const token = requireString(config, 'token', path);
-  assertHeaderValue(token, `${path}.token`);
+  const { token } = checkedAuthConfig(bearerAuthSchema, config, path);
   const value = `Bearer ${token}`;
   return {
     kind: 'bearer',

@@ -1,60 +1,72 @@
+import * as z from 'zod';
 import { ConfigError } from '../../errors/config-error.js';
+import { expected } from '../../util/describe-value.js';
+import { didYouMean } from '../../util/did-you-mean.js';
+import { HTTP_TOKEN } from '../../util/option-fields.js';
+import { parseOptions } from '../../util/option-issues.js';
+import { strictOptions } from '../../util/strict-options.js';
 
-/**
- * Field checks shared by the auth kinds. Configs usually come from a YAML or
- * JSON file, so the static types promise nothing at runtime: every field is
- * read as `unknown` and a bad one names its exact config path.
+/*
+ * Field schemas shared by the auth kinds. Configs usually come from a YAML
+ * or JSON file, so the static types promise nothing at runtime: each kind
+ * checks its config with its schema, and a bad field names its exact path.
  */
 
 // CR, LF and NUL would let a value smuggle extra headers; `Headers` rejects
 // them late with a message that names neither the field nor the config path.
 const UNSAFE_HEADER_VALUE = /[\r\n\0]/;
 
-/** RFC 9110 `token`: what a header name or an auth scheme may consist of. */
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-function field(config: object, name: string): unknown {
-  return (config as Record<string, unknown>)[name];
+/** A string that must be present and, unless `allowEmpty`, not blank. */
+export function requiredString(options: { allowEmpty?: boolean } = {}) {
+  return z
+    .string({ error: (issue) => expected('a string', issue.input) })
+    .refine((value) => options.allowEmpty || value.trim() !== '', 'is required and must not be empty');
 }
 
-/** A string that must be present and, unless `allowEmpty`, non-empty. */
-export function requireString(config: object, name: string, path: string, options: { allowEmpty?: boolean; what?: string } = {}): string {
-  const value = field(config, name);
-  const what = options.what ?? 'a string';
-  if (value === undefined || value === null) throw new ConfigError(`${path}.${name}`, `is required (${what})`);
-  if (typeof value !== 'string') throw new ConfigError(`${path}.${name}`, `must be ${what}, got ${typeof value}`);
-  if (!options.allowEmpty && value.trim() === '') throw new ConfigError(`${path}.${name}`, `is required and must not be empty`);
-  return value;
+/** A string that may be absent; `null` and `''` count as absent (a YAML key left empty). */
+export const optionalString = z.preprocess(
+  (value) => (value === null || value === '' ? undefined : value),
+  z.string({ error: (issue) => expected('a string', issue.input) }).optional(),
+);
+
+/** One of `choices`, or absent (`null` included). */
+export function optionalChoice<const T extends readonly [string, ...string[]]>(choices: T) {
+  return z.preprocess(
+    (value) => (value === null ? undefined : value),
+    z.enum(choices, { error: (issue) => expected(`one of ${choices.map((c) => `"${c}"`).join(', ')}`, issue.input) }).optional(),
+  );
 }
 
-/** A string that may be absent; present but empty counts as absent. */
-export function optionalString(config: object, name: string, path: string): string | undefined {
-  const value = field(config, name);
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new ConfigError(`${path}.${name}`, `must be a string, got ${typeof value}`);
-  return value;
+/** A problem of a value that travels in a header, or `undefined`. */
+export function headerValueProblem(value: string): string | undefined {
+  return UNSAFE_HEADER_VALUE.test(value) ? 'must not contain line breaks or NUL characters (it is sent in a header)' : undefined;
 }
 
-/** One of `choices`, or `fallback` when absent. */
-export function oneOf<T extends string>(config: object, name: string, path: string, choices: readonly T[], fallback: T): T {
-  const value = field(config, name);
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
-    throw new ConfigError(`${path}.${name}`, `must be one of ${choices.map((c) => `"${c}"`).join(', ')}, got ${JSON.stringify(value)}`);
-  }
-  return value as T;
+/** A problem of a header name or an auth scheme, or `undefined`. */
+export function httpTokenProblem(value: string): string | undefined {
+  return HTTP_TOKEN.test(value) ? undefined : `"${value}" is not a valid HTTP token (letters, digits and !#$%&'*+.^_\`|~- only)`;
 }
 
-/** Throws unless `value` can travel in a header value. */
-export function assertHeaderValue(value: string, fieldPath: string): void {
-  if (UNSAFE_HEADER_VALUE.test(value)) {
-    throw new ConfigError(fieldPath, 'must not contain line breaks or NUL characters (it is sent in a header)');
-  }
+/** A required secret sent in a header (`Authorization: Bearer <token>`). */
+export const headerSecret = requiredString().superRefine((value, ctx) => {
+  const problem = headerValueProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/**
+ * The option schema of one auth kind: `type` and `shape`, every other key an
+ * error that names the kind and its valid options.
+ */
+export function authOptions<const Type extends string, const Shape extends z.ZodRawShape>(type: Type, shape: Shape) {
+  return strictOptions(
+    { type: z.literal(type), ...shape },
+    (key, valid) => `unknown option for ${type} auth${didYouMean(key, valid)}; valid options: ${valid.join(', ')}`,
+  );
 }
 
-/** Throws unless `value` is a valid header name or auth scheme. */
-export function assertHttpToken(value: string, fieldPath: string): void {
-  if (!HTTP_TOKEN.test(value)) {
-    throw new ConfigError(fieldPath, `"${value}" is not a valid HTTP token (letters, digits and !#$%&'*+.^_\`|~- only)`);
-  }
+/** `config` checked by `schema`, or a {@link ConfigError} naming the first problem under `path`. */
+export function checkedAuthConfig<T>(schema: z.ZodType<T>, config: unknown, path: string): T {
+  const parsed = parseOptions(schema, config);
+  if (parsed.issues !== undefined) throw ConfigError.fromIssue(path, parsed.issues[0] as (typeof parsed.issues)[number]);
+  return parsed.data;
 }

@@ -1,8 +1,10 @@
+import * as z from 'zod';
 import { AuthError } from '../../errors/auth-error.js';
-import { ConfigError } from '../../errors/config-error.js';
+import { describeValue, expected } from '../../util/describe-value.js';
 import { redactUrl, snippet } from '../../util/redact.js';
+import type { OptionShape } from '../../util/strict-options.js';
 import type { Auth, AuthContext, OutgoingRequest } from '../types.js';
-import { oneOf, optionalString, requireString } from './config-fields.js';
+import { authOptions, checkedAuthConfig, optionalChoice, optionalString, requiredString } from './config-fields.js';
 
 /** OAuth2 client credentials grant (RFC 6749 §4.4): machine-to-machine access tokens. */
 export interface OAuth2ClientCredentialsAuthConfig {
@@ -37,6 +39,49 @@ export interface OAuth2ClientCredentialsAuthConfig {
 const KIND = 'oauth2ClientCredentials';
 const DEFAULT_REFRESH_MARGIN_MS = 30_000;
 const RESERVED_PARAMS = new Set(['grant_type', 'client_secret']);
+
+/** `null` is an absent option, as a YAML key left empty writes it. */
+const absentIfNull = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+
+const tokenUrl = requiredString().superRefine((value, ctx) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `"${redactUrl(value)}" is not an absolute URL` });
+    return;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    ctx.addIssue({ code: 'custom', message: `must be an http or https URL, got ${parsed.protocol}` });
+  }
+});
+
+const extraParams = z
+  .record(z.string(), z.string({ error: (issue) => expected('a string', issue.input) }), {
+    error: (issue) => `must be an object of string values, got ${describeValue(issue.input)}`,
+  })
+  .superRefine((params, ctx) => {
+    for (const name of Object.keys(params)) {
+      if (RESERVED_PARAMS.has(name))
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is set by Siphon itself and cannot be overridden' });
+    }
+  });
+
+const refreshMarginMs = z.number({ error: (issue) => expected('a non-negative number of milliseconds', issue.input) }).min(0, {
+  error: (issue) => expected('a non-negative number of milliseconds', issue.input),
+});
+
+/** The options of {@link oauth2ClientCredentialsAuth}, as `createAuth` and the config file check them. */
+export const oauth2ClientCredentialsAuthSchema = authOptions(KIND, {
+  tokenUrl,
+  clientId: requiredString(),
+  clientSecret: requiredString(),
+  scope: optionalString,
+  audience: optionalString,
+  clientAuth: optionalChoice(['basic', 'body']),
+  extraParams: absentIfNull(extraParams),
+  refreshMarginMs: absentIfNull(refreshMarginMs),
+} satisfies OptionShape<Omit<OAuth2ClientCredentialsAuthConfig, 'type'>>);
 
 interface Settings {
   readonly tokenUrl: string;
@@ -243,42 +288,15 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 function resolveSettings(config: OAuth2ClientCredentialsAuthConfig, path: string): Settings {
-  const tokenUrl = requireString(config, 'tokenUrl', path);
-  let parsed: URL;
-  try {
-    parsed = new URL(tokenUrl);
-  } catch {
-    throw new ConfigError(`${path}.tokenUrl`, `"${redactUrl(tokenUrl)}" is not an absolute URL`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ConfigError(`${path}.tokenUrl`, `must be an http or https URL, got ${parsed.protocol}`);
-  }
+  const checked = checkedAuthConfig(oauth2ClientCredentialsAuthSchema, config, path);
   return {
-    tokenUrl,
-    clientId: requireString(config, 'clientId', path),
-    clientSecret: requireString(config, 'clientSecret', path),
-    scope: optionalString(config, 'scope', path),
-    audience: optionalString(config, 'audience', path),
-    clientAuth: oneOf(config, 'clientAuth', path, ['basic', 'body'] as const, 'body'),
-    extraParams: resolveExtraParams(config.extraParams, `${path}.extraParams`),
-    refreshMarginMs: resolveMargin(config.refreshMarginMs, `${path}.refreshMarginMs`),
+    tokenUrl: checked.tokenUrl,
+    clientId: checked.clientId,
+    clientSecret: checked.clientSecret,
+    scope: checked.scope,
+    audience: checked.audience,
+    clientAuth: checked.clientAuth ?? 'body',
+    extraParams: { ...checked.extraParams },
+    refreshMarginMs: checked.refreshMarginMs ?? DEFAULT_REFRESH_MARGIN_MS,
   };
-}
-
-function resolveExtraParams(value: unknown, path: string): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(path, 'must be an object of string values');
-  for (const [name, param] of Object.entries(value)) {
-    if (typeof param !== 'string') throw new ConfigError(`${path}.${name}`, `must be a string, got ${typeof param}`);
-    if (RESERVED_PARAMS.has(name)) throw new ConfigError(`${path}.${name}`, 'is set by Siphon itself and cannot be overridden');
-  }
-  return { ...(value as Record<string, string>) };
-}
-
-function resolveMargin(value: unknown, path: string): number {
-  if (value === undefined || value === null) return DEFAULT_REFRESH_MARGIN_MS;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError(path, `must be a non-negative number of milliseconds, got ${JSON.stringify(value)}`);
-  }
-  return value;
 }

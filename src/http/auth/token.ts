@@ -1,5 +1,6 @@
+import type { OptionShape } from '../../util/strict-options.js';
 import type { Auth } from '../types.js';
-import { assertHeaderValue, assertHttpToken, optionalString, requireString } from './config-fields.js';
+import { authOptions, checkedAuthConfig, headerSecret, httpTokenProblem, optionalString } from './config-fields.js';
 
 /** A token under a scheme of its own, as Django REST Framework's `TokenAuthentication` expects. */
 export interface TokenAuthConfig {
@@ -12,12 +13,18 @@ export interface TokenAuthConfig {
   scheme?: string;
 }
 
+/** The options of {@link tokenAuth}, as `createAuth` and the config file check them. */
+export const tokenAuthSchema = authOptions('token', {
+  token: headerSecret,
+  scheme: optionalString.superRefine((value, ctx) => {
+    const problem = value === undefined ? undefined : httpTokenProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+} satisfies OptionShape<Omit<TokenAuthConfig, 'type'>>);
+
 /** Sends `Authorization: <scheme> <token>`. */
 export function tokenAuth(config: TokenAuthConfig, path = 'auth'): Auth {
-  const token = requireString(config, 'token', path);
-  assertHeaderValue(token, `${path}.token`);
-  const scheme = optionalString(config, 'scheme', path) ?? 'Token';
-  assertHttpToken(scheme, `${path}.scheme`);
+  const { token, scheme = 'Token' } = checkedAuthConfig(tokenAuthSchema, config, path);
   const value = `${scheme} ${token}`;
   return {
     kind: 'token',
