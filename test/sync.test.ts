@@ -3,7 +3,7 @@ import { openStore, type Store } from 'siphon-sync/store';
 import { runResource, type SyncEvent, syncResources } from 'siphon-sync/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientPool } from '../src/sync/client-pool.js';
-import { tableRows as rows } from './helpers/async.js';
+import { tableRows as rows, sleep } from './helpers/async.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
 import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
 
@@ -148,6 +148,41 @@ describe.each(dialects)('sync runs (%s)', (dialect) => {
       expect(waited.run.status).toBe('succeeded');
       expect(events).toContainEqual({ type: 'lease-wait', resource: 's.held', holder: 'other-host:4242:abcdef' });
     } finally {
+      await clients.close();
+    }
+  });
+
+  it('a run whose lease another process takes over stops, interrupted, and leaves the lease to it', async () => {
+    const api = await startServer(async (_req, res, seen) => {
+      const page = Number(seen.url.searchParams.get('page') ?? 1);
+      await sleep(200);
+      sendJson(res, 200, page > 20 ? [] : [{ id: page }]);
+    });
+    servers.push(api);
+    const config = parseConfig({
+      database: db.url,
+      sources: {
+        s: {
+          baseUrl: api.url,
+          resources: {
+            stolen: { path: '/stolen', paginator: 'pageNumber', concurrency: 1, batchSize: 1, primaryKey: 'id', columns: { id: 'bigint' } },
+          },
+        },
+      },
+    });
+    const clients = new ClientPool();
+    try {
+      // The lease expires after 150 ms but is only renewed each second: a stalled process, as another sees it.
+      const running = runResource({ config, resource: config.resources[0]!, store, clients, leaseMs: 150 });
+      await sleep(400);
+      expect(await store.leases.acquire('s.stolen', 'other-host:4242:abcdef', 60_000)).toBe(true);
+      const outcome = await running;
+      expect(outcome.run.status).toBe('interrupted');
+      expect(outcome.run.error).toContain('lost its lease to another process');
+      expect(outcome.run.pages).toBeLessThan(20);
+      expect(await store.leases.holder('s.stolen')).toBe('other-host:4242:abcdef');
+    } finally {
+      await store.leases.release('s.stolen', 'other-host:4242:abcdef');
       await clients.close();
     }
   });

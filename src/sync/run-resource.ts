@@ -1,14 +1,15 @@
 import type { ResolvedConfig, ResolvedResource } from '../config/types.js';
-import { SiphonError } from '../errors/siphon-error.js';
 import { addTally, NO_TALLY } from '../store/run-tally.js';
 import type { RunRecord, RunTrigger, Store } from '../store/types.js';
 import { asError } from '../util/as-error.js';
-import { delay } from '../util/delay.js';
-import { readCheckpoint } from './checkpoint.js';
+import { LinkedAbort } from '../util/linked-abort.js';
+import type { SyncCheckpoint } from './checkpoint.js';
 import type { ClientPool } from './client-pool.js';
-import { defaultWorker, isDeadLocalOwner, newLeaseOwner } from './lease-owner.js';
-import { RecordMapper } from './record-mapper.js';
+import { DestinationTable } from './destination-table.js';
+import { defaultWorker, newLeaseOwner } from './lease-owner.js';
+import { openRun } from './open-run.js';
 import { resourceBatches } from './resource-batches.js';
+import { ResourceLease } from './resource-lease.js';
 import type { SyncEvent } from './sync-events.js';
 
 export interface RunResourceOptions {
@@ -61,110 +62,43 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
   const { resource, store, onEvent } = options;
   const trigger = options.trigger ?? 'manual';
   const worker = options.worker ?? defaultWorker();
-  const owner = newLeaseOwner(worker);
-  const leaseMs = options.leaseMs ?? 60_000;
-
-  const leaseWait = {
-    waitMs: options.leaseWaitMs ?? 0,
-    signal: options.signal,
-    onWait: (holder: string) => onEvent?.({ type: 'lease-wait', resource: resource.id, holder }),
-  };
-  if (!(await takeLease(store, resource.id, owner, leaseMs, leaseWait))) {
-    const run = await store.runs.skip(resource.id, trigger, 'another run of this resource is in progress');
-    onEvent?.({ type: 'skipped', resource: resource.id, reason: run.error ?? 'in progress', run });
-    return { run, error: undefined };
-  }
-
-  const abort = new AbortController();
-  const stop = (): void => abort.abort(options.signal?.reason);
-  if (options.signal?.aborted) stop();
-  options.signal?.addEventListener('abort', stop, { once: true });
   let run: RunRecord | undefined;
-  const unlisten = options.clients.listen(resource.source.name, (event) => onEvent?.({ ...event, resource: resource.id }));
-  const heartbeat = setInterval(
-    () => {
-      void (async () => {
-        const kept = await store.leases.renew(resource.id, owner, leaseMs);
-        if (!kept) abort.abort(new SiphonError(`${resource.id}: lost its lease to another process; stopping`));
-        else if (run) await store.runs.heartbeat(run.id);
-      })().catch(() => undefined);
-    },
-    Math.max(1000, Math.floor(leaseMs / 4)),
-  );
 
+  await using lease = await ResourceLease.take({
+    leases: store.leases,
+    resource: resource.id,
+    owner: newLeaseOwner(worker),
+    ttlMs: options.leaseMs ?? 60_000,
+    waitMs: options.leaseWaitMs,
+    signal: options.signal,
+    onWait: (holder) => onEvent?.({ type: 'lease-wait', resource: resource.id, holder }),
+    // The run is alive exactly as long as its lease is.
+    onRenewed: async () => {
+      if (run) await store.runs.heartbeat(run.id);
+    },
+  });
+  if (!lease) {
+    const skipped = await store.runs.skip(resource.id, trigger, 'another run of this resource is in progress');
+    onEvent?.({ type: 'skipped', resource: resource.id, reason: skipped.error ?? 'in progress', run: skipped });
+    return { run: skipped, error: undefined };
+  }
+  // The walk stops when the caller aborts or the lease is lost; child walks
+  // still in flight when the run ends stop with it.
+  using abort = new LinkedAbort([options.signal, lease.lost], 'run finished');
+  const unlisten = options.clients.listen(resource.source.name, (event) => onEvent?.({ ...event, resource: resource.id }));
   try {
-    let resumable = await store.runs.findResumable(resource.id);
-    if (resumable && options.fresh) {
-      await store.runs.fail(resumable.id, `abandoned: a fresh run was requested (it had reached ${resumable.pages} pages)`, 'failed');
-      resumable = undefined;
-    }
-    if (!resumable) {
-      // We hold the lease, so a run still marked running died before its
-      // first commit: close it rather than leave it running forever.
-      const [latest] = await store.runs.list({ resource: resource.id, limit: 1 });
-      if (latest?.status === 'running')
-        await store.runs.fail(latest.id, 'stalled: the process running it stopped before its first commit', 'interrupted');
-    }
-    run = resumable
-      ? await store.runs.resume(resumable.id, trigger, worker)
-      : await store.runs.start({ resource: resource.id, trigger, worker });
-    const checkpoint = resumable ? readCheckpoint(resumable.checkpoint) : undefined;
+    const opened = await openRun(store.runs, resource.id, { trigger, worker, fresh: options.fresh ?? false });
+    run = opened.run;
+    const { checkpoint } = opened;
     onEvent?.({ type: 'run-start', resource: resource.id, runId: run.id, attempt: run.attempt, resumed: checkpoint !== undefined });
 
-    const tableExists = await store.hasTable(resource.table.name);
-    const mapper = new RecordMapper(resource, tableExists ? await store.tableColumns(resource.table.name) : []);
-    const ensure = async (): Promise<void> => {
-      const { table, changed } = mapper.table();
-      if (!changed) return;
-      await store.ensureTable(table);
-      if (resource.write === 'replace') await store.prepareReplace(table, false);
-    };
-    await store.ensureTable(mapper.table().table);
-    if (resource.write === 'replace') await store.prepareReplace(mapper.table().table, checkpoint === undefined);
+    const destination = await DestinationTable.open(store, resource, checkpoint === undefined);
+    const since = await incrementalSince(store, resource, checkpoint);
+    const highWaterMark = await commitBatches({ options, run, destination, checkpoint, since, signal: abort.signal });
 
-    const state = resource.incremental ? await store.runs.state(resource.id) : undefined;
-    const since =
-      checkpoint?.since ??
-      state?.highWaterMark ??
-      (resource.incremental?.initial === undefined ? null : String(resource.incremental.initial));
-    let highWaterMark = checkpoint?.maxCursor ?? null;
-    let committed = run.records;
-    let tally = NO_TALLY;
-
-    if (!checkpoint?.done) {
-      const batches = resourceBatches({
-        resource,
-        parentResource: resource.parent ? options.config.resources.find((r) => r.id === resource.parent?.resource) : undefined,
-        store,
-        client: options.clients.get(resource.source),
-        mapper,
-        checkpoint,
-        since,
-        signal: abort.signal,
-        onDetected: (description) => onEvent?.({ type: 'detected', resource: resource.id, description }),
-      });
-      for await (const batch of batches) {
-        await ensure();
-        const { table } = mapper.table();
-        await store.writeBatch({
-          runId: run.id,
-          table,
-          mode: resource.write,
-          rows: batch.rows,
-          checkpoint: { ...batch.checkpoint },
-          ...batch.tally,
-        });
-        highWaterMark = batch.checkpoint.maxCursor ?? highWaterMark;
-        committed += batch.tally.records;
-        tally = addTally(tally, batch.tally);
-        if (batch.tally.pages > 0)
-          onEvent?.({ type: 'progress', resource: resource.id, runId: run.id, committed, total: batch.total, ...tally });
-      }
-    }
-    const { table } = mapper.table();
     run = await store.runs.complete({
       runId: run.id,
-      table,
+      table: await destination.evolve(),
       mode: resource.write,
       ...(resource.incremental ? { highWaterMark: highWaterMark ?? since } : {}),
     });
@@ -173,42 +107,68 @@ export async function runResource(options: RunResourceOptions): Promise<RunOutco
   } catch (caught) {
     const error = asError(caught);
     if (!run) throw error;
-    const interrupted = abort.signal.aborted;
-    run = await store.runs.fail(run.id, error.message, interrupted ? 'interrupted' : 'failed');
+    run = await store.runs.fail(run.id, error.message, abort.signal.aborted ? 'interrupted' : 'failed');
     onEvent?.({ type: 'run-end', resource: resource.id, run, error });
     return { run, error };
   } finally {
-    clearInterval(heartbeat);
     unlisten();
-    options.signal?.removeEventListener('abort', stop);
-    abort.abort(new Error('run finished'));
-    await store.leases.release(resource.id, owner).catch(() => undefined);
   }
 }
 
+/** Incremental: the high-water mark this attempt asks from (its run's, the resource's last, or the configured start). */
+async function incrementalSince(store: Store, resource: ResolvedResource, checkpoint: SyncCheckpoint | undefined): Promise<string | null> {
+  const resumed = checkpoint?.since;
+  if (resumed !== undefined && resumed !== null) return resumed;
+  if (!resource.incremental) return null;
+  const state = await store.runs.state(resource.id);
+  return state?.highWaterMark ?? (resource.incremental.initial === undefined ? null : String(resource.incremental.initial));
+}
+
+interface BatchLoop {
+  readonly options: RunResourceOptions;
+  readonly run: RunRecord;
+  readonly destination: DestinationTable;
+  readonly checkpoint: SyncCheckpoint | undefined;
+  readonly since: string | null;
+  readonly signal: AbortSignal;
+}
+
 /**
- * Takes the lease. A holder that is a dead process of this host is taken over
- * at once; a live (or remote) holder is waited out for up to `waitMs`.
+ * Walks from the checkpoint and commits each batch with the checkpoint that
+ * follows it; reports progress. Returns the largest incremental cursor committed.
  */
-async function takeLease(
-  store: Store,
-  resource: string,
-  owner: string,
-  leaseMs: number,
-  wait: { waitMs: number; signal: AbortSignal | undefined; onWait: (holder: string) => void },
-): Promise<boolean> {
-  const deadline = Date.now() + wait.waitMs;
-  let announced = false;
-  for (;;) {
-    if (await store.leases.acquire(resource, owner, leaseMs)) return true;
-    const holder = await store.leases.holder(resource);
-    if (holder !== undefined && isDeadLocalOwner(holder)) {
-      await store.leases.release(resource, holder);
-      continue;
-    }
-    if (Date.now() >= deadline || wait.signal?.aborted) return false;
-    if (!announced && holder !== undefined) wait.onWait(holder);
-    announced = true;
-    await delay(250, wait.signal).catch(() => undefined);
+async function commitBatches({ options, run, destination, checkpoint, since, signal }: BatchLoop): Promise<string | null> {
+  const { resource, store, onEvent } = options;
+  let highWaterMark = checkpoint?.maxCursor ?? null;
+  if (checkpoint?.done) return highWaterMark;
+  let committed = run.records;
+  let tally = NO_TALLY;
+  const batches = resourceBatches({
+    resource,
+    parentResource: resource.parent ? options.config.resources.find((r) => r.id === resource.parent?.resource) : undefined,
+    store,
+    client: options.clients.get(resource.source),
+    mapper: destination.mapper,
+    checkpoint,
+    since,
+    signal,
+    onDetected: (description) => onEvent?.({ type: 'detected', resource: resource.id, description }),
+  });
+  for await (const batch of batches) {
+    const table = await destination.evolve();
+    await store.writeBatch({
+      runId: run.id,
+      table,
+      mode: resource.write,
+      rows: batch.rows,
+      checkpoint: { ...batch.checkpoint },
+      ...batch.tally,
+    });
+    highWaterMark = batch.checkpoint.maxCursor ?? highWaterMark;
+    committed += batch.tally.records;
+    tally = addTally(tally, batch.tally);
+    if (batch.tally.pages > 0)
+      onEvent?.({ type: 'progress', resource: resource.id, runId: run.id, committed, total: batch.total, ...tally });
   }
+  return highWaterMark;
 }
