@@ -342,13 +342,13 @@ describeWithRedis('distributed mode: configuration errors', () => {
       `database: sqlite:${join(db.dir, 'x.db')}\nsources:\n  demo:\n    baseUrl: http://127.0.0.1:9\n    resources:\n      r:\n        path: /r\n        schedule: "* * * * *"\n`,
     );
     const result = await runCli(['worker', '--config', file], { env: { REDIS_URL } });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       'database: the distributed mode (REDIS_URL) needs PostgreSQL: workers on other machines write to it; set database to postgres://',
     );
 
     const missing = await runCli(['worker', '--config', file], { env: { REDIS_URL: '' } });
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('REDIS_URL: siphon worker needs REDIS_URL');
   });
 });

@@ -316,7 +316,7 @@ describe('siphon start', () => {
   it('defers to the distributed mode when REDIS_URL is set', async () => {
     api = await startPagedApi({ pages: 1 });
     const redis = await spawnCli(['start', '-c', writeConfig(api)], { env: { REDIS_URL: 'redis://127.0.0.1:6379' } }).result;
-    expect(redis.code).toBe(1);
+    expect(redis.code).toBe(2);
     // Whichever is there: the distributed mode refusing a SQLite store, or its absence.
     expect(redis.stderr).toMatch(
       /distributed mode \(REDIS_URL\) needs PostgreSQL|REDIS_URL is set but the distributed mode is not available/,
@@ -335,7 +335,7 @@ describe('siphon start', () => {
       }),
     );
     const none = await spawnCli(['start', '-c', bare], { env: { REDIS_URL: undefined } }).result;
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(2);
     expect(none.stderr).toContain('no resource has a `schedule`');
   });
 });

@@ -130,7 +130,7 @@ describe('SIGTERM', () => {
       child.kill('SIGTERM');
       const stopped = await child.result;
       expect(Date.now() - sent).toBeLessThan(10_000);
-      expect(stopped.code).toBe(1);
+      expect(stopped.code).toBe(130);
       expect(stopped.stderr).toContain('SIGTERM received');
       const [interrupted] = await store.runs.list({ resource: 'demo.events', limit: 1 });
       expect(interrupted?.status).toBe('interrupted');

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { demoApiCommand } from './commands/demo-api.js';
 import { exportCommand } from './commands/export.js';
@@ -8,6 +8,7 @@ import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { startCommand } from './commands/start.js';
 import { workerCommand } from './commands/worker.js';
+import { ExitCode, exitCodeFor } from './exit-code.js';
 import { packageVersion } from './version.js';
 
 /** Builds the `siphon` command line; exported for tests. */
@@ -28,7 +29,24 @@ export function createProgram(): Command {
   return program;
 }
 
-/** Entry point of the `siphon` binary. */
-export async function main(argv: readonly string[]): Promise<void> {
-  await createProgram().parseAsync([...argv]);
+/**
+ * Entry point of the `siphon` binary: runs the command and resolves to the
+ * exit code (see {@link ExitCode}); an error ends as one line on stderr, not
+ * a stack trace.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = createProgram();
+  // Commander would call process.exit itself; its usage errors become exit code 2 here instead.
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    // Commander has printed its own message (or the help) already.
+    if (!(error instanceof CommanderError)) {
+      process.stderr.write(`siphon: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+    return exitCodeFor(error);
+  }
 }

@@ -2,7 +2,4 @@
 // (signals, exit codes, stdout) without depending on a build.
 import { main } from '../../src/cli/main.js';
 
-main(process.argv).catch((error: unknown) => {
-  process.stderr.write(`siphon: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+process.exitCode = await main(process.argv);

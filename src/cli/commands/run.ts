@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { openContext, withConfigOption } from '../context.js';
+import { ExitCode } from '../exit-code.js';
 import { onShutdownSignals } from '../shutdown-signals.js';
 
 /** `siphon run [source.resource …]`: runs resources now, parents before children. */
@@ -29,7 +30,8 @@ export function runCommand(): Command {
       for (const outcome of failed) {
         process.stderr.write(`siphon: ${outcome.run.resource} ${outcome.run.status}: ${outcome.error?.message}\n`);
       }
-      if (failed.length > 0 || shutdown.signal.aborted) process.exitCode = 1;
+      if (shutdown.signal.aborted) process.exitCode = ExitCode.interrupted;
+      else if (failed.length > 0) process.exitCode = ExitCode.failed;
     } finally {
       reporter.stop();
       shutdown.dispose();
