@@ -1,5 +1,6 @@
 import {
   type ClientEvent,
+  ConfigError,
   CrossOriginError,
   fetchRecords,
   HttpClient,
@@ -358,5 +359,26 @@ describe('credentials stay on their origin', () => {
     }).getJson(api.url);
     expect(response.body).toEqual(['ok']);
     expect(issued).toBe(2);
+  });
+});
+
+describe('options', () => {
+  const rejected = (options: ConstructorParameters<typeof HttpClient>[0]): ConfigError => {
+    try {
+      clients.push(new HttpClient(options));
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return error as ConfigError;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('rejects bad options with the path and words of the config file', () => {
+    expect(rejected({ timeout: '30 secs' }).message).toMatch(/^timeout: invalid duration "30 secs"/);
+    expect(rejected({ rateLimitedWhen: { path: 'status[', equals: 429 } }).path).toBe('rateLimitedWhen.path');
+    expect(rejected({ crossOrigin: 'drop' as never }).message).toBe('crossOrigin: expected one of strip, refuse, got "drop"');
+    expect(rejected({ maxRedirects: -1 }).path).toBe('maxRedirects');
+    expect(rejected({ origin: 'api.example.com' }).path).toBe('origin');
+    expect(rejected({ retry: { base: '10s', max: '1s' } }).message).toMatch(/^retry\.max: must be at least retry\.base/);
   });
 });

@@ -326,6 +326,12 @@ describe('unknown keys', () => {
     expect(error.message).toContain('sources.api.auth.token: is required');
   });
 
+  it('in rateLimitedWhen', () => {
+    const config = base();
+    config.sources.api.rateLimitedWhen = { path: 'status.error_code', equal: 429 };
+    expectProblem(config, 'sources.api.rateLimitedWhen.equal', 'unknown key (did you mean "equals"?)');
+  });
+
   it('in a report', () => {
     expectProblem(
       { ...base(), reports: { top: { sql: 'SELECT 1', descripton: 'x' } } },

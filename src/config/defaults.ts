@@ -1,3 +1,4 @@
+import { CLIENT_DEFAULTS } from '../http/client-options.js';
 import type { WriteMode } from '../store/types.js';
 
 /** Every default of the config, in one place. */
@@ -33,10 +34,11 @@ export const CONFIG_DEFAULTS = {
    */
   paginator: 'auto',
   /**
-   * Credentials are stripped from requests that leave the source's origin.
+   * Credentials are stripped from requests that leave the source's origin
+   * (the client's own default).
    * @default 'strip'
    */
-  crossOrigin: 'strip',
+  crossOrigin: CLIENT_DEFAULTS.crossOrigin,
   /**
    * Type of a primary-key column the config does not declare: text stores any
    * id exactly (`42`, `"bitcoin"`, a UUID); declare the column to get another.

@@ -1,11 +1,22 @@
 import * as z from 'zod';
 import { authConfigSchema } from '../http/auth/registry.js';
+import { clientOptionFields } from '../http/client-options.js';
 import type { QueryParams } from '../http/types.js';
 import { paginatorConfigSchema } from '../pagination/registry.js';
 import { parseColumnType } from '../store/column-type.js';
 import { expected } from '../util/describe-value.js';
 import { jsonPath } from '../util/json-path.js';
-import { duration, expecting, headerName, nonNegativeInteger, oneOf, positiveInteger, scalar } from '../util/option-fields.js';
+import {
+  checkedString,
+  duration,
+  headerName,
+  jsonPathString,
+  nonNegativeInteger,
+  oneOf,
+  positiveInteger,
+  scalar,
+  thrown,
+} from '../util/option-fields.js';
 import { strictOptions } from '../util/strict-options.js';
 import { isTimeZone, scheduleProblem } from './check-schedule.js';
 import { identifierProblem } from './identifier.js';
@@ -23,27 +34,8 @@ import type { ReportConfig, ResourceConfig, SiphonConfig, SourceConfig } from '.
 
 // ─── Scalars ────────────────────────────────────────────────────────────────
 
-/** A string that `problem` accepts (returns `undefined` for). */
-function checkedString(what: string, problem: (value: string) => string | undefined = () => undefined) {
-  return z.string(expecting(what)).superRefine((value, ctx) => {
-    const message = value.trim() === '' ? 'must not be empty' : problem(value);
-    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
-  });
-}
-
-/** The problem a throwing parser finds, as a message. */
-function thrown(parse: () => unknown): string | undefined {
-  try {
-    parse();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 const httpStatus = scalar<number>('an HTTP status (100–599)', (v) => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599);
 
-const jsonPathString = checkedString('a JSON path such as "data.items" or "$"', (v) => thrown(() => jsonPath(v)));
 const recordsPath = checkedString('"auto" or a JSON path such as "data.items" or "$"', (v) =>
   v === 'auto' ? undefined : thrown(() => jsonPath(v)),
 );
@@ -145,15 +137,10 @@ const sourceShape = {
   baseUrl,
   auth: authConfigSchema.optional(),
   rateLimit: strictOptions({ requests: positiveInteger, per: duration() }).optional(),
-  rateLimitedWhen: z
-    .strictObject({
-      path: jsonPathString,
-      equals: z.union([z.string(), z.number(), z.boolean()], { error: (issue) => expected('a string, number or boolean', issue.input) }),
-    })
-    .optional(),
+  rateLimitedWhen: clientOptionFields.rateLimitedWhen.optional(),
   retry: retry.optional(),
-  timeout: duration().optional(),
-  crossOrigin: oneOf(['strip', 'refuse']).optional(),
+  timeout: clientOptionFields.timeout.optional(),
+  crossOrigin: clientOptionFields.crossOrigin.optional(),
 };
 
 export const sourceSchema = strictOptions({ ...sourceShape, resources: nonEmptyRecord(resourceSchema, 'resource') });

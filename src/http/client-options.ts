@@ -1,7 +1,17 @@
 import type { Dispatcher } from 'undici';
+import * as z from 'zod';
+import { ConfigError } from '../errors/config-error.js';
 import type { Duration } from '../util/duration.js';
+import { parseDuration } from '../util/duration.js';
 import type { NumberMode } from '../util/exact-json.js';
+import { type JsonPath, jsonPath } from '../util/json-path.js';
+import { checkedString, duration, expecting, jsonPathString, nonNegativeInteger, oneOf } from '../util/option-fields.js';
+import { parseOptions } from '../util/option-issues.js';
+import { strictOptions } from '../util/strict-options.js';
 import type { AuthConfig } from './auth/index.js';
+import { createAuth } from './auth/index.js';
+import { createRateBudget } from './rate-budget/index.js';
+import { type RetryPolicy, resolveRetryPolicy } from './retry-policy.js';
 import type { Auth, RateBudget, RateLimitedWhen, RateLimitOptions, RetryOptions } from './types.js';
 
 /** What the client reports while it works, for progress displays and run history. */
@@ -21,17 +31,20 @@ export type ClientEvent =
     }
   | { readonly type: 'throttle'; readonly waitMs: number; readonly url: string };
 
-/** Options of {@link HttpClient}; every default lives here. */
+/** Options of {@link HttpClient}; every default lives in {@link CLIENT_DEFAULTS} and is applied by {@link resolveClientOptions}. */
 export interface HttpClientOptions {
   /** Credentials, sent only to {@link HttpClientOptions.origin}. */
   auth?: AuthConfig | Auth | undefined;
   /** Headers sent with every request (credential-like ones stay on the origin). */
   headers?: Readonly<Record<string, string>> | undefined;
-  /** A declared budget (`{ requests: 30, per: '60s' }`) or a budget shared with other clients. */
+  /**
+   * A declared budget (`{ requests: 30, per: '60s' }`) or a budget shared with other clients.
+   * @default only the limits the server announces
+   */
   rateLimit?: RateLimitOptions | RateBudget | undefined;
   /**
    * Retry policy, or `false` for none.
-   * @default { retries: 5, base: '1s', max: '600s' }
+   * @default { retries: 5, base: '1s', max: '600s', statuses: [408, 425, 429, 500, 502, 503, 504] }
    */
   retry?: RetryOptions | false | undefined;
   /** Marks a successful body as "rate limited", e.g. CoinGecko's `status.error_code = 429`. */
@@ -41,7 +54,10 @@ export interface HttpClientOptions {
    * @default '30s'
    */
   timeout?: Duration | undefined;
-  /** The origin (`https://api.example.com`) credentials belong to; defaults to the origin of the first request. */
+  /**
+   * The origin (`https://api.example.com`) credentials belong to.
+   * @default the origin of the first request
+   */
   origin?: string | undefined;
   /**
    * What to do with a link or redirect to another origin: `'strip'` follows it
@@ -59,7 +75,89 @@ export interface HttpClientOptions {
    * @default 'exact'
    */
   numbers?: NumberMode | undefined;
-  /** An undici dispatcher (proxy, custom pool); defaults to a keep-alive agent owned by the client. */
+  /**
+   * An undici dispatcher (proxy, custom pool).
+   * @default a keep-alive agent owned (and closed) by the client
+   */
   dispatcher?: Dispatcher | undefined;
   onEvent?: ((event: ClientEvent) => void) | undefined;
+}
+
+/** The defaults of {@link HttpClientOptions}; the config's source options fall back to the same. */
+export const CLIENT_DEFAULTS = {
+  timeout: '30s',
+  crossOrigin: 'strip',
+  maxRedirects: 5,
+  numbers: 'exact',
+} as const satisfies Partial<HttpClientOptions>;
+
+/** The schema of `rateLimitedWhen`, for the client and the config file's sources. */
+export const rateLimitedWhenSchema = strictOptions({
+  path: jsonPathString,
+  equals: z.union([z.string(), z.number(), z.boolean()], expecting('a string, number or boolean')),
+});
+
+/** Schemas of the client options that are plain values, shared with the config file's source options. */
+export const clientOptionFields = {
+  rateLimitedWhen: rateLimitedWhenSchema,
+  timeout: duration(),
+  crossOrigin: oneOf(['strip', 'refuse']),
+  maxRedirects: nonNegativeInteger,
+  numbers: oneOf(['exact', 'double']),
+  origin: checkedString('an absolute http(s) URL such as "https://api.example.com"', (v) =>
+    URL.canParse(v) ? undefined : `"${v}" is not an absolute URL`,
+  ),
+};
+
+// Not strict: the walk passes its own options through to the client.
+const plainOptions = z.object({
+  rateLimitedWhen: clientOptionFields.rateLimitedWhen.optional(),
+  timeout: clientOptionFields.timeout.optional(),
+  crossOrigin: clientOptionFields.crossOrigin.optional(),
+  maxRedirects: clientOptionFields.maxRedirects.optional(),
+  numbers: clientOptionFields.numbers.optional(),
+  origin: clientOptionFields.origin.optional(),
+});
+
+/** {@link HttpClientOptions} checked, every default applied, every value in the form the client uses. */
+export interface ResolvedClientOptions {
+  readonly auth: Auth | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly budget: RateBudget;
+  readonly retry: RetryPolicy;
+  readonly timeoutMs: number;
+  /** `undefined` until the first request names it. */
+  readonly origin: string | undefined;
+  readonly crossOrigin: 'strip' | 'refuse';
+  readonly maxRedirects: number;
+  readonly numbers: NumberMode;
+  readonly rateLimitedWhen: { readonly path: JsonPath; readonly equals: string | number | boolean } | undefined;
+  /** `undefined`: the client makes (and owns) a keep-alive agent. */
+  readonly dispatcher: Dispatcher | undefined;
+  readonly onEvent: ((event: ClientEvent) => void) | undefined;
+}
+
+/**
+ * Checks the client's options, the way the config file checks a source's
+ * (a {@link ConfigError} at the option's path), and applies every default:
+ * the one place they are applied.
+ */
+export function resolveClientOptions(options: HttpClientOptions = {}): ResolvedClientOptions {
+  const parsed = parseOptions(plainOptions, options);
+  if (parsed.issues !== undefined) throw ConfigError.fromIssue('', parsed.issues[0] as (typeof parsed.issues)[number]);
+  const plain = parsed.data;
+  return {
+    auth: options.auth === undefined ? undefined : createAuth(options.auth),
+    headers: options.headers ?? {},
+    budget: createRateBudget(options.rateLimit),
+    retry: resolveRetryPolicy(options.retry),
+    timeoutMs: parseDuration(plain.timeout ?? CLIENT_DEFAULTS.timeout),
+    origin: plain.origin === undefined ? undefined : new URL(plain.origin).origin,
+    crossOrigin: plain.crossOrigin ?? CLIENT_DEFAULTS.crossOrigin,
+    maxRedirects: plain.maxRedirects ?? CLIENT_DEFAULTS.maxRedirects,
+    numbers: plain.numbers ?? CLIENT_DEFAULTS.numbers,
+    rateLimitedWhen: plain.rateLimitedWhen && { path: jsonPath(plain.rateLimitedWhen.path), equals: plain.rateLimitedWhen.equals },
+    dispatcher: options.dispatcher,
+    onEvent: options.onEvent,
+  };
 }

@@ -7,15 +7,11 @@ import { ResponseBodyError } from '../errors/response-body-error.js';
 import type { RequestSummary, ResponseSummary, SiphonError } from '../errors/siphon-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { delay } from '../util/delay.js';
-import { parseDuration } from '../util/duration.js';
 import { type NumberMode, parseJson } from '../util/exact-json.js';
-import { type JsonPath, jsonPath } from '../util/json-path.js';
 import { redactUrl, snippet } from '../util/redact.js';
-import { createAuth } from './auth/index.js';
-import type { ClientEvent, HttpClientOptions } from './client-options.js';
-import { createRateBudget } from './rate-budget/index.js';
+import { type ClientEvent, type HttpClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js';
 import { parseRateLimitHeaders, type ServerRateInfo } from './rate-limit-headers.js';
-import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from './retry-policy.js';
+import { backoffDelay, type RetryPolicy } from './retry-policy.js';
 import { type RawResponse, sendOnce } from './send-once.js';
 import type { Auth, AuthContext, JsonResponse, OutgoingRequest, RateBudget } from './types.js';
 
@@ -44,7 +40,7 @@ export class HttpClient {
   readonly #crossOrigin: 'strip' | 'refuse';
   readonly #maxRedirects: number;
   readonly #numbers: NumberMode;
-  readonly #limitedWhen: { path: JsonPath; equals: string | number | boolean } | undefined;
+  readonly #limitedWhen: ResolvedClientOptions['rateLimitedWhen'];
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #onEvent: ((event: ClientEvent) => void) | undefined;
@@ -52,22 +48,21 @@ export class HttpClient {
   #origin: string | undefined;
 
   constructor(options: HttpClientOptions = {}) {
-    this.#auth = options.auth === undefined ? undefined : createAuth(options.auth);
-    this.#headers = options.headers ?? {};
-    this.#policy = resolveRetryPolicy(options.retry);
-    this.#timeoutMs = parseDuration(options.timeout ?? '30s');
-    this.#crossOrigin = options.crossOrigin ?? 'strip';
-    this.#maxRedirects = options.maxRedirects ?? 5;
-    this.#numbers = options.numbers ?? 'exact';
-    this.#limitedWhen = options.rateLimitedWhen
-      ? { path: jsonPath(options.rateLimitedWhen.path), equals: options.rateLimitedWhen.equals }
-      : undefined;
-    this.budget = createRateBudget(options.rateLimit);
-    this.#ownsDispatcher = options.dispatcher === undefined;
-    this.#dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
-    this.#onEvent = options.onEvent;
+    const resolved = resolveClientOptions(options);
+    this.#auth = resolved.auth;
+    this.#headers = resolved.headers;
+    this.#policy = resolved.retry;
+    this.#timeoutMs = resolved.timeoutMs;
+    this.#crossOrigin = resolved.crossOrigin;
+    this.#maxRedirects = resolved.maxRedirects;
+    this.#numbers = resolved.numbers;
+    this.#limitedWhen = resolved.rateLimitedWhen;
+    this.budget = resolved.budget;
+    this.#ownsDispatcher = resolved.dispatcher === undefined;
+    this.#dispatcher = resolved.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+    this.#onEvent = resolved.onEvent;
     this.#secretNames = this.#auth?.secretNames ?? [];
-    this.#origin = options.origin === undefined ? undefined : new URL(options.origin).origin;
+    this.#origin = resolved.origin;
   }
 
   /** The origin credentials are sent to. */

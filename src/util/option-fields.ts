@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { expected } from './describe-value.js';
 import { type Duration, parseDuration } from './duration.js';
+import { jsonPath } from './json-path.js';
 
 /*
  * Field schemas shared by the option sets of every layer (paginator
@@ -48,3 +49,24 @@ export function duration(allowZero = false) {
     },
   );
 }
+
+/** A non-blank string that `problem` accepts (returns `undefined` for). */
+export function checkedString(what: string, problem: (value: string) => string | undefined = () => undefined) {
+  return z.string(expecting(what)).superRefine((value, ctx) => {
+    const message = value.trim() === '' ? 'must not be empty' : problem(value);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+  });
+}
+
+/** The problem a throwing parser finds, as a message; `undefined` when it parses. */
+export function thrown(parse: () => unknown): string | undefined {
+  try {
+    parse();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** A JSON path (`data.items`, `$`), the parser's message when it is not one. */
+export const jsonPathString = checkedString('a JSON path such as "data.items" or "$"', (v) => thrown(() => jsonPath(v)));

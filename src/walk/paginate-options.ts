@@ -1,8 +1,12 @@
+import * as z from 'zod';
+import { ConfigError } from '../errors/config-error.js';
 import type { HttpClient } from '../http/client.js';
 import type { ClientEvent, HttpClientOptions } from '../http/client-options.js';
 import type { QueryParams } from '../http/types.js';
 import type { PaginatorConfig } from '../pagination/registry.js';
 import type { PageToken, Paginator } from '../pagination/types.js';
+import { expecting, positiveInteger } from '../util/option-fields.js';
+import { parseOptions } from '../util/option-issues.js';
 
 /** What a walk reports besides its pages. */
 export type WalkEvent =
@@ -34,7 +38,7 @@ export interface PaginateOptions extends Omit<HttpClientOptions, 'onEvent' | 'or
   /**
    * Pages in flight at once, for strategies whose later pages are known in
    * advance (page number, offset); pages are still delivered in order.
-   * @default 1
+   * @default 1 (see {@link WALK_DEFAULTS})
    */
   concurrency?: number | undefined;
   /** A token from an earlier page: the walk resumes at the page it points to. */
@@ -75,4 +79,31 @@ export interface Page<T = unknown> {
   readonly attempts: number;
   /** Milliseconds waited on the budget and on retries for this page. */
   readonly waitedMs: number;
+}
+
+/** The defaults of {@link PaginateOptions} beyond the client's (those are {@link CLIENT_DEFAULTS}). */
+export const WALK_DEFAULTS = { concurrency: 1 } as const;
+
+const isHttpUrl = (value: string): boolean => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+
+// Not strict: the client's options travel in the same object.
+const walkOptions = z.object({
+  url: z.string(expecting('an absolute http(s) URL')).refine(isHttpUrl, expecting('an absolute http(s) URL')),
+  concurrency: positiveInteger.optional(),
+  maxPages: positiveInteger.optional(),
+});
+
+/** The walk's own options, checked like the config's (a {@link ConfigError} at the option), defaults applied. */
+export interface ResolvedWalkOptions {
+  /** `url`, normalized. */
+  readonly baseUrl: string;
+  readonly concurrency: number;
+  readonly maxPages: number | undefined;
+}
+
+export function resolveWalkOptions(options: PaginateOptions): ResolvedWalkOptions {
+  const parsed = parseOptions(walkOptions, options);
+  if (parsed.issues !== undefined) throw ConfigError.fromIssue('', parsed.issues[0] as (typeof parsed.issues)[number]);
+  const { url, concurrency = WALK_DEFAULTS.concurrency, maxPages } = parsed.data;
+  return { baseUrl: new URL(url).toString(), concurrency, maxPages };
 }

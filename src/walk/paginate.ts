@@ -1,4 +1,3 @@
-import { ConfigError } from '../errors/config-error.js';
 import { PaginationLoopError } from '../errors/pagination-error.js';
 import { HttpClient } from '../http/client.js';
 import type { JsonResponse } from '../http/types.js';
@@ -6,7 +5,7 @@ import { selectRecords } from '../pagination/records.js';
 import { createPaginator } from '../pagination/registry.js';
 import type { PageStep, PageToken } from '../pagination/types.js';
 import { buildPageUrl } from './build-url.js';
-import type { Page, PaginateOptions } from './paginate-options.js';
+import { type Page, type PaginateOptions, resolveWalkOptions } from './paginate-options.js';
 
 interface InFlight {
   readonly step: PageStep;
@@ -21,8 +20,10 @@ interface InFlight {
  * cancels the requests still in flight.
  */
 export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGenerator<Page<T>, void, undefined> {
-  const { baseUrl, concurrency, maxPages } = validate(options);
+  const { baseUrl, concurrency, maxPages: walkLimit } = resolveWalkOptions(options);
   const paginator = createPaginator(options.paginator, { params: options.params });
+  // Read once the paginator's options passed its schema.
+  const maxPages = pageLimit(walkLimit, options.paginator);
   const client = options.client ?? new HttpClient({ ...options, origin: new URL(baseUrl).origin, onEvent: options.onEvent });
   const walk = new AbortController();
   const stopWalk = (): void => walk.abort(options.signal?.reason);
@@ -108,37 +109,14 @@ export async function* fetchRecords<T = unknown>(options: PaginateOptions): Asyn
   for await (const page of paginate<T>(options)) yield* page.records;
 }
 
-function validate(options: PaginateOptions): { baseUrl: string; concurrency: number; maxPages: number | undefined } {
-  let baseUrl: string;
-  try {
-    const url = new URL(options.url);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
-    baseUrl = url.toString();
-  } catch {
-    throw new ConfigError('url', `expected an absolute http(s) URL, got "${String(options.url)}"`);
-  }
-  const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ConfigError('concurrency', `expected a positive integer, got ${String(concurrency)}`);
-  }
-  const limits: number[] = [];
-  for (const [path, value] of [
-    ['maxPages', options.maxPages],
-    ['paginator.maxPages', paginatorMaxPages(options.paginator)],
-  ] as const) {
-    if (value === undefined) continue;
-    if (!Number.isInteger(value) || value < 1) throw new ConfigError(path, `expected a positive integer, got ${String(value)}`);
-    limits.push(value);
-  }
-  // `maxPages` may sit on the walk or, as a stop option, on the paginator: the smaller wins.
-  const maxPages = limits.length > 0 ? Math.min(...limits) : undefined;
-  return { baseUrl, concurrency, maxPages };
-}
-
-function paginatorMaxPages(paginator: PaginateOptions['paginator']): number | undefined {
-  if (paginator === null || typeof paginator !== 'object' || !('maxPages' in paginator)) return undefined;
-  const value = (paginator as { maxPages?: unknown }).maxPages;
-  return typeof value === 'number' ? value : undefined;
+/** `maxPages` may sit on the walk or, as a stop option, on the paginator: the smaller wins. */
+function pageLimit(walk: number | undefined, paginator: PaginateOptions['paginator']): number | undefined {
+  const own =
+    paginator !== null && typeof paginator === 'object' && 'maxPages' in paginator
+      ? (paginator as { maxPages?: unknown }).maxPages
+      : undefined;
+  const limits = [walk, own].filter((limit): limit is number => typeof limit === 'number');
+  return limits.length > 0 ? Math.min(...limits) : undefined;
 }
 
 const TOTAL_KEYS = ['count', 'total', 'total_count', 'totalCount'] as const;
