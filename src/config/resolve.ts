@@ -1,4 +1,3 @@
-import { resolveRetryPolicy } from '../http/retry-policy.js';
 import type { QueryParams, RetryOptions } from '../http/types.js';
 import { type PaginatorConfig, paginatorInitIssue } from '../pagination/registry.js';
 import { joinPath } from '../util/option-path.js';
@@ -56,7 +55,7 @@ export function resolveConfig(input: ValidatedInput, context: ResolveContext, is
   for (const validated of input.sources) {
     if (validated.config === undefined) continue;
     const sourceConfig = validated.config;
-    const source = resolveSource(validated, sourceConfig, issues);
+    const source = resolveSource(validated, sourceConfig);
     sources[validated.name] = source;
     const drafts: Draft[] = [];
     // Resources that cannot serve as parents: their placeholders' checks would only guess.
@@ -98,11 +97,10 @@ export function resolveConfig(input: ValidatedInput, context: ResolveContext, is
   };
 }
 
-function resolveSource(validated: ValidatedSource, config: SourceShell, issues: IssueList): ResolvedSource {
+function resolveSource(validated: ValidatedSource, config: SourceShell): ResolvedSource {
   const retry: RetryOptions = { ...config.retry };
   // `backoff` only documents the one strategy there is; the client does not take it.
   delete (retry as { backoff?: unknown }).backoff;
-  if (config.retry !== undefined) issues.attempt(() => resolveRetryPolicy(retry, joinPath(validated.path, 'retry')));
   return {
     name: validated.name,
     baseUrl: config.baseUrl.replace(/\/+$/, ''),

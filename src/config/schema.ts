@@ -1,22 +1,14 @@
 import * as z from 'zod';
 import { authConfigSchema } from '../http/auth/registry.js';
 import { clientOptionFields } from '../http/client-options.js';
+import { rateLimitOptionsSchema } from '../http/rate-budget/rate-limit-options.js';
+import { checkRetryBounds, retryOptionsShape } from '../http/retry-policy.js';
 import type { QueryParams } from '../http/types.js';
 import { paginatorConfigSchema } from '../pagination/registry.js';
 import { parseColumnType } from '../store/column-type.js';
 import { expected } from '../util/describe-value.js';
 import { jsonPath } from '../util/json-path.js';
-import {
-  checkedString,
-  duration,
-  headerName,
-  jsonPathString,
-  nonNegativeInteger,
-  oneOf,
-  positiveInteger,
-  scalar,
-  thrown,
-} from '../util/option-fields.js';
+import { checkedString, headerName, jsonPathString, oneOf, positiveInteger, thrown } from '../util/option-fields.js';
 import { strictOptions } from '../util/strict-options.js';
 import { isTimeZone, scheduleProblem } from './check-schedule.js';
 import { identifierProblem } from './identifier.js';
@@ -33,8 +25,6 @@ import type { ReportConfig, ResourceConfig, SiphonConfig, SourceConfig } from '.
  */
 
 // ─── Scalars ────────────────────────────────────────────────────────────────
-
-const httpStatus = scalar<number>('an HTTP status (100–599)', (v) => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599);
 
 const recordsPath = checkedString('"auto" or a JSON path such as "data.items" or "$"', (v) =>
   v === 'auto' ? undefined : thrown(() => jsonPath(v)),
@@ -97,13 +87,8 @@ const incremental = strictOptions({
   initial: z.union([z.string(), z.number()], { error: (issue) => expected('a string or a number', issue.input) }).optional(),
 });
 
-const retry = strictOptions({
-  retries: nonNegativeInteger.optional(),
-  backoff: oneOf(['exponential']).optional(),
-  base: duration().optional(),
-  max: duration().optional(),
-  statuses: z.array(httpStatus).optional(),
-});
+// The client's retry options, and `backoff`, which only names the one strategy there is.
+const retry = strictOptions({ ...retryOptionsShape, backoff: oneOf(['exponential']).optional() }).superRefine(checkRetryBounds);
 
 const endpointShape = {
   params: queryParams.optional(),
@@ -136,7 +121,7 @@ const sourceShape = {
   ...endpointShape,
   baseUrl,
   auth: authConfigSchema.optional(),
-  rateLimit: strictOptions({ requests: positiveInteger, per: duration() }).optional(),
+  rateLimit: rateLimitOptionsSchema.optional(),
   rateLimitedWhen: clientOptionFields.rateLimitedWhen.optional(),
   retry: retry.optional(),
   timeout: clientOptionFields.timeout.optional(),

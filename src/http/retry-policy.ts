@@ -1,9 +1,19 @@
+import * as z from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import { parseDuration } from '../util/duration.js';
+import { duration, nonNegativeInteger, scalar } from '../util/option-fields.js';
+import { parseOptions } from '../util/option-issues.js';
+import { type OptionShape, strictOptions } from '../util/strict-options.js';
 import type { RetryOptions } from './types.js';
 
 /** Statuses worth another try: timeouts, too early, too many requests, and transient server failures. */
 export const DEFAULT_RETRY_STATUSES: readonly number[] = [408, 425, 429, 500, 502, 503, 504];
+
+/**
+ * The defaults of {@link RetryOptions}: the values of the Celery recipe
+ * Siphon replaces (`max_retries=5`, `retry_backoff_max=600`).
+ */
+export const RETRY_DEFAULTS = { retries: 5, base: '1s', max: '600s', statuses: DEFAULT_RETRY_STATUSES } as const;
 
 /** {@link RetryOptions} with every default applied and durations in milliseconds. */
 export interface RetryPolicy {
@@ -13,34 +23,38 @@ export interface RetryPolicy {
   readonly statuses: ReadonlySet<number>;
 }
 
-/**
- * Applies the defaults: 5 retries, 1 s base, 600 s cap — the values of the
- * Celery recipe Siphon replaces (`max_retries=5`, `retry_backoff_max=600`).
- */
-export function resolveRetryPolicy(options: RetryOptions | false | undefined, path = 'retry'): RetryPolicy {
-  if (options === false) return { retries: 0, baseMs: 1000, maxMs: 600_000, statuses: new Set(DEFAULT_RETRY_STATUSES) };
-  const retries = options?.retries ?? 5;
-  if (!Number.isInteger(retries) || retries < 0) {
-    throw new ConfigError(`${path}.retries`, `expected a non-negative integer, got ${String(retries)}`);
-  }
-  const baseMs = durationAt(options?.base ?? '1s', `${path}.base`);
-  const maxMs = durationAt(options?.max ?? '600s', `${path}.max`);
-  if (maxMs < baseMs) throw new ConfigError(`${path}.max`, `must be at least retry.base (${baseMs} ms), got ${maxMs} ms`);
-  const statuses = options?.statuses ?? DEFAULT_RETRY_STATUSES;
-  for (const status of statuses) {
-    if (!Number.isInteger(status) || status < 100 || status > 599) {
-      throw new ConfigError(`${path}.statuses`, `expected HTTP statuses (100–599), got ${String(status)}`);
-    }
-  }
-  return { retries, baseMs, maxMs, statuses: new Set(statuses) };
+const httpStatus = scalar<number>('an HTTP status (100–599)', (v) => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599);
+
+/** The keys of {@link RetryOptions}, for the client and (with `backoff`) the config file's sources. */
+export const retryOptionsShape = {
+  retries: nonNegativeInteger.optional(),
+  base: duration().optional(),
+  max: duration().optional(),
+  statuses: z.array(httpStatus).optional(),
+} satisfies OptionShape<RetryOptions>;
+
+/** The check of a retry object as a whole: a cap below the first step is a mistake, not a policy. */
+export function checkRetryBounds(options: Pick<RetryOptions, 'base' | 'max'>, ctx: z.RefinementCtx): void {
+  const baseMs = parseDuration(options.base ?? RETRY_DEFAULTS.base);
+  const maxMs = parseDuration(options.max ?? RETRY_DEFAULTS.max);
+  if (maxMs < baseMs)
+    ctx.addIssue({ code: 'custom', path: ['max'], message: `must be at least retry.base (${baseMs} ms), got ${maxMs} ms` });
 }
 
-function durationAt(value: string | number, path: string): number {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    throw new ConfigError(path, (error as Error).message);
-  }
+export const retryOptionsSchema = strictOptions(retryOptionsShape).superRefine(checkRetryBounds);
+
+/** Checks `options` (a {@link ConfigError} at `path.option`) and applies {@link RETRY_DEFAULTS}; `false` is no retries. */
+export function resolveRetryPolicy(options: RetryOptions | false | undefined, path = 'retry'): RetryPolicy {
+  if (options === false) return { ...resolveRetryPolicy(undefined, path), retries: 0 };
+  const parsed = parseOptions(retryOptionsSchema, options ?? {});
+  if (parsed.issues !== undefined) throw ConfigError.fromIssue(path, parsed.issues[0] as (typeof parsed.issues)[number]);
+  const { retries = RETRY_DEFAULTS.retries, base = RETRY_DEFAULTS.base, max = RETRY_DEFAULTS.max } = parsed.data;
+  return {
+    retries,
+    baseMs: parseDuration(base),
+    maxMs: parseDuration(max),
+    statuses: new Set(parsed.data.statuses ?? RETRY_DEFAULTS.statuses),
+  };
 }
 
 /**

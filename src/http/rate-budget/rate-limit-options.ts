@@ -1,5 +1,8 @@
 import { ConfigError } from '../../errors/config-error.js';
 import { parseDuration } from '../../util/duration.js';
+import { duration, positiveInteger } from '../../util/option-fields.js';
+import { parseOptions } from '../../util/option-issues.js';
+import { type OptionShape, strictOptions } from '../../util/strict-options.js';
 import type { RateLimitOptions } from '../types.js';
 
 /** A checked declared limit: at most `requests` in any window of `perMs`. */
@@ -8,6 +11,9 @@ export interface DeclaredLimit {
   readonly perMs: number;
 }
 
+/** The schema of a declared limit, for the budgets and the config file's sources. */
+export const rateLimitOptionsSchema = strictOptions({ requests: positiveInteger, per: duration() } satisfies OptionShape<RateLimitOptions>);
+
 /**
  * Checks `rateLimit` options (`requests` and `per` come together or not at
  * all) and resolves the duration; `undefined` means no declared limit.
@@ -15,23 +21,13 @@ export interface DeclaredLimit {
  */
 export function resolveRateLimitOptions(options: Partial<RateLimitOptions> | undefined, path = 'rateLimit'): DeclaredLimit | undefined {
   if (options === undefined || options === null) return undefined;
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new ConfigError(path, 'expected an object such as { requests: 10, per: "1s" }');
+  let limit: unknown = options;
+  if (typeof options === 'object' && !Array.isArray(options)) {
+    if (options.requests === undefined && options.per === undefined) return undefined;
+    // Budgets pass their own options too; only these two are the limit.
+    limit = { requests: options.requests, per: options.per };
   }
-  const { requests, per } = options;
-  if (requests === undefined && per === undefined) return undefined;
-  if (requests === undefined || requests === null) throw new ConfigError(`${path}.requests`, 'is required when per is set');
-  if (typeof requests !== 'number' || !Number.isInteger(requests) || requests < 1) {
-    throw new ConfigError(`${path}.requests`, `must be a positive integer, got ${JSON.stringify(requests)}`);
-  }
-  if (per === undefined || per === null) throw new ConfigError(`${path}.per`, 'is required when requests is set (e.g. "1s", "1m")');
-  let perMs: number;
-  try {
-    if (typeof per !== 'number' && typeof per !== 'string') throw new RangeError(`expected a duration such as "1s", got ${typeof per}`);
-    perMs = parseDuration(per);
-  } catch (cause) {
-    throw new ConfigError(`${path}.per`, (cause as Error).message, { cause });
-  }
-  if (perMs <= 0) throw new ConfigError(`${path}.per`, 'must be longer than 0 ms');
-  return { requests, perMs };
+  const parsed = parseOptions(rateLimitOptionsSchema, limit);
+  if (parsed.issues !== undefined) throw ConfigError.fromIssue(path, parsed.issues[0] as (typeof parsed.issues)[number]);
+  return { requests: parsed.data.requests, perMs: parseDuration(parsed.data.per) };
 }
