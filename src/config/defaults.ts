@@ -14,7 +14,8 @@ export const CONFIG_DEFAULTS = {
    */
   timezone: 'UTC',
   /**
-   * Pages in flight per resource.
+   * Pages in flight per resource; for a child resource, parent rows walked
+   * at once (see `EndpointDefaults.concurrency` in types.ts).
    * @default 2
    */
   concurrency: 2,

@@ -95,6 +95,7 @@ const endpointShape = {
   headers: headers.optional(),
   paginator: paginatorConfigSchema.optional(),
   records: recordsPath.optional(),
+  // Pages in flight; for a child resource, parents walked at once (types.ts).
   concurrency: positiveInteger.optional(),
   maxPages: positiveInteger.optional(),
   timezone: timeZone.optional(),

@@ -32,7 +32,12 @@ export interface EndpointDefaults {
   /** JSON path of the records in a response; `auto` by default. */
   records?: string;
   /**
-   * Pages in flight (page number and offset strategies); 1 = strictly sequential.
+   * How much of a resource's walk runs at once; 1 = strictly sequential. It
+   * counts what a resource has many of:
+   * - a plain resource: pages in flight (page number and offset strategies,
+   *   whose later pages are known before the current one arrives);
+   * - a child resource (`{parent.field}` in its path): parent rows walked at
+   *   once, each of those walks fetching one page at a time.
    * @default 2
    */
   concurrency?: number;
