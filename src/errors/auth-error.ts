@@ -7,7 +7,8 @@ export class AuthError extends SiphonError {
   readonly kind: string;
 
   constructor(kind: string, message: string, options: SiphonErrorOptions = {}) {
-    super(`${kind} auth: ${message}`, options);
+    // Credentials that were refused are refused again.
+    super(`${kind} auth: ${message}`, { ...options, retryable: false });
     this.kind = kind;
   }
 }

@@ -11,7 +11,7 @@ export class CoercionError extends SiphonError {
   readonly value: string;
 
   constructor(table: string, column: string, type: string, value: string, reason: string, options: SiphonErrorOptions = {}) {
-    super(`${table}.${column} (${type}): cannot store ${value}: ${reason}`, options);
+    super(`${table}.${column} (${type}): cannot store ${value}: ${reason}`, { ...options, retryable: false });
     this.table = table;
     this.column = column;
     this.type = type;

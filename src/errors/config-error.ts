@@ -15,7 +15,7 @@ export class ConfigError extends SiphonError {
   readonly detail: string;
 
   constructor(path: string, detail: string, options: SiphonErrorOptions = {}) {
-    super(path ? `${path}: ${detail}` : detail, options);
+    super(path ? `${path}: ${detail}` : detail, { ...options, retryable: false });
     this.path = path;
     this.detail = detail;
   }

@@ -7,7 +7,7 @@ export class CrossOriginError extends SiphonError {
   readonly to: string;
 
   constructor(from: string, to: string, options: SiphonErrorOptions = {}) {
-    super(`refusing to follow a link from ${from} to another origin, ${to} (crossOrigin: 'refuse')`, options);
+    super(`refusing to follow a link from ${from} to another origin, ${to} (crossOrigin: 'refuse')`, { ...options, retryable: false });
     this.from = from;
     this.to = to;
   }

@@ -1,6 +1,10 @@
 import { type RequestSummary, type ResponseSummary, SiphonError, type SiphonErrorOptions } from './siphon-error.js';
 
-/** The server answered with a status Siphon does not retry (or retried in vain). */
+/**
+ * The server answered with a status Siphon does not retry (or retried in
+ * vain). `retryable` is whether the source's `retry.statuses` include it, so
+ * a run is retried exactly when its requests would have been.
+ */
 export class HttpStatusError extends SiphonError {
   override name = 'HttpStatusError' as const;
   readonly status: number;
@@ -13,7 +17,7 @@ export class HttpStatusError extends SiphonError {
     request: RequestSummary,
     response: ResponseSummary,
     bodySnippet: string,
-    options: Omit<SiphonErrorOptions, 'request' | 'response'> & { note?: string } = {},
+    options: Omit<SiphonErrorOptions, 'request' | 'response' | 'retryable'> & { readonly retryable: boolean; readonly note?: string },
   ) {
     const reason = response.statusText ? ` ${response.statusText}` : '';
     const note = options.note ? ` (${options.note})` : '';

@@ -10,7 +10,7 @@ export class NetworkError extends SiphonError {
   constructor(request: RequestSummary, options: Omit<SiphonErrorOptions, 'request'> & { code?: string; note?: string } = {}) {
     const detail = options.code ?? describeCause(options.cause);
     const note = options.note ? ` (${options.note})` : '';
-    super(`network error on ${request.method} ${request.url}: ${detail}${note}`, { ...options, request });
+    super(`network error on ${request.method} ${request.url}: ${detail}${note}`, { ...options, request, retryable: true });
     this.code = options.code;
   }
 }

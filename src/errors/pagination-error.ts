@@ -7,7 +7,7 @@ export class PaginationError extends SiphonError {
   readonly paginator: string;
 
   constructor(paginator: string, message: string, options: SiphonErrorOptions = {}) {
-    super(`${paginator} paginator: ${message}`, options);
+    super(`${paginator} paginator: ${message}`, { ...options, retryable: false });
     this.paginator = paginator;
   }
 }

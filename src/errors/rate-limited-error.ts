@@ -12,6 +12,11 @@ export class RateLimitedError extends SiphonError {
     signal: string,
     options: Omit<SiphonErrorOptions, 'request' | 'response'> = {},
   ) {
-    super(`rate limited by ${request.method} ${request.url} (${signal}) and out of retries`, { ...options, request, response });
+    super(`rate limited by ${request.method} ${request.url} (${signal}) and out of retries`, {
+      ...options,
+      request,
+      response,
+      retryable: true,
+    });
   }
 }

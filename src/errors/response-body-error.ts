@@ -21,6 +21,8 @@ export class ResponseBodyError extends SiphonError {
       ...options,
       request,
       response,
+      // The same request gets the same body; a body cut short is a NetworkError.
+      retryable: false,
     });
     this.contentType = contentType;
     this.bodySnippet = bodySnippet;

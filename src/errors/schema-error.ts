@@ -6,7 +6,7 @@ export class SchemaError extends SiphonError {
   readonly table: string;
 
   constructor(table: string, message: string, options: SiphonErrorOptions = {}) {
-    super(`table ${table}: ${message}`, options);
+    super(`table ${table}: ${message}`, { ...options, retryable: false });
     this.table = table;
   }
 }

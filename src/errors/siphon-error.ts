@@ -18,19 +18,34 @@ export interface SiphonErrorOptions {
   readonly response?: ResponseSummary;
   /** 1-based attempt on which the error happened. */
   readonly attempt?: number;
+  /**
+   * Whether trying again could succeed; subclasses that know better (a bad
+   * config, an HTTP status outside the retried ones) fix it themselves.
+   * @default true
+   */
+  readonly retryable?: boolean;
 }
 
-/** Base class of every error Siphon throws on purpose. */
+/**
+ * Base class of every error Siphon throws on purpose. `retryable` says what to
+ * do with it: a network failure, a timeout, a rate limit or a status the
+ * source retries may pass if tried again (the request, or the whole run); a
+ * bad config, schema, value, credential, link or page never will (BullMQ's
+ * `UnrecoverableError`, as a flag every error carries).
+ */
 export class SiphonError extends Error {
   override name: string = 'SiphonError';
   readonly request: RequestSummary | undefined;
   readonly response: ResponseSummary | undefined;
   attempt: number | undefined;
+  /** Whether trying again (the request, or the whole run) could succeed. */
+  readonly retryable: boolean;
 
   constructor(message: string, options: SiphonErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.request = options.request;
     this.response = options.response;
     this.attempt = options.attempt;
+    this.retryable = options.retryable ?? true;
   }
 }

@@ -7,7 +7,7 @@ export class TimeoutError extends SiphonError {
   declare readonly request: RequestSummary;
 
   constructor(request: RequestSummary, timeoutMs: number, options: Omit<SiphonErrorOptions, 'request'> = {}) {
-    super(`${request.method} ${request.url} timed out after ${timeoutMs} ms`, { ...options, request });
+    super(`${request.method} ${request.url} timed out after ${timeoutMs} ms`, { ...options, request, retryable: true });
     this.timeoutMs = timeoutMs;
   }
 }

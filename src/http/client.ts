@@ -120,7 +120,8 @@ export class HttpClient {
         if (REDIRECT.has(raw.status) && raw.headers.get('location')) {
           redirects += 1;
           if (redirects > this.#maxRedirects) {
-            throw new HttpStatusError(summary, response, '', { attempt, note: `more than ${this.#maxRedirects} redirects` });
+            const note = `more than ${this.#maxRedirects} redirects`;
+            throw new HttpStatusError(summary, response, '', { attempt, note, retryable: false });
           }
           url = new URL(raw.headers.get('location') as string, raw.url);
           attempt -= 1; // following a redirect is not a retry
@@ -139,9 +140,10 @@ export class HttpClient {
           if (!limited) return { ...response, headers: raw.headers, url: raw.url, body, attempts: attempt, waitedMs };
           failure = new RateLimitedError(summary, response, limited, { attempt });
         } else if (this.#policy.statuses.has(raw.status)) {
-          failure = new HttpStatusError(summary, response, snippet(raw.text), { attempt });
+          failure = new HttpStatusError(summary, response, snippet(raw.text), { attempt, retryable: true });
         } else {
-          throw new HttpStatusError(summary, response, snippet(raw.text), { attempt });
+          // Not a status this source retries: a run retry would get the same answer.
+          throw new HttpStatusError(summary, response, snippet(raw.text), { attempt, retryable: false });
         }
       }
       if (!failure) throw new Error('unreachable: a failed attempt without an error');
