@@ -1,5 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { ColumnType } from './column-type.js';
+import { createRunEventsTable } from './run-events.js';
+import { createRunPagerIndexes } from './run-pager.js';
 import type { SiphonTables } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
 
@@ -44,4 +46,6 @@ export async function createBookkeeping(db: Kysely<SiphonTables>, dialect: Store
       "lease_owner" ${text},
       "lease_until" ${type('timestamp')}
     )`.execute(db);
+  await createRunPagerIndexes(db);
+  await createRunEventsTable(db, dialect);
 }

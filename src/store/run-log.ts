@@ -1,6 +1,9 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { stringifyJson } from '../util/exact-json.js';
 import { RUNS_TABLE, STATE_TABLE } from './bookkeeping.js';
+import { RunEventLog } from './run-events.js';
+import type { RunPage, RunPageQuery, StoreRunEvents } from './run-history-types.js';
+import { RunPager } from './run-pager.js';
 import { RecordReader } from './run-record.js';
 import type { RunsTable, SiphonTables } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
@@ -24,14 +27,18 @@ export type CommitWithSuccess = (db: Kysely<SiphonTables>, complete: CompleteRun
  * Run times are the writer's clock (ISO-8601 UTC, milliseconds).
  */
 export class RunLog implements StoreRuns {
+  readonly events: StoreRunEvents;
   readonly #db: Kysely<SiphonTables>;
   readonly #records: RecordReader;
   readonly #commitWithSuccess: CommitWithSuccess;
+  readonly #pager: RunPager;
 
   constructor(db: Kysely<SiphonTables>, dialect: StoreDialect, commitWithSuccess: CommitWithSuccess) {
     this.#db = db;
     this.#records = new RecordReader(dialect);
     this.#commitWithSuccess = commitWithSuccess;
+    this.#pager = new RunPager(db, dialect);
+    this.events = new RunEventLog(db, dialect);
   }
 
   async start({ resource, trigger, worker }: { resource: string; trigger: RunTrigger; worker?: string | undefined }): Promise<RunRecord> {
@@ -167,6 +174,10 @@ export class RunLog implements StoreRuns {
       .limit(options.limit ?? DEFAULT_LIMIT);
     if (options.resource !== undefined) query = query.where('resource', '=', options.resource);
     return (await query.execute()).map((row) => this.#records.run(row));
+  }
+
+  page(query?: RunPageQuery): Promise<RunPage> {
+    return this.#pager.page(query);
   }
 
   async state(resource: string): Promise<ResourceState | undefined> {

@@ -2,6 +2,7 @@ import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { ConfigError } from '../errors/config-error.js';
 import { SchemaError } from '../errors/schema-error.js';
 import { createBookkeeping } from './bookkeeping.js';
+import type { StoreBrowse } from './browse-types.js';
 import { BulkInsert } from './bulk-insert.js';
 import { stagingTable, validateTableDef } from './identifier.js';
 import { Leases } from './leases.js';
@@ -9,6 +10,7 @@ import { RowEncoder } from './row-encoder.js';
 import { RunLog } from './run-log.js';
 import type { SiphonTables } from './siphon-tables.js';
 import type { RowStream, StoreConnection, StoreDialect } from './store-dialect.js';
+import { TableBrowser } from './table-browser.js';
 import { addColumnSql, createTableSql, missingColumns } from './table-ddl.js';
 import type { BatchWrite, ColumnInfo, CompleteRun, QueryResult, Row, Store, StoreLeases, StoreRuns, TableDef } from './types.js';
 
@@ -25,6 +27,7 @@ export class SqlStore implements Store {
   readonly dialect: string;
   readonly runs: StoreRuns;
   readonly leases: StoreLeases;
+  readonly browse: StoreBrowse;
   readonly #connection: StoreConnection;
   readonly #db: Kysely<SiphonTables>;
   readonly #sql: StoreDialect;
@@ -44,6 +47,7 @@ export class SqlStore implements Store {
     this.#runLog = new RunLog(connection.db, connection.dialect, (trx, complete) => this.#swapIfReplace(trx, complete));
     this.runs = this.#runLog;
     this.leases = new Leases(connection.db, connection.dialect);
+    this.browse = new TableBrowser(connection);
   }
 
   async init(): Promise<void> {

@@ -1,5 +1,7 @@
 import type { JsonValue } from '../util/json.js';
+import type { StoreBrowse } from './browse-types.js';
 import type { ColumnType } from './column-type.js';
+import type { RunPage, RunPageQuery, StoreRunEvents } from './run-history-types.js';
 import type { RunTally } from './run-tally.js';
 
 /** One column of a destination table. */
@@ -117,6 +119,8 @@ export interface Store {
   readonly runs: StoreRuns;
   /** One run per resource at a time, across processes and hosts. */
   readonly leases: StoreLeases;
+  /** A table's rows a page at a time, sorted, searched and filtered (the admin's data browser). */
+  readonly browse: StoreBrowse;
 
   /** Whether a table exists. */
   hasTable(table: string): Promise<boolean>;
@@ -146,6 +150,10 @@ export interface StoreRuns {
   get(runId: number): Promise<RunRecord | undefined>;
   /** Newest first; 50 unless `limit` says otherwise. */
   list(options?: { resource?: string | undefined; limit?: number | undefined }): Promise<RunRecord[]>;
+  /** The history newest first, filtered, in keyset pages. */
+  page(query?: RunPageQuery): Promise<RunPage>;
+  /** Each run's timeline (pages, retries, waits, commits), its newest 1,000 events. */
+  readonly events: StoreRunEvents;
   /** What the resource keeps between runs (high-water mark, last success). */
   state(resource: string): Promise<ResourceState | undefined>;
 }
