@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../src/cli/exit-code.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -147,7 +148,7 @@ describe('the packed tarball, installed into an empty project', () => {
       "export default { sources: { api: { baseUrl: 'http://127.0.0.1:9', resources: { items: { path: '/items' } } } } };",
     );
     const { code, stderr } = await siphonIn(project, ['check', '-c', 'siphon.config.ts']);
-    expect(code).toBe(1);
+    expect(code).toBe(ExitCode.usage);
     expect(stderr).toBe(
       'siphon: siphon.config.ts is TypeScript, which needs tsx, and tsx is not installed: npm install -D tsx (or use siphon.yaml)\n',
     );
@@ -160,7 +161,7 @@ describe('the packed tarball, installed into an empty project', () => {
       'database: sqlite:./siphon.db\nsources:\n  api:\n    baseUrl: http://127.0.0.1:9\n    resources:\n      items: { path: /items }\n',
     );
     const { code, stderr } = await siphonIn(project, ['run', '-c', 'siphon.yaml']);
-    expect(code).toBe(1);
+    expect(code).toBe(ExitCode.usage);
     expect(stderr).toBe(
       'siphon: database: SQLite needs the native module of better-sqlite3, which is not built (its install script did not run): ' +
         'approve its install script (npm install-scripts approve better-sqlite3, or "allowScripts": { "better-sqlite3": true } in package.json), ' +
