@@ -18,6 +18,8 @@ export interface SiphonErrorOptions {
   readonly response?: ResponseSummary;
   /** 1-based attempt on which the error happened. */
   readonly attempt?: number;
+  /** How the client's retries ended (`gave up after 3 attempts`), appended to the message. */
+  readonly retryNote?: string | undefined;
   /**
    * Whether trying again could succeed; subclasses that know better (a bad
    * config, an HTTP status outside the retried ones) fix it themselves.
@@ -37,12 +39,15 @@ export class SiphonError extends Error {
   override name: string = 'SiphonError';
   readonly request: RequestSummary | undefined;
   readonly response: ResponseSummary | undefined;
-  attempt: number | undefined;
+  /** 1-based attempt on which the error happened. */
+  readonly attempt: number | undefined;
   /** Whether trying again (the request, or the whole run) could succeed. */
   readonly retryable: boolean;
 
   constructor(message: string, options: SiphonErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Built here, once: nothing appends to a message after the error exists.
+    const full = options.retryNote === undefined ? message : `${message} (${options.retryNote})`;
+    super(full, options.cause === undefined ? undefined : { cause: options.cause });
     this.request = options.request;
     this.response = options.response;
     this.attempt = options.attempt;

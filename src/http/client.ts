@@ -4,7 +4,7 @@ import { HttpStatusError } from '../errors/http-status-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { RateLimitedError } from '../errors/rate-limited-error.js';
 import { ResponseBodyError } from '../errors/response-body-error.js';
-import type { RequestSummary, ResponseSummary, SiphonError } from '../errors/siphon-error.js';
+import { type RequestSummary, type ResponseSummary, SiphonError } from '../errors/siphon-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { delay } from '../util/delay.js';
 import { type NumberMode, parseJson } from '../util/exact-json.js';
@@ -102,57 +102,73 @@ export class HttpClient {
         throw error;
       }
       const summary: RequestSummary = { method: request.method, url: this.redact(request.url) };
-      let raw: RawResponse | undefined;
-      let info: ServerRateInfo | undefined;
-      let failure: SiphonError | undefined;
+      const outOfRetries = attempt > this.#policy.retries ? `gave up after ${attempt} attempts` : undefined;
+      let outcome: RawResponse | NetworkError | TimeoutError;
       try {
-        raw = await sendOnce(request, { timeoutMs: this.#timeoutMs, signal, dispatcher: this.#dispatcher, summary });
+        outcome = await sendOnce(request, {
+          timeoutMs: this.#timeoutMs,
+          signal,
+          dispatcher: this.#dispatcher,
+          summary,
+          attempt,
+          retryNote: outOfRetries,
+        });
       } catch (error) {
         if (!(error instanceof NetworkError || error instanceof TimeoutError)) throw error;
-        failure = error;
+        outcome = error;
       } finally {
         this.budget.settle?.();
       }
-      if (raw) {
-        info = parseRateLimitHeaders(raw.headers);
-        await this.budget.observe(info);
-        const response = this.#summarize(raw);
-        if (REDIRECT.has(raw.status) && raw.headers.get('location')) {
-          redirects += 1;
-          if (redirects > this.#maxRedirects) {
-            const note = `more than ${this.#maxRedirects} redirects`;
-            throw new HttpStatusError(summary, response, '', { attempt, note, retryable: false });
-          }
-          url = new URL(raw.headers.get('location') as string, raw.url);
-          attempt -= 1; // following a redirect is not a retry
+      if (outcome instanceof SiphonError) {
+        if (outOfRetries !== undefined) throw outcome;
+        waitedMs += await this.#waitBeforeRetry(describeFailure(outcome), undefined, attempt, url, signal);
+        continue;
+      }
+      const raw = outcome;
+      const info = parseRateLimitHeaders(raw.headers);
+      await this.budget.observe(info);
+      const response = this.#summarize(raw);
+      if (REDIRECT.has(raw.status) && raw.headers.get('location')) {
+        redirects += 1;
+        if (redirects > this.#maxRedirects) {
+          const note = `more than ${this.#maxRedirects} redirects`;
+          throw new HttpStatusError(summary, response, '', { attempt, note, retryable: false });
+        }
+        url = new URL(raw.headers.get('location') as string, raw.url);
+        attempt -= 1; // following a redirect is not a retry
+        continue;
+      }
+      if (raw.status === 401 && !reauthorized && this.#auth?.onUnauthorized && request.url.origin === this.#origin) {
+        reauthorized = true;
+        if (await this.#auth.onUnauthorized(this.#authContext(signal))) {
+          attempt -= 1;
           continue;
         }
-        if (raw.status === 401 && !reauthorized && this.#auth?.onUnauthorized && request.url.origin === this.#origin) {
-          reauthorized = true;
-          if (await this.#auth.onUnauthorized(this.#authContext(signal))) {
-            attempt -= 1;
-            continue;
-          }
-        }
-        if (raw.status >= 200 && raw.status < 300) {
-          const body = this.#parseBody(raw, summary, response, attempt);
-          const limited = this.#limitedSignal(body);
-          if (!limited) return { ...response, headers: raw.headers, url: raw.url, body, attempts: attempt, waitedMs };
-          failure = new RateLimitedError(summary, response, limited, { attempt });
-        } else if (this.#policy.statuses.has(raw.status)) {
-          failure = new HttpStatusError(summary, response, snippet(raw.text), { attempt, retryable: true });
-        } else {
-          // Not a status this source retries: a run retry would get the same answer.
-          throw new HttpStatusError(summary, response, snippet(raw.text), { attempt, retryable: false });
-        }
       }
-      if (!failure) throw new Error('unreachable: a failed attempt without an error');
-      failure.attempt = attempt;
-      if (attempt > this.#policy.retries) {
-        failure.message += ` (gave up after ${attempt} attempts)`;
-        throw failure;
+      const announced = announcedWaitMs(info);
+      // Why this attempt is the last, decided before its error is built.
+      const retryNote =
+        outOfRetries ??
+        (announced !== undefined && announced > this.#policy.maxMs
+          ? `the server asks to wait ${Math.ceil(announced / 1000)} s, more than retry.max ${this.#policy.maxMs / 1000} s`
+          : undefined);
+      let failure: SiphonError;
+      let reason: string;
+      if (raw.status >= 200 && raw.status < 300) {
+        const body = this.#parseBody(raw, summary, response, attempt);
+        const limited = this.#limitedSignal(body);
+        if (!limited) return { ...response, headers: raw.headers, url: raw.url, body, attempts: attempt, waitedMs };
+        failure = new RateLimitedError(summary, response, limited, { attempt, retryNote });
+        reason = 'rate limited (body)';
+      } else if (this.#policy.statuses.has(raw.status)) {
+        failure = new HttpStatusError(summary, response, snippet(raw.text), { attempt, retryable: true, retryNote });
+        reason = `HTTP ${raw.status}`;
+      } else {
+        // Not a status this source retries: a run retry would get the same answer.
+        throw new HttpStatusError(summary, response, snippet(raw.text), { attempt, retryable: false });
       }
-      waitedMs += await this.#waitBeforeRetry(failure, raw, info, attempt, url, signal);
+      if (retryNote !== undefined) throw failure;
+      waitedMs += await this.#waitBeforeRetry(reason, announced, attempt, url, signal);
     }
   }
 
@@ -164,23 +180,14 @@ export class HttpClient {
     await Promise.allSettled(steps);
   }
 
+  /** Waits before the next attempt, as long as the server asked (pausing the whole source) or a jittered backoff. */
   async #waitBeforeRetry(
-    failure: SiphonError,
-    raw: RawResponse | undefined,
-    info: ServerRateInfo | undefined,
+    reason: string,
+    announced: number | undefined,
     attempt: number,
     url: URL,
     signal: AbortSignal | undefined,
   ): Promise<number> {
-    const reason = describeFailure(failure, raw);
-    let announced = info?.retryAfterMs;
-    if (announced === undefined && info?.remaining === 0 && info.resetAt !== undefined) {
-      announced = Math.max(0, info.resetAt - Date.now());
-    }
-    if (announced !== undefined && announced > this.#policy.maxMs) {
-      failure.message += ` (the server asks to wait ${Math.ceil(announced / 1000)} s, more than retry.max ${this.#policy.maxMs / 1000} s)`;
-      throw failure;
-    }
     if (announced !== undefined && announced > 0) {
       // The server spoke for the whole source: every request of it waits, not
       // only this one; the next acquire() serves out the pause.
@@ -250,10 +257,14 @@ export class HttpClient {
   }
 }
 
-function describeFailure(failure: SiphonError, raw: RawResponse | undefined): string {
-  if (failure instanceof RateLimitedError) return 'rate limited (body)';
-  if (raw) return `HTTP ${raw.status}`;
-  if (failure instanceof TimeoutError) return 'timeout';
-  if (failure instanceof NetworkError) return failure.code ?? 'network error';
-  return failure.name;
+/** How long the server asked to be left alone: `Retry-After`, or the reset of an exhausted window. */
+function announcedWaitMs(info: ServerRateInfo): number | undefined {
+  if (info.retryAfterMs !== undefined) return info.retryAfterMs;
+  if (info.remaining === 0 && info.resetAt !== undefined) return Math.max(0, info.resetAt - Date.now());
+  return undefined;
+}
+
+/** The reason of a retry event for a failure without a response. */
+function describeFailure(failure: NetworkError | TimeoutError): string {
+  return failure instanceof TimeoutError ? 'timeout' : (failure.code ?? 'network error');
 }

@@ -18,6 +18,10 @@ export interface SendOptions {
   readonly signal?: AbortSignal | undefined;
   readonly dispatcher?: Dispatcher | undefined;
   readonly summary: RequestSummary;
+  /** The attempt this is (1-based), for the error. */
+  readonly attempt: number;
+  /** Set on the client's last attempt: how its retries ended, for the error's message. */
+  readonly retryNote?: string | undefined;
 }
 
 /**
@@ -28,7 +32,7 @@ export interface SendOptions {
  * origin.
  */
 export async function sendOnce(request: OutgoingRequest, options: SendOptions): Promise<RawResponse> {
-  const { timeoutMs, signal, summary } = options;
+  const { timeoutMs, signal, summary, attempt, retryNote } = options;
   signal?.throwIfAborted();
   const controller = new AbortController();
   let timedOut = false;
@@ -59,10 +63,10 @@ export async function sendOnce(request: OutgoingRequest, options: SendOptions): 
     };
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    if (timedOut) throw new TimeoutError(summary, timeoutMs, { cause: error });
+    if (timedOut) throw new TimeoutError(summary, timeoutMs, { cause: error, attempt, retryNote });
     const code = systemCode(error);
     const note = stage === 'body' ? 'response body cut short' : undefined;
-    throw new NetworkError(summary, { cause: error, ...(code ? { code } : {}), ...(note ? { note } : {}) });
+    throw new NetworkError(summary, { cause: error, attempt, retryNote, ...(code ? { code } : {}), ...(note ? { note } : {}) });
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);

@@ -1,4 +1,5 @@
 import type { ResolvedResource } from '../config/types.js';
+import { ConfigError } from '../errors/config-error.js';
 import type { HttpClient } from '../http/client.js';
 import type { QueryParams } from '../http/types.js';
 import { addTally, NO_TALLY, type RunTally } from '../store/run-tally.js';
@@ -117,7 +118,7 @@ interface ChildResult {
 async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
   const { resource, parentResource, store, checkpoint } = source;
   const links = resource.parent?.links ?? [];
-  if (!parentResource) throw new Error(`${resource.id}: parent resource ${resource.parent?.resource} is not configured`);
+  if (!parentResource) throw new ConfigError('', `${resource.id}: parent resource ${resource.parent?.resource} is not configured`);
   const keyColumns = parentResource.table.primaryKey;
   const columns = [...new Set([...keyColumns, ...links.map((link) => link.parentColumn)])];
   // Parent keys are read up front: a store connection busy streaming them

@@ -50,7 +50,7 @@ export function exportCommand(): Command {
       .addOption(new Option('-o, --output <file>', 'write to this file (default: stdout; required for xlsx)')),
   ).action(async (name: string, options: { config?: string; format: ExportFormat; output?: string }) => {
     if (options.format === 'xlsx' && !options.output && process.stdout.isTTY) {
-      throw new Error('xlsx is binary: give an --output file or redirect stdout');
+      throw new ConfigError('', 'xlsx is binary: give an --output file or redirect stdout');
     }
     const context = await openContext(options);
     try {
