@@ -32,6 +32,8 @@ export interface BatchSource {
   readonly since: string | null;
   readonly signal: AbortSignal;
   readonly onDetected: (description: string) => void;
+  /** Each page as it arrives, before its batch commits. */
+  readonly onPage?: ((page: Page) => void) | undefined;
 }
 
 /**
@@ -96,6 +98,7 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
       highest = maxCursor(highest, cursor(record));
     }
     tally = addTally(tally, pageTally(page));
+    source.onPage?.(page);
     total = page.total ?? total;
     next = page.token;
     if (rows.length >= resource.batchSize) yield batch(false);
@@ -161,6 +164,7 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
         childHighest = maxCursor(childHighest, cursor(record));
       }
       tally = addTally(tally, pageTally(page));
+      source.onPage?.(page);
     }
     return { rows, tally, highest: childHighest };
   };

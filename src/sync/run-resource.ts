@@ -10,6 +10,7 @@ import { defaultWorker, newLeaseOwner } from './lease-owner.js';
 import { openRun } from './open-run.js';
 import { resourceBatches } from './resource-batches.js';
 import { ResourceLease } from './resource-lease.js';
+import { RunEventRecorder } from './run-event-recorder.js';
 import type { SyncEvent } from './sync-events.js';
 
 export interface RunResourceOptions {
@@ -58,7 +59,10 @@ export interface RunOutcome {
  * commit each batch with its checkpoint, and close the run (a `replace` swaps
  * its staged rows in at that moment).
  */
-export async function runResource(options: RunResourceOptions): Promise<RunOutcome> {
+export async function runResource(input: RunResourceOptions): Promise<RunOutcome> {
+  // The run's timeline: what it reports is also kept with it in the store.
+  await using recorder = new RunEventRecorder(input.store.runs.events);
+  const options: RunResourceOptions = { ...input, onEvent: recorder.tap(input.onEvent) };
   const { resource, store, onEvent } = options;
   const trigger = options.trigger ?? 'manual';
   const worker = options.worker ?? defaultWorker();
@@ -153,6 +157,18 @@ async function commitBatches({ options, run, destination, checkpoint, since, sig
     since,
     signal,
     onDetected: (description) => onEvent?.({ type: 'detected', resource: resource.id, description }),
+    onPage: (page) =>
+      onEvent?.({
+        type: 'page',
+        resource: resource.id,
+        runId: run.id,
+        index: page.index,
+        records: page.records.length,
+        attempts: page.attempts,
+        waitedMs: page.waitedMs,
+        status: page.response.status,
+        url: page.response.url,
+      }),
   });
   for await (const batch of batches) {
     const table = await destination.evolve();

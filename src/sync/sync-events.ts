@@ -15,6 +15,21 @@ export type SyncEvent =
       /** Records the API announced for the walk, when it did (for an ETA). */
       readonly total: number | undefined;
     })
+  /** A page arrived; it commits with its batch (see `progress`). */
+  | {
+      readonly type: 'page';
+      readonly resource: string;
+      readonly runId: number;
+      /** 0-based within its walk (each parent row's walk counts from 0). */
+      readonly index: number;
+      readonly records: number;
+      /** Requests it took: 1 plus its retries. */
+      readonly attempts: number;
+      readonly waitedMs: number;
+      readonly status: number;
+      /** Redacted. */
+      readonly url: string;
+    }
   | { readonly type: 'detected'; readonly resource: string; readonly description: string }
   | (ClientEvent & { readonly resource: string })
   /** Another process holds the resource's lease; the run waits for it (see `leaseWaitMs`). */
