@@ -77,7 +77,7 @@ describe.each(dialects)("a run's timeline (%s)", (dialect) => {
       expect(error?.name).toBe('HttpStatusError');
       const end = (await store.runs.events.list(run.id)).at(-1);
       expect(end?.type).toBe('run-end');
-      const chain = (end?.data as { error: { name: string; status?: number; request?: string }[] }).error;
+      const chain = (end!.data as { error: { name: string; status?: number; request?: string }[] }).error;
       expect(chain[0]).toMatchObject({ name: 'HttpStatusError', status: 404 });
       expect(chain[0]?.request).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/gone/);
     } finally {
