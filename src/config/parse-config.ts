@@ -3,6 +3,7 @@ import { type ConfigIssue, ConfigValidationError } from '../errors/config-valida
 import { isWithin, joinPath, splitPath } from '../util/option-path.js';
 import { DATABASE_ENV } from './defaults.js';
 import { type ConfigEnv, type EnvSubstitution, isPlainObject, substituteEnv } from './env.js';
+import { recordSubstitutions } from './env-substitutions.js';
 import { IssueList } from './issue-list.js';
 import { resolveConfig } from './resolve.js';
 import type { ResolvedConfig } from './types.js';
@@ -54,7 +55,7 @@ export function parseConfigIn(input: unknown, context: ParseConfigContext): Reso
     { baseDir: file === undefined ? cwd : dirname(file), databaseOverride: env[DATABASE_ENV], cwd, file },
     issues,
   );
-  if (issues.size === 0) return resolved;
+  if (issues.size === 0) return recordSubstitutions(resolved, substituted.substitutions);
 
   const order = documentOrder(substituted.value);
   const reported = issues
