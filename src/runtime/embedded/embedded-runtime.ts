@@ -34,14 +34,17 @@ export interface EmbeddedRuntimeOptions {
   readonly random?: (() => number) | undefined;
 }
 
-/** What the runtime knows about one scheduled resource in this process. */
+/** What the runtime knows about one resource in this process (scheduled, or run by hand with {@link EmbeddedRuntime.runNow}). */
 interface Slot {
   readonly resource: ResolvedResource;
-  readonly schedule: string;
   running: Promise<void> | undefined;
   retryTimer: NodeJS.Timeout | undefined;
   /** Run-level retries spent since the last success or give-up. */
   retried: number;
+}
+
+interface ScheduledSlot extends Slot {
+  readonly schedule: string;
 }
 
 /** How many history rows are read to see past `skipped` rows to the last real run. */
@@ -57,7 +60,9 @@ const HISTORY_ROWS = 20;
  */
 export class EmbeddedRuntime implements Runtime {
   readonly #options: EmbeddedRuntimeOptions;
-  readonly #slots = new Map<string, Slot>();
+  readonly #slots = new Map<string, ScheduledSlot>();
+  /** Resources without a schedule that were run by hand. */
+  readonly #manual = new Map<string, Slot>();
   readonly #jobs: Cron[] = [];
   // One client per source across all runs, so the source's rate budget is shared.
   readonly #clients = new ClientPool();
@@ -78,7 +83,28 @@ export class EmbeddedRuntime implements Runtime {
 
   /** Ids of the resources with a run (or a pending retry) in this process. */
   get busy(): string[] {
-    return [...this.#slots.values()].filter((slot) => slot.running || slot.retryTimer).map((slot) => slot.resource.id);
+    return this.#allSlots()
+      .filter((slot) => slot.running || slot.retryTimer)
+      .map((slot) => slot.resource.id);
+  }
+
+  /**
+   * Runs a resource now (trigger `manual`), scheduled or not, unless a run of
+   * it (or its pending retry) is already going in this process: then
+   * `false`. Another process's run is kept out by the lease as always.
+   */
+  runNow(resourceId: string): boolean {
+    if (!this.#started || this.#closing) throw new SiphonError('the runtime is not running');
+    let slot = this.#slots.get(resourceId) ?? this.#manual.get(resourceId);
+    if (!slot) {
+      const resource = this.#options.config.resources.find((candidate) => candidate.id === resourceId);
+      if (!resource) throw new SiphonError(`no resource ${resourceId} in the config`);
+      slot = { resource, running: undefined, retryTimer: undefined, retried: 0 };
+      this.#manual.set(resourceId, slot);
+    }
+    if (slot.running || slot.retryTimer) return false;
+    this.#launch(slot, 'manual');
+    return true;
   }
 
   async start(): Promise<void> {
@@ -128,7 +154,7 @@ export class EmbeddedRuntime implements Runtime {
   async #close(timeoutMs: number): Promise<void> {
     await closeAll([
       ...this.#jobs.map((job) => () => job.stop()),
-      ...[...this.#slots.values()].map((slot) => () => {
+      ...this.#allSlots().map((slot) => () => {
         clearTimeout(slot.retryTimer);
         slot.retryTimer = undefined;
       }),
@@ -140,7 +166,7 @@ export class EmbeddedRuntime implements Runtime {
 
   /** Waits for runs to record their interruption, and for pending skip records. */
   async #drain(timeoutMs: number): Promise<void> {
-    const pending = [...this.#chores, ...[...this.#slots.values()].flatMap((slot) => (slot.running ? [slot.running] : []))];
+    const pending = [...this.#chores, ...this.#allSlots().flatMap((slot) => (slot.running ? [slot.running] : []))];
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
     const expired = await Promise.race([Promise.allSettled(pending).then(() => false), timedOut]);
@@ -148,7 +174,7 @@ export class EmbeddedRuntime implements Runtime {
     if (expired) this.#emit({ type: 'close-timeout', resources: this.busy, timeoutMs });
   }
 
-  #tick(slot: Slot, job: Cron): void {
+  #tick(slot: ScheduledSlot, job: Cron): void {
     if (this.#closing) return;
     const { id } = slot.resource;
     if (slot.running || slot.retryTimer) {
@@ -212,6 +238,10 @@ export class EmbeddedRuntime implements Runtime {
       slot.retryTimer = undefined;
       this.#launch(slot, 'retry');
     }, delayMs);
+  }
+
+  #allSlots(): Slot[] {
+    return [...this.#slots.values(), ...this.#manual.values()];
   }
 
   #chore(work: () => Promise<void>, resource: string): void {
