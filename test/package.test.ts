@@ -19,10 +19,24 @@ const entries = [
   'siphon-sync/distributed',
   'siphon-sync/export',
   'siphon-sync/demo-api',
+  'siphon-sync/admin',
 ] as const;
 
 /** Packages that open a database, a queue or a spreadsheet: the engine's users should not pay for them. */
-const heavy = ['better-sqlite3', 'pg', 'kysely', 'bullmq', 'ioredis', 'exceljs', 'csv-stringify', 'tsx', 'esbuild', 'cli-progress'];
+const heavy = [
+  'better-sqlite3',
+  'pg',
+  'kysely',
+  'bullmq',
+  'ioredis',
+  'exceljs',
+  'csv-stringify',
+  'tsx',
+  'esbuild',
+  'cli-progress',
+  'hono',
+  '@hono/node-server',
+];
 
 /** Every package a fresh process loads for `args` (ESM imports and CJS requires alike). */
 async function packagesLoadedBy(args: readonly string[]): Promise<Set<string>> {
@@ -83,6 +97,8 @@ describe('the installed package', () => {
     ['siphon-sync/distributed', ['bullmq', 'ioredis'], ['better-sqlite3', 'pg', 'exceljs']],
     ['siphon-sync/export', ['exceljs', 'csv-stringify'], ['better-sqlite3', 'pg', 'bullmq', 'ioredis', 'kysely']],
     ['siphon-sync/demo-api', [], heavy],
+    // The admin loads its web stack; the database driver, the queue and the spreadsheet writer load when used.
+    ['siphon-sync/admin', ['hono', '@hono/node-server', 'zod'], ['better-sqlite3', 'pg', 'bullmq', 'ioredis', 'exceljs']],
   ])('%s loads %j and none of %j', async (entry, expected, absent) => {
     const loaded = await packagesLoadedBy(importing(entry));
     for (const name of expected) expect(loaded).toContain(name);
@@ -187,6 +203,8 @@ describe('the packed tarball, installed into an empty project', () => {
     expect(exported.get('siphon-sync/distributed')).toContain('DistributedRuntime');
     expect(exported.get('siphon-sync/export')).toContain('exportRows');
     expect(exported.get('siphon-sync/demo-api')).toContain('startDemoApi');
+    expect(exported.get('siphon-sync/admin')).toContain('createAdminApp');
+    expect(exported.get('siphon-sync/admin')).toContain('serveAdmin');
   });
 
   it('ships no source maps without their sources, and no tests', async () => {
