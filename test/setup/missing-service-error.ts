@@ -1,7 +1,8 @@
 /**
- * A service the suites need is missing and CI=true or
- * SIPHON_TEST_REQUIRE_SERVICES=1 forbids skipping them. No stack: where the
- * setup threw says nothing; the message says what to do.
+ * A service the suites need is missing and cannot be skipped: PostgreSQL
+ * when no embedded one starts either, or Redis under CI=true or
+ * SIPHON_TEST_REQUIRE_SERVICES=1. No stack: where the setup threw says
+ * nothing; the message says what to do.
  */
 export class MissingServiceError extends Error {
   override name = 'MissingServiceError' as const;

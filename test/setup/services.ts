@@ -54,9 +54,14 @@ export default async function setupServices(project: TestProject): Promise<() =>
     const reachable = postgresCandidates.findIndex((_, index) => postgresProblems[index] === undefined);
     let postgresUrl = postgresCandidates[reachable] ?? '';
     if (reachable === -1) {
-      const server = await startEmbeddedPostgres();
-      started.push(server);
       const tried = postgresCandidates.map((url, index) => `${redact(url)} (${postgresProblems[index]})`).join(', ');
+      const server = await startEmbeddedPostgres().catch((error: Error) => {
+        throw new MissingServiceError(
+          `PostgreSQL: nothing answers at ${tried}, and an embedded one did not start: ${error.message}\n` +
+            'Start PostgreSQL with a database `test` on 127.0.0.1:5432, or set SIPHON_TEST_POSTGRES=postgres://user@host:port/db.',
+        );
+      });
+      started.push(server);
       notice(`PostgreSQL: nothing answers at ${tried}; the suites use ${server.description}, stopped at the end.`);
       postgresUrl = server.url;
     }
