@@ -125,7 +125,8 @@ describe.each(dialects)('admin routes (%s)', (dialect) => {
       const withCookie = await fixture.app.request(path, { headers: { cookie } });
       expect(withCookie.status, `${path} with the session cookie`).toBe(200);
       await withCookie.body?.cancel();
-      for (const headers of [{}, html, { authorization: 'Bearer wrong-token' }, { cookie: 'siphon_admin=forged' }]) {
+      const anonymous: Record<string, string>[] = [{}, html, { authorization: 'Bearer wrong-token' }, { cookie: 'siphon_admin=forged' }];
+      for (const headers of anonymous) {
         const without = await fixture.app.request(path, { headers });
         expect(without.status, `${path} without the token (${JSON.stringify(headers)})`).toBe(401);
         expect(await without.text()).not.toContain('<table');
