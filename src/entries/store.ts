@@ -14,12 +14,16 @@ export type {
   StoreBrowse,
 } from '../store/browse-types.js';
 export { type ColumnKind, type ColumnType, formatColumnType, parseColumnType } from '../store/column-type.js';
+export type { ColumnWidening, WidenedColumn } from '../store/column-widening.js';
 export { type OpenStoreOptions, openStore } from '../store/open-store.js';
 export type { RunEvent, RunEventInput, RunPage, RunPageQuery, StoreRunEvents } from '../store/run-history-types.js';
 export type { RunTally } from '../store/run-tally.js';
 export type {
+  BatchWrite,
   ColumnDef,
   ColumnInfo,
+  CompleteRun,
+  FailOptions,
   QueryResult,
   ResourceState,
   Row,

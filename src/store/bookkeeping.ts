@@ -33,8 +33,10 @@ export async function createBookkeeping(db: Kysely<SiphonTables>, dialect: Store
       "waited_ms" ${counter},
       "error" ${text},
       "checkpoint" ${type('json')},
-      "worker" ${text}
+      "worker" ${text},
+      "widened" ${type('json')}
     )`.execute(db);
+  await addMissingRunColumns(db, dialect, { widened: type('json') });
   // Runs are looked up newest first per resource (resume, history).
   await sql`CREATE INDEX IF NOT EXISTS "_siphon_runs_resource_id" ON ${sql.id(RUNS_TABLE)} ("resource", "id")`.execute(db);
   await sql`
@@ -48,4 +50,17 @@ export async function createBookkeeping(db: Kysely<SiphonTables>, dialect: Store
     )`.execute(db);
   await createRunPagerIndexes(db);
   await createRunEventsTable(db, dialect);
+}
+
+/** Columns later versions added to `_siphon_runs`: a database an older Siphon created gains them (NULL in old runs). */
+async function addMissingRunColumns(
+  db: Kysely<SiphonTables>,
+  dialect: StoreDialect,
+  columns: Readonly<Record<string, RawBuilder<unknown>>>,
+): Promise<void> {
+  const shape = await dialect.describeTable(db, RUNS_TABLE);
+  const have = new Set(shape?.columns.map((column) => column.name));
+  for (const [name, type] of Object.entries(columns)) {
+    if (!have.has(name)) await sql`ALTER TABLE ${sql.id(RUNS_TABLE)} ADD COLUMN ${sql.id(name)} ${type}`.execute(db);
+  }
 }

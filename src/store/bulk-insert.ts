@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
+import { formatColumnType } from './column-type.js';
 import type { SiphonTables } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
 import type { ColumnDef } from './types.js';
@@ -66,7 +67,9 @@ export class BulkInsert {
     count: number,
     upsertKey: readonly string[] | undefined,
   ): string {
-    const cacheKey = [target, columns.map((column) => column.name).join(','), count, upsertKey?.join(',') ?? ''].join('\u0000');
+    // Types are part of the text (the unnest casts): a widened column needs a new statement.
+    const shape = columns.map((column) => `${column.name} ${formatColumnType(column.type)}`).join(',');
+    const cacheKey = [target, shape, count, upsertKey?.join(',') ?? ''].join('\u0000');
     let text = this.#texts.get(cacheKey);
     if (text === undefined) {
       const source = count === 0 ? this.#unnest(columns) : valuesList(columns.length, count);

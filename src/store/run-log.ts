@@ -1,13 +1,15 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { stringifyJson } from '../util/exact-json.js';
+import type { JsonValue } from '../util/json.js';
 import { RUNS_TABLE, STATE_TABLE } from './bookkeeping.js';
+import { type ColumnWidening, widenedColumn } from './column-widening.js';
 import { RunEventLog } from './run-events.js';
 import type { RunPage, RunPageQuery, StoreRunEvents } from './run-history-types.js';
 import { RunPager } from './run-pager.js';
 import { RecordReader } from './run-record.js';
 import type { RunsTable, SiphonTables } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
-import type { BatchWrite, CompleteRun, ResourceState, RunRecord, RunTrigger, StoreRuns } from './types.js';
+import type { BatchWrite, CompleteRun, FailOptions, ResourceState, RunRecord, RunTrigger, StoreRuns } from './types.js';
 
 const RESUMABLE = new Set(['running', 'failed', 'interrupted']);
 
@@ -51,8 +53,9 @@ export class RunLog implements StoreRuns {
     return this.#records.run(row);
   }
 
-  /** The batch's checkpoint and counters, in the caller's transaction. */
+  /** The batch's checkpoint and counters, and the widenings it made, in the caller's transaction. */
   async recordBatch(db: Kysely<SiphonTables>, batch: BatchWrite): Promise<void> {
+    const widened = batch.evolve?.widen.length ? await this.#widenedWith(db, batch.runId, batch.evolve.widen) : undefined;
     const result = await db
       .updateTable(RUNS_TABLE)
       .set({
@@ -64,10 +67,18 @@ export class RunLog implements StoreRuns {
         retries: sql<number>`${sql.ref('retries')} + ${batch.retries}`,
         waited_ms: sql<number>`${sql.ref('waited_ms')} + ${batch.waitedMs}`,
         heartbeat_at: isoNow(),
+        ...(widened === undefined ? {} : { widened }),
       })
       .where('id', '=', batch.runId)
       .executeTakeFirst();
     if (result.numUpdatedRows !== 1n) throw runNotFound(batch.runId);
+  }
+
+  /** The run's list of widenings with `widen` appended, as JSON text. */
+  async #widenedWith(db: Kysely<SiphonTables>, runId: number, widen: readonly ColumnWidening[]): Promise<string> {
+    const row = await db.selectFrom(RUNS_TABLE).selectAll().where('id', '=', runId).executeTakeFirst();
+    const earlier = row ? this.#records.run(row).widened : [];
+    return stringifyJson([...earlier, ...widen.map(widenedColumn)] as unknown as JsonValue);
   }
 
   async findResumable(resource: string): Promise<RunRecord | undefined> {
@@ -134,11 +145,11 @@ export class RunLog implements StoreRuns {
     return run;
   }
 
-  async fail(runId: number, error: string, status: 'failed' | 'interrupted' = 'failed'): Promise<RunRecord> {
+  async fail(runId: number, error: string, status: 'failed' | 'interrupted' = 'failed', options: FailOptions = {}): Promise<RunRecord> {
     const now = isoNow();
     const row = await this.#db
       .updateTable(RUNS_TABLE)
-      .set({ status, error, finished_at: now, heartbeat_at: now })
+      .set({ status, error, finished_at: now, heartbeat_at: now, ...(options.resumable === false ? { checkpoint: null } : {}) })
       .where('id', '=', runId)
       .returningAll()
       .executeTakeFirst();

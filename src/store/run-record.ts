@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { JsonValue } from '../util/json.js';
+import type { WidenedColumn } from './column-widening.js';
 import type { RunsTable, StateTable } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
 import type { ResourceState, RunRecord, RunStatus, RunTrigger } from './types.js';
@@ -34,6 +35,7 @@ export class RecordReader {
       error: row.error,
       checkpoint: row.checkpoint === null ? null : (this.#json(row.checkpoint) as JsonValue),
       worker: row.worker,
+      widened: row.widened === null || row.widened === undefined ? [] : widenedList(this.#json(row.widened)),
     };
   }
 
@@ -49,4 +51,16 @@ export class RecordReader {
   #nullableTimestamp(value: unknown): string | null {
     return value === null || value === undefined ? null : (this.#timestamp(value) as string);
   }
+}
+
+/** The stored list, keeping only well-formed entries (the column is JSON anyone could have written). */
+function widenedList(value: unknown): WidenedColumn[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown) => {
+    if (item === null || typeof item !== 'object') return [];
+    const { table, column, from, to } = item as Record<string, unknown>;
+    return typeof table === 'string' && typeof column === 'string' && typeof from === 'string' && typeof to === 'string'
+      ? [{ table, column, from, to }]
+      : [];
+  });
 }

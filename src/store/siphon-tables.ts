@@ -25,6 +25,8 @@ export interface RunsTable {
   /** Exact JSON text on the way in; SQLite returns the text, PostgreSQL (jsonb) the parsed value. */
   checkpoint: KyselyColumn<unknown, string | null | undefined, string | null>;
   worker: string | null;
+  /** JSON list of the inferred columns the run widened (column-widening.ts `WidenedColumn`); NULL for none. */
+  widened: KyselyColumn<unknown, string | null | undefined, string | null>;
 }
 
 /** `_siphon_state`: per-resource state kept between runs, and the run lease. */

@@ -4,6 +4,7 @@ import { SchemaError } from '../errors/schema-error.js';
 import { createBookkeeping } from './bookkeeping.js';
 import type { StoreBrowse } from './browse-types.js';
 import { BulkInsert } from './bulk-insert.js';
+import type { ColumnWidening } from './column-widening.js';
 import { stagingTable, validateTableDef } from './identifier.js';
 import { Leases } from './leases.js';
 import { RowEncoder } from './row-encoder.js';
@@ -11,7 +12,7 @@ import { RunLog } from './run-log.js';
 import type { SiphonTables } from './siphon-tables.js';
 import type { RowStream, StoreConnection, StoreDialect } from './store-dialect.js';
 import { TableBrowser } from './table-browser.js';
-import { addColumnSql, createTableSql, missingColumns } from './table-ddl.js';
+import { addColumnSql, columnsToWiden, createTableSql, missingColumns } from './table-ddl.js';
 import type { BatchWrite, ColumnInfo, CompleteRun, QueryResult, Row, Store, StoreLeases, StoreRuns, TableDef } from './types.js';
 
 /** Rows a stream holds in memory at a time. */
@@ -74,7 +75,6 @@ export class SqlStore implements Store {
 
   async writeBatch(batch: BatchWrite): Promise<void> {
     const { table, mode } = batch;
-    const encoder = this.#encoder(table);
     const keyed = table.primaryKey.length > 0;
     if (mode === 'merge' && !keyed) {
       throw new ConfigError(
@@ -82,11 +82,21 @@ export class SqlStore implements Store {
         'write mode merge needs a primary key; declare primaryKey or write with append or replace',
       );
     }
+    if (batch.rows.length === 0 && !batch.evolve) {
+      await this.#db.transaction().execute((trx) => this.#runLog.recordBatch(trx, batch));
+      return;
+    }
+    const encoder = this.#encoder(table);
     // Coerce everything first: a bad value fails the batch before any write.
     const upsert = mode !== 'append' && keyed;
     const rows = encoder.encode(batch.rows, upsert);
     const target = mode === 'replace' ? stagingTable(table.name) : table.name;
     await this.#db.transaction().execute(async (trx) => {
+      // The table grows (or widens) with the batch that needs it: both commit, or neither.
+      if (batch.evolve) {
+        await this.#sql.lockSchema(trx);
+        await this.#ensure(trx, target, table, batch.evolve.widen);
+      }
       await this.#bulk.insert(trx, target, table.columns, rows, upsert ? table.primaryKey : undefined);
       await this.#runLog.recordBatch(trx, batch);
     });
@@ -159,19 +169,32 @@ export class SqlStore implements Store {
     });
   }
 
-  async #ensure(db: Kysely<SiphonTables>, name: string, table: TableDef): Promise<void> {
-    const shape = await this.#sql.describeTable(db, name);
+  /**
+   * Creates `name` as `table` describes it, or adds the columns it lacks
+   * after retyping the ones `widen` names (a column already that wide is
+   * left alone, so a resumed run can ask again).
+   */
+  async #ensure(db: Kysely<SiphonTables>, name: string, table: TableDef, widen: readonly ColumnWidening[] = []): Promise<void> {
+    let shape = await this.#sql.describeTable(db, name);
     if (!shape) {
       await createTableSql(this.#sql, name, table).execute(db);
       return;
+    }
+    const retype = columnsToWiden(name, shape, widen);
+    if (retype.size > 0) {
+      await this.#sql.widenColumns(db, name, shape, retype);
+      shape = (await this.#sql.describeTable(db, name)) ?? shape;
     }
     for (const column of missingColumns(name, shape, table)) await addColumnSql(this.#sql, name, column).execute(db);
   }
 
   /** A replace run's staged rows are swapped in by the transaction that records its success. */
-  async #swapIfReplace(db: Kysely<SiphonTables>, { table, mode }: CompleteRun): Promise<void> {
-    if (mode !== 'replace') return;
+  async #swapIfReplace(db: Kysely<SiphonTables>, { table, mode, widen }: CompleteRun): Promise<void> {
+    if (mode !== 'replace' || !table) return;
     this.#encoder(table);
+    // The table takes on what its staging twin gained during the run only now, with the rows.
+    await this.#sql.lockSchema(db);
+    await this.#ensure(db, table.name, table, widen);
     await this.#swapStaging(db, table);
   }
 

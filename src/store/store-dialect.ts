@@ -41,6 +41,12 @@ export interface StoreDialect {
   after(ms: number): RawBuilder<string>;
 
   describeTable(db: Kysely<SiphonTables>, table: string): Promise<TableShape | undefined>;
+  /**
+   * Inside a transaction: retypes the columns of `table` named in `retype`
+   * in place, each to a wider type (see column-widening.ts), converting
+   * every stored value exactly.
+   */
+  widenColumns(db: Kysely<SiphonTables>, table: string, shape: TableShape, retype: ReadonlyMap<string, ColumnType>): Promise<void>;
   /** Inside a transaction: waits until no other process is changing Siphon's schema. */
   lockSchema(db: Kysely<SiphonTables>): Promise<void>;
 }

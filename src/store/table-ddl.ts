@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { SchemaError } from '../errors/schema-error.js';
-import { formatColumnType, sameColumnType } from './column-type.js';
+import { type ColumnType, formatColumnType, sameColumnType } from './column-type.js';
+import { type ColumnWidening, wideningKind } from './column-widening.js';
 import type { StoreDialect, TableShape } from './store-dialect.js';
 import type { ColumnDef, TableDef } from './types.js';
 
@@ -52,4 +53,26 @@ export function missingColumns(name: string, shape: TableShape, table: TableDef)
     );
   }
   return missing;
+}
+
+/**
+ * The columns of `shape` that `widen` retypes, each to its new type: a
+ * column missing (it is added with the new type) or already that wide is
+ * skipped; a change that could lose or reinterpret values is a {@link SchemaError}.
+ */
+export function columnsToWiden(name: string, shape: TableShape, widen: readonly ColumnWidening[]): Map<string, ColumnType> {
+  const retype = new Map<string, ColumnType>();
+  for (const { column, to } of widen) {
+    const found = shape.columns.find((existing) => existing.name === column);
+    if (!found || (found.type && sameColumnType(found.type, to))) continue;
+    if (!found.type || wideningKind(found.type, to) === undefined) {
+      const actual = found.type ? formatColumnType(found.type) : found.sqlType;
+      throw new SchemaError(
+        name,
+        `column ${column} is ${actual}; Siphon only widens an inferred column without loss, not to ${formatColumnType(to)}`,
+      );
+    }
+    retype.set(column, to);
+  }
+  return retype;
 }

@@ -1,6 +1,7 @@
 import type { JsonValue } from '../util/json.js';
 import type { StoreBrowse } from './browse-types.js';
 import type { ColumnType } from './column-type.js';
+import type { ColumnWidening, WidenedColumn } from './column-widening.js';
 import type { RunPage, RunPageQuery, StoreRunEvents } from './run-history-types.js';
 import type { RunTally } from './run-tally.js';
 
@@ -50,6 +51,18 @@ export interface RunRecord extends RunTally {
   readonly checkpoint: JsonValue | null;
   /** Who ran it (host:pid, worker id). */
   readonly worker: string | null;
+  /** Inferred columns the run widened (`current_price` bigint → decimal), in order. */
+  readonly widened: readonly WidenedColumn[];
+}
+
+export interface FailOptions {
+  /**
+   * `false` when resuming cannot finish the run (its walk is over, short of
+   * what the API announced): the checkpoint is cleared, so the next run
+   * starts over and a replace's staged rows are never swapped in.
+   * @default true
+   */
+  readonly resumable?: boolean | undefined;
 }
 
 /** Per-resource state kept between runs. */
@@ -69,15 +82,25 @@ export interface BatchWrite extends RunTally {
   readonly runId: number;
   readonly table: TableDef;
   readonly mode: WriteMode;
+  /** With no rows and no `evolve`, only the checkpoint and counters are written (the table need not exist). */
   readonly rows: readonly Row[];
   /** Position after this batch. */
   readonly checkpoint: JsonValue;
+  /**
+   * The table (a replace's staging table) must change first, in the batch's
+   * transaction: created when missing, columns it lacks added, and `widen`
+   * applied; the widenings are recorded in the run.
+   */
+  readonly evolve?: { readonly widen: readonly ColumnWidening[] } | undefined;
 }
 
 export interface CompleteRun {
   readonly runId: number;
-  readonly table: TableDef;
+  /** `undefined` when the run never had a table to write (no records and nothing declared): nothing to swap. */
+  readonly table: TableDef | undefined;
   readonly mode: WriteMode;
+  /** A replace: widenings of its staging table the table takes on when the rows are swapped in. */
+  readonly widen?: readonly ColumnWidening[] | undefined;
   /** Stored with the run's success, in the same transaction (incremental syncs). */
   readonly highWaterMark?: string | null | undefined;
 }
@@ -142,7 +165,7 @@ export interface StoreRuns {
   /** Success: `replace` swaps staging in, the run and the resource state are closed, in one transaction. */
   complete(complete: CompleteRun): Promise<RunRecord>;
   /** Failure or interruption: the checkpoint (and a replace's staging rows) stay for a resume. */
-  fail(runId: number, error: string, status?: 'failed' | 'interrupted'): Promise<RunRecord>;
+  fail(runId: number, error: string, status?: 'failed' | 'interrupted', options?: FailOptions): Promise<RunRecord>;
   /** Records a run that did not happen (e.g. the previous one is still going). */
   skip(resource: string, trigger: RunTrigger, reason: string): Promise<RunRecord>;
   /** Marks the run alive. */

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { ColumnType } from '../column-type.js';
 import type { SiphonTables } from '../siphon-tables.js';
 import type { StoreDialect, TableShape } from '../store-dialect.js';
+import { widenPostgresColumns } from './widen-columns.js';
 
 const SQL_TYPES: Record<Exclude<ColumnType['kind'], 'decimal'>, string> = {
   text: 'text',
@@ -73,6 +74,8 @@ export const postgresDialect: StoreDialect = {
       .map((row) => row.name);
     return { columns, primaryKey };
   },
+
+  widenColumns: (db, table, shape, retype) => widenPostgresColumns(db, table, shape, retype, (type) => postgresDialect.sqlType(type)),
 
   // CREATE … IF NOT EXISTS is not safe against a concurrent twin (both pass
   // the check, one fails on a catalog unique index); the lock makes it so.

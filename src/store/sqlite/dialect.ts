@@ -3,6 +3,7 @@ import { parseJson } from '../../util/exact-json.js';
 import type { ColumnType } from '../column-type.js';
 import type { SiphonTables } from '../siphon-tables.js';
 import type { StoreDialect, TableShape } from '../store-dialect.js';
+import { widenSqliteColumns } from './widen-columns.js';
 
 /*
  * SQLite decides how a value is stored from the declared type's name
@@ -87,6 +88,8 @@ export const sqliteDialect: StoreDialect = {
       .map((row) => row.name);
     return { columns, primaryKey };
   },
+
+  widenColumns: (db, table, shape, retype) => widenSqliteColumns(db, table, shape, retype, (type) => sqliteDialect.sqlType(type)),
 
   // Every write transaction begins IMMEDIATE (see statement-cache.ts): holding
   // SQLite's one write lock already serializes schema changes.
