@@ -194,7 +194,27 @@ function detect(ctx: PageContext, stop: StopOptions, params: QueryParams): Detec
       note: `offset (${[...details, ...totals.notes].join(', ')})`,
     };
   }
-  return { config: { type: 'single' }, note: 'single (no pagination found)' };
+  const unfollowed = unfollowedPagination(ctx);
+  // Said here so `check` and the run log show it; a sync then fails the run if it got less than announced.
+  const note = unfollowed
+    ? `no pagination found, but ${unfollowed}: only this page is fetched; declare a paginator`
+    : 'no pagination found';
+  return { config: { type: 'single' }, note: `single (${note})` };
+}
+
+/** Signs of more pages that detection could not follow: a total larger than the page, or a next link. */
+function unfollowedPagination(ctx: PageContext): string | undefined {
+  const { body, headers } = ctx.response;
+  const top = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const header = parseCount(headers.get('x-total-count'));
+  if (header !== undefined && header > ctx.records.length) return `X-Total-Count announces ${header} records`;
+  const totalKey = TOTAL_KEYS.find((key) => (parseCount(top[key]) ?? 0) > ctx.records.length);
+  if (totalKey !== undefined) return `body "${totalKey}" announces ${parseCount(top[totalKey])} records`;
+  const pagesKey = TOTAL_PAGES_KEYS.find((key) => (parseCount(top[key]) ?? 0) > 1);
+  if (pagesKey !== undefined) return `body "${pagesKey}" announces ${parseCount(top[pagesKey])} pages`;
+  const next = Object.keys(top).find((key) => /^next/i.test(key) && top[key] !== null && top[key] !== false && top[key] !== '');
+  if (next !== undefined) return `body "${next}" looks like a next page (${describeValue(top[next])})`;
+  return undefined;
 }
 
 /** Totals on the first page: evidence for a page parameter, and options for the detected strategy. */

@@ -71,10 +71,14 @@ export interface Page<T = unknown> {
     readonly url: string;
   };
   /**
-   * Records the API says the whole walk holds, when it says so (`X-Total-Count`,
-   * or a top-level `count`/`total`/`total_count`); for progress and ETA only.
+   * Records the API says the whole walk holds, when it says so (the
+   * paginator's `totalPath`, else `X-Total-Count` or a top-level
+   * `count`/`total`/`total_count`/`totalCount`): for progress, and for a sync
+   * to tell a partial walk.
    */
   readonly total: number | undefined;
+  /** Pages the API says the whole walk has (`totalPagesPath`, else a top-level `total_pages`/`totalPages`). */
+  readonly totalPages: number | undefined;
   /** Attempts the page took (1 = no retry). */
   readonly attempts: number;
   /** Milliseconds waited on the budget and on retries for this page. */

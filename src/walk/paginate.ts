@@ -4,6 +4,7 @@ import type { JsonResponse } from '../http/types.js';
 import { selectRecords } from '../pagination/records.js';
 import { createPaginator } from '../pagination/registry.js';
 import type { PageStep, PageToken } from '../pagination/types.js';
+import { announcedTotals } from './announced-totals.js';
 import { buildPageUrl } from './build-url.js';
 import { type Page, type PaginateOptions, resolveWalkOptions } from './paginate-options.js';
 
@@ -89,7 +90,7 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
         records: records as T[],
         token: next?.token ?? null,
         pageToken: head.step.token,
-        total: announcedTotal(response),
+        ...announcedTotals(response, options.paginator),
         response: { status: response.status, headers: response.headers, url: client.redact(response.url) },
         attempts: response.attempts,
         waitedMs: response.waitedMs,
@@ -117,20 +118,6 @@ function pageLimit(walk: number | undefined, paginator: PaginateOptions['paginat
       : undefined;
   const limits = [walk, own].filter((limit): limit is number => typeof limit === 'number');
   return limits.length > 0 ? Math.min(...limits) : undefined;
-}
-
-const TOTAL_KEYS = ['count', 'total', 'total_count', 'totalCount'] as const;
-
-function announcedTotal(response: JsonResponse): number | undefined {
-  const header = Number(response.headers.get('x-total-count') ?? Number.NaN);
-  if (Number.isSafeInteger(header) && header >= 0) return header;
-  const body = response.body;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  for (const key of TOTAL_KEYS) {
-    const value = (body as Record<string, unknown>)[key];
-    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-  }
-  return undefined;
 }
 
 function tokenKey(token: PageToken): string {
