@@ -25,6 +25,7 @@ export type {
   RetryConfig,
   SiphonConfig,
   SourceConfig,
+  UndeclaredMode,
 } from './config/types.js';
 export {
   AuthError,
@@ -32,6 +33,7 @@ export {
   ConfigError,
   CrossOriginError,
   HttpStatusError,
+  IncompleteSyncError,
   NetworkError,
   PaginationError,
   PaginationLoopError,

@@ -161,11 +161,13 @@ describe('loading the example config', () => {
     expect(coins.parent).toBeUndefined();
   });
 
-  it('applies defaults: merge with a key, auto paginator, implicit text key column, table = resource name', () => {
+  it('applies defaults: merge with a key, auto paginator, a key column typed from the data, table = resource name', () => {
     const posts = find('shop.posts');
     expect(posts.write).toBe('merge');
     expect(posts.concurrency).toBe(2);
-    expect(posts.table).toEqual({ name: 'posts', columns: [{ name: 'id', type: { kind: 'text' } }], primaryKey: ['id'] });
+    expect(posts.expectTotal).toBe(true);
+    expect(posts.columns).toEqual([{ field: 'id', name: 'id', type: undefined }]);
+    expect(posts.table).toEqual({ name: 'posts', columns: [], primaryKey: ['id'] });
     expect(find('shop.comments').paginator).toEqual({ type: 'auto' });
   });
 
@@ -176,10 +178,11 @@ describe('loading the example config', () => {
       resource: 'shop.posts',
       links: [{ placeholder: '{posts.id}', parentField: 'id', parentColumn: 'id', column: 'posts_id' }],
     });
-    expect(comments.table.columns).toEqual([
-      { name: 'id', type: { kind: 'text' } },
-      { name: 'posts_id', type: { kind: 'text' } },
+    expect(comments.columns).toEqual([
+      { field: 'id', name: 'id', type: undefined },
+      { field: '{posts.id}', name: 'posts_id', type: undefined },
     ]);
+    expect(comments.table.columns).toEqual([]);
     expect(comments.table.primaryKey).toEqual(['id']);
   });
 
@@ -250,6 +253,29 @@ describe('resolution', () => {
     expect(a.source.headers).toEqual({ accept: 'application/json' });
   });
 
+  it('a column picks a nested value with path, named by its key; expectTotal and every undeclared mode are read', () => {
+    const config = base();
+    const items = config.sources.api.resources.items;
+    items.columns = { author: { path: 'user.login', type: 'text' }, 'roi.times': 'float' };
+    items.undeclared = 'freeze';
+    items.expectTotal = false;
+    const resolved = parseConfig(config).resources[0] as ResolvedResource;
+    expect(resolved.columns.slice(0, 2)).toEqual([
+      { field: 'user.login', name: 'author', type: { kind: 'text' } },
+      { field: 'roi.times', name: 'roi_times', type: { kind: 'float' } },
+    ]);
+    expect(resolved.undeclared).toBe('freeze');
+    expect(resolved.expectTotal).toBe(false);
+    for (const mode of ['infer', 'evolve', 'json', 'ignore']) {
+      items.undeclared = mode;
+      expect((parseConfig(config).resources[0] as ResolvedResource).undeclared).toBe(mode);
+    }
+    items.expectTotal = 'no';
+    items.columns = { author: { path: 'user..login', type: 'text' } };
+    const error = expectProblem(config, `${R}.expectTotal`, 'expected true or false, got "no"');
+    expect(error.message).toContain(`${R}.columns.author.path: invalid JSON path`);
+  });
+
   it('names columns in snake_case by default', () => {
     expect(['userId', 'ath_date', 'URLPath', 'roi.times', 'next-page', '24h_change', '_id', 'postID'].map(toSnakeCase)).toEqual([
       'user_id',
@@ -265,10 +291,10 @@ describe('resolution', () => {
     config.sources.api.resources.items.columns = { userId: 'bigint', 'roi.times': 'float' };
     config.sources.api.resources.items.primaryKey = ['userId', 'createdAt'];
     const items = parseConfig(config).resources[0] as ResolvedResource;
-    expect(items.columns.map((c) => [c.field, c.name, c.type.kind])).toEqual([
+    expect(items.columns.map((c) => [c.field, c.name, c.type?.kind])).toEqual([
       ['userId', 'user_id', 'bigint'],
       ['roi.times', 'roi_times', 'float'],
-      ['createdAt', 'created_at', 'text'],
+      ['createdAt', 'created_at', undefined],
     ]);
     expect(items.table.primaryKey).toEqual(['user_id', 'created_at']);
   });
@@ -566,7 +592,7 @@ describe('invalid values', () => {
     expect(error.message).toContain('sources.api.rateLimit.requests: expected a positive integer, got 0');
     expect(error.message).toContain(`${R}.batchSize: expected a positive integer, got 2.5`);
     expect(error.message).toContain(`${R}.write: expected one of replace, merge, append, got "upsert"`);
-    expect(error.message).toContain(`${R}.undeclared: expected one of infer, json, ignore, got "drop"`);
+    expect(error.message).toContain(`${R}.undeclared: expected one of infer, evolve, json, ignore, freeze, got "drop"`);
   });
 
   it('bad baseUrl and path', () => {

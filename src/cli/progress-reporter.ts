@@ -35,6 +35,10 @@ function lineReporter(stream: NodeJS.WritableStream): ProgressReporter {
       case 'detected':
         write(`${event.resource}: ${event.description}`);
         break;
+      case 'widened':
+      case 'warning':
+        write(noteLine(event));
+        break;
       case 'progress': {
         const seconds = (Date.now() - (started.get(event.resource) ?? Date.now())) / 1000;
         const rate = seconds > 0 ? Math.round(event.records / seconds) : event.records;
@@ -121,6 +125,10 @@ function barReporter(stream: NodeJS.WriteStream): ProgressReporter {
       case 'skipped':
         multibar.log(`${event.resource}: skipped (${event.reason})\n`);
         break;
+      case 'widened':
+      case 'warning':
+        multibar.log(`${noteLine(event)}\n`);
+        break;
       case 'run-end':
         state?.bar?.update(event.run.records, { status: event.error ? `${event.run.status}: ${event.error.message}` : 'done' });
         state?.bar?.stop();
@@ -131,4 +139,10 @@ function barReporter(stream: NodeJS.WriteStream): ProgressReporter {
   }) as ProgressReporter;
   report.stop = () => multibar.stop();
   return report;
+}
+
+/** A line for what a run wants said once: `api.coins: widened current_price bigint → decimal`. */
+function noteLine(event: Extract<SyncEvent, { type: 'widened' | 'warning' }>): string {
+  if (event.type === 'warning') return `${event.resource}: warning: ${event.message}`;
+  return `${event.resource}: widened ${event.column} ${event.from} → ${event.to}`;
 }

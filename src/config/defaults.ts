@@ -25,7 +25,7 @@ export const CONFIG_DEFAULTS = {
    */
   batchSize: 1000,
   /**
-   * Fields not in `columns` become typed columns.
+   * Fields not in `columns` become columns typed from the data.
    * @default 'infer'
    */
   undeclared: 'infer',
@@ -41,11 +41,10 @@ export const CONFIG_DEFAULTS = {
    */
   crossOrigin: CLIENT_DEFAULTS.crossOrigin,
   /**
-   * Type of a primary-key column the config does not declare: text stores any
-   * id exactly (`42`, `"bitcoin"`, a UUID); declare the column to get another.
-   * @default 'text'
+   * A run that got fewer distinct records than the API announced fails.
+   * @default true
    */
-  implicitKeyType: 'text',
+  expectTotal: true,
 } as const;
 
 /**

@@ -2,7 +2,6 @@ import { type ColumnType, parseColumnType } from '../store/column-type.js';
 import { jsonPath } from '../util/json-path.js';
 import { joinPath } from '../util/option-path.js';
 import { snakeCase as toSnakeCase } from '../util/snake-case.js';
-import { CONFIG_DEFAULTS } from './defaults.js';
 import { identifierProblem } from './identifier.js';
 import type { IssueList } from './issue-list.js';
 import type { ResolvedColumn, ResourceConfig } from './types.js';
@@ -19,10 +18,11 @@ export interface ResolvedColumns {
 /**
  * `columns` and `primaryKey` of one resource as table columns. A column's
  * name defaults to its field in snake_case (`userId` → `user_id`, the rule
- * of src/util/snake-case.ts that inferred columns follow too). A
- * primary-key field without a declared column gets one, typed `text` (see
- * {@link CONFIG_DEFAULTS.implicitKeyType}): the key must exist before the
- * first record is seen, and text holds any id exactly.
+ * of src/util/snake-case.ts that inferred columns follow too); with `path`
+ * the key names the column and `path` is the field. A primary-key field
+ * without a declared column gets one without a type: it is typed from its
+ * values like any inferred column (ids become bigint, so they sort 1, 2, 10
+ * and join with other integer columns).
  */
 export function resolveColumns(resource: ResourceConfig, path: string, issues: IssueList): ResolvedColumns {
   const columns: ResolvedColumn[] = [];
@@ -30,7 +30,7 @@ export function resolveColumns(resource: ResourceConfig, path: string, issues: I
   const byName = new Map<string, string>();
   const byField = new Map<string, ResolvedColumn>();
 
-  const add = (field: string, name: string, type: ColumnType, at: string, implicit: boolean): void => {
+  const add = (field: string, name: string, type: ColumnType | undefined, at: string, implicit: boolean): void => {
     const problem = identifierProblem(name, 'column');
     if (problem !== undefined) {
       issues.add(
@@ -67,8 +67,9 @@ export function resolveColumns(resource: ResourceConfig, path: string, issues: I
       issues.add(typeof config === 'string' ? at : joinPath(at, 'type'), (error as Error).message);
       continue;
     }
+    const nested = 'path' in declared ? declared.path : undefined;
     const name = declared.name ?? toSnakeCase(field);
-    add(field, name, type, declared.name === undefined ? at : joinPath(at, 'name'), false);
+    add(nested ?? field, name, type, declared.name === undefined ? at : joinPath(at, 'name'), false);
   }
 
   const primaryKeyFields =
@@ -96,7 +97,7 @@ export function resolveColumns(resource: ResourceConfig, path: string, issues: I
       return;
     }
     const before = columns.length;
-    add(field, toSnakeCase(field), parseColumnType(CONFIG_DEFAULTS.implicitKeyType), at, true);
+    add(field, toSnakeCase(field), undefined, at, true);
     if (columns.length > before) primaryKey.push((columns[columns.length - 1] as ResolvedColumn).name);
   });
 

@@ -1,5 +1,6 @@
 import type { QueryParams, RetryOptions } from '../http/types.js';
 import { type PaginatorConfig, paginatorInitIssue } from '../pagination/registry.js';
+import type { ColumnDef } from '../store/types.js';
 import { joinPath } from '../util/option-path.js';
 import { scheduleProblem } from './check-schedule.js';
 import { CONFIG_DEFAULTS, DATABASE_ENV, defaultWriteMode } from './defaults.js';
@@ -9,7 +10,7 @@ import { linkParents, type ParentInfo, parentsFirst } from './link-parents.js';
 import { type ResolvedColumns, resolveColumns } from './resolve-columns.js';
 import { resolveDatabase } from './resolve-database.js';
 import type { SourceShell } from './schema.js';
-import type { ResolvedConfig, ResolvedResource, ResolvedSource, ResourceConfig } from './types.js';
+import type { ResolvedColumn, ResolvedConfig, ResolvedResource, ResolvedSource, ResourceConfig } from './types.js';
 import type { ValidatedInput, ValidatedSource } from './validate-input.js';
 
 export interface ResolveContext {
@@ -162,9 +163,10 @@ function finishResource(draft: Draft, parent: ParentInfo | undefined, topTimezon
     concurrency: config.concurrency ?? inherited.concurrency ?? CONFIG_DEFAULTS.concurrency,
     maxPages: config.maxPages ?? inherited.maxPages,
     write,
-    table: { name: table, columns: draft.columns.columns.map(({ name, type }) => ({ name, type })), primaryKey: draft.columns.primaryKey },
+    table: { name: table, columns: typedColumns(draft.columns.columns), primaryKey: draft.columns.primaryKey },
     columns: draft.columns.columns,
     undeclared,
+    expectTotal: config.expectTotal ?? CONFIG_DEFAULTS.expectTotal,
     primaryKeyFields: draft.columns.primaryKeyFields,
     schedule: config.schedule,
     timezone,
@@ -172,6 +174,11 @@ function finishResource(draft: Draft, parent: ParentInfo | undefined, topTimezon
     batchSize: config.batchSize ?? CONFIG_DEFAULTS.batchSize,
     parent: parent && { resource: `${source.name}.${parent.name}`, links: parent.links },
   };
+}
+
+/** The columns whose type the config settles; the others are typed from the data. */
+function typedColumns(columns: readonly ResolvedColumn[]): ColumnDef[] {
+  return columns.flatMap(({ name, type }) => (type === undefined ? [] : [{ name, type }]));
 }
 
 /**

@@ -8,7 +8,7 @@ import { paginatorConfigSchema } from '../pagination/registry.js';
 import { parseColumnType } from '../store/column-type.js';
 import { expected } from '../util/describe-value.js';
 import { jsonPath } from '../util/json-path.js';
-import { checkedString, headerName, jsonPathString, oneOf, positiveInteger, thrown } from '../util/option-fields.js';
+import { checkedString, expecting, headerName, jsonPathString, oneOf, positiveInteger, thrown } from '../util/option-fields.js';
 import { strictOptions } from '../util/strict-options.js';
 import { isTimeZone, scheduleProblem } from './check-schedule.js';
 import { identifierProblem } from './identifier.js';
@@ -70,8 +70,8 @@ const queryValue = z.union([queryItem, z.null(), z.array(queryItem)], {
 const queryParams = z.record(z.string(), queryValue) as unknown as z.ZodType<QueryParams>;
 const headers = z.record(headerName, headerValue);
 
-const column = z.union([columnType, strictOptions({ name: columnName.optional(), type: columnType })], {
-  error: (issue) => expected('a column type or { name, type }', issue.input),
+const column = z.union([columnType, strictOptions({ name: columnName.optional(), path: jsonPathString.optional(), type: columnType })], {
+  error: (issue) => expected('a column type or { name, path, type }', issue.input),
 });
 
 const primaryKey = z.union(
@@ -113,7 +113,8 @@ export const resourceSchema = strictOptions({
   write: oneOf(['replace', 'merge', 'append']).optional(),
   schedule: schedule.optional(),
   columns: z.record(z.string(), column).optional(),
-  undeclared: oneOf(['infer', 'json', 'ignore']).optional(),
+  undeclared: oneOf(['infer', 'evolve', 'json', 'ignore', 'freeze']).optional(),
+  expectTotal: z.boolean(expecting('true or false')).optional(),
   incremental: incremental.optional(),
   batchSize: positiveInteger.optional(),
 });

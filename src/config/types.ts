@@ -1,13 +1,31 @@
 import type { AuthConfig } from '../http/auth/index.js';
 import type { QueryParams, RateLimitedWhen, RateLimitOptions, RetryOptions } from '../http/types.js';
 import type { PaginatorConfig } from '../pagination/registry.js';
-import type { ColumnDef, TableDef, WriteMode } from '../store/types.js';
+import type { ColumnType } from '../store/column-type.js';
+import type { TableDef, WriteMode } from '../store/types.js';
 import type { Duration } from '../util/duration.js';
 
 // ─── What users write (siphon.yaml / siphon.config.ts) ──────────────────────
 
-/** A column as declared: a type (`decimal(20,2)`) or `{ name, type }` to rename it. */
-export type ColumnConfig = string | { name?: string; type?: string };
+/**
+ * A column as declared: a type (`decimal(20,2)`), `{ name, type }` to rename
+ * it, or `{ path, type }` to fill it from a nested value (`user.login`); with
+ * `path` the key is the column's name rather than the record's field.
+ */
+export type ColumnConfig = string | { name?: string; path?: string; type?: string };
+
+/**
+ * What happens to record fields not in `columns` (README "Columns that follow the data"):
+ * - `infer`: a column each, typed from the data; a column widens along
+ *   integer → bigint → decimal when later values need it;
+ * - `evolve`: as `infer`, and a column also widens to text (a number column
+ *   that meets a string) or json (one that meets an object);
+ * - `json`: kept together in one `_extra` json column;
+ * - `ignore`: dropped;
+ * - `freeze`: as `infer` on the run that creates the table; after that a
+ *   field without a column, or a value its column cannot hold, fails the run.
+ */
+export type UndeclaredMode = 'infer' | 'evolve' | 'json' | 'ignore' | 'freeze';
 
 export interface IncrementalConfig {
   /** Field of each record holding its change time or sequence (`updated_at`). */
@@ -60,11 +78,17 @@ export interface ResourceConfig extends EndpointDefaults {
   schedule?: string;
   columns?: Record<string, ColumnConfig>;
   /**
-   * What happens to fields not in `columns`: `infer` adds typed columns (see
-   * README), `json` keeps them in one `_extra` json column, `ignore` drops them.
+   * What happens to fields not in `columns` (see {@link UndeclaredMode}).
    * @default 'infer'
    */
-  undeclared?: 'infer' | 'json' | 'ignore';
+  undeclared?: UndeclaredMode;
+  /**
+   * When the API announces a total (`X-Total-Count`, a body `count`/`total`,
+   * a number of pages) and the run got fewer distinct records, the run fails;
+   * `false` accepts the part (an API whose total counts something else).
+   * @default true
+   */
+  expectTotal?: boolean;
   incremental?: IncrementalConfig;
   /**
    * Rows per transaction (a batch always ends on a page boundary).
@@ -108,9 +132,12 @@ export interface SiphonConfig {
 // ─── What the rest of Siphon uses ───────────────────────────────────────────
 
 /** A column with the record field it is read from. */
-export interface ResolvedColumn extends ColumnDef {
+export interface ResolvedColumn {
   /** JSON path in the record (`id`, `roi.times`). */
   readonly field: string;
+  readonly name: string;
+  /** `undefined`: typed from the values, like an inferred column (a `primaryKey` field the config does not type). */
+  readonly type: ColumnType | undefined;
 }
 
 /** A `{parent.field}` placeholder of a child path. */
@@ -150,10 +177,16 @@ export interface ResolvedResource {
   readonly concurrency: number;
   readonly maxPages: number | undefined;
   readonly write: WriteMode;
+  /**
+   * The table as the config declares it: typed columns only, and the whole
+   * primary key (a key column typed from the data joins `columns` at run time).
+   */
   readonly table: TableDef;
-  /** Declared columns (parent columns included). */
+  /** Declared columns (parent and key columns included, typed or not). */
   readonly columns: readonly ResolvedColumn[];
-  readonly undeclared: 'infer' | 'json' | 'ignore';
+  readonly undeclared: UndeclaredMode;
+  /** Whether a run that got fewer records than the API announced fails. */
+  readonly expectTotal: boolean;
   /** Record fields of the primary key (the table's key columns, in order). */
   readonly primaryKeyFields: readonly string[];
   readonly schedule: string | undefined;

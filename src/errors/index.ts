@@ -4,6 +4,7 @@ export { ConfigError } from './config-error.js';
 export { type ConfigIssue, ConfigValidationError } from './config-validation-error.js';
 export { CrossOriginError } from './cross-origin-error.js';
 export { HttpStatusError } from './http-status-error.js';
+export { IncompleteSyncError } from './incomplete-sync-error.js';
 export { NetworkError } from './network-error.js';
 export { PaginationError, PaginationLoopError } from './pagination-error.js';
 export { RateLimitedError } from './rate-limited-error.js';

@@ -12,6 +12,9 @@ export interface SyncCheckpoint {
   /** Incremental: the high-water mark the run started from, and the largest cursor committed since. */
   readonly since?: string | null | undefined;
   readonly maxCursor?: string | null | undefined;
+  /** The last totals of records and pages the walk's pages announced, so a resumed run still checks them. */
+  readonly total?: number | null | undefined;
+  readonly totalPages?: number | null | undefined;
 }
 
 /** Reads a checkpoint stored by an earlier attempt; anything unexpected means "start over". */
@@ -30,7 +33,13 @@ export function readCheckpoint(value: JsonValue | null): SyncCheckpoint | undefi
         : undefined,
     since: typeof record.since === 'string' ? record.since : null,
     maxCursor: typeof record.maxCursor === 'string' ? record.maxCursor : null,
+    total: count(record.total),
+    totalPages: count(record.totalPages),
   };
+}
+
+function count(value: JsonValue | undefined): number | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }
 
 /** The larger of two cursor values: numerically when both are numbers, else as text (ISO dates sort as text). */

@@ -1,69 +1,113 @@
-import { isLosslessNumber } from 'lossless-json';
-import type { ResolvedColumn, ResolvedResource } from '../config/types.js';
+import type { ResolvedResource } from '../config/types.js';
 import { SchemaError } from '../errors/schema-error.js';
-import type { ColumnType } from '../store/column-type.js';
+import { type ColumnType, formatColumnType } from '../store/column-type.js';
+import { type ColumnWidening, isInferableType, valueType } from '../store/column-widening.js';
 import type { ColumnDef, Row, TableDef } from '../store/types.js';
 import { jsonPath } from '../util/json-path.js';
 import { snakeCase } from '../util/snake-case.js';
+import { type InferencePolicy, InferredColumn } from './inferred-column.js';
 
 /** Column keeping undeclared fields with `undeclared: json`. */
 export const EXTRA_COLUMN = '_extra';
 
+const JSON_TYPE: ColumnType = { kind: 'json' };
+
+/** What the mapper starts from: the table as it is. */
+export interface MapperStart {
+  /** The table's columns (for a resumed replace, its staging table's); empty when there is no table yet. */
+  readonly existing: readonly { readonly name: string; readonly type: ColumnType | undefined }[];
+  /** Whether the table existed when the run started: `undeclared: freeze` keeps such a table's columns. */
+  readonly tableExists: boolean;
+  /** Parent-link columns the config could not type: the type of the parent table's column. */
+  readonly linkTypes?: ReadonlyMap<string, ColumnType> | undefined;
+}
+
+/** The table the rows mapped so far need. */
+export interface TableNeeds {
+  /** Every column; `undefined` while a key column has had no value to be typed from, or no column is known. */
+  readonly table: TableDef | undefined;
+  /** The table must gain or widen columns before these rows can be written. */
+  readonly changed: boolean;
+  /** Columns it has that must widen first. */
+  readonly widen: readonly ColumnWidening[];
+}
+
 /**
  * Turns API records into rows of a resource's table. Declared columns read
- * their field path; undeclared top-level fields are, per `undeclared`:
- * - `infer`: given a column of their own, typed from the first non-null value
- *   (boolean → boolean, integer → bigint, other number → decimal, string →
- *   text, object/array → json) and remembered, also across runs (the table
- *   already has the column);
- * - `json`: kept together in one `_extra` json column;
- * - `ignore`: dropped.
+ * their field path (`user.login`). Key columns the config does not type, and
+ * undeclared top-level fields under `infer`, `evolve` and `freeze`, get a
+ * column named in snake_case and typed from every value seen (see
+ * {@link InferredColumn}); the types the table already has are the start,
+ * so runs agree. `json` keeps undeclared fields in one `_extra` column,
+ * `ignore` drops them. A field that only part of is declared (`user` when a
+ * column reads `user.login`) still counts as undeclared, so nothing is lost.
+ * Two fields that would fill one column (`userId` and `user_id`) are an error
+ * naming both.
  */
 export class RecordMapper {
   readonly #resource: ResolvedResource;
-  readonly #declared: readonly (ResolvedColumn & { read: (record: unknown) => unknown })[];
-  /** Top-level fields a declared column reads (fully or partly). */
+  readonly #policy: InferencePolicy;
+  readonly #typed: readonly { readonly name: string; readonly read: (record: unknown) => unknown }[];
+  readonly #keys: readonly { readonly column: InferredColumn; readonly read: (record: unknown) => unknown }[];
+  readonly #links: readonly { readonly name: string; readonly column: InferredColumn | undefined; readonly type: ColumnType | undefined }[];
+  /** Top-level fields a declared column reads whole: not inferred again. */
   readonly #declaredFields: ReadonlySet<string>;
-  /** field → inferred column. */
-  readonly #inferred = new Map<string, ColumnDef>();
-  /** column name → inferred column, including those found in the table. */
-  readonly #inferredByColumn = new Map<string, ColumnDef>();
-  /** Column names in use, so an inferred name never shadows a declared one. */
-  readonly #taken = new Set<string>();
-  #grew = true;
+  /** Lower-cased column name → the field that fills it. */
+  readonly #owners = new Map<string, string>();
+  /** Undeclared field → its column name. */
+  readonly #byField = new Map<string, string>();
+  /** Columns typed from the data, in table order. */
+  readonly #inferred = new Map<string, InferredColumn>();
+  /** Columns the table has whose type inference does not touch (a bounded decimal, a timestamp), or cannot read (`undefined`). */
+  readonly #fixed = new Map<string, ColumnType | undefined>();
+  #table: TableDef | undefined;
 
-  constructor(resource: ResolvedResource, existing: readonly { name: string; type: ColumnType | undefined }[] = []) {
+  constructor(resource: ResolvedResource, start: MapperStart) {
     this.#resource = resource;
-    const parentColumns = new Set(resource.parent?.links.map((link) => link.column) ?? []);
-    this.#declared = resource.columns
-      .filter((column) => !parentColumns.has(column.name))
-      .map((column) => ({ ...column, read: reader(column.field) }));
-    this.#declaredFields = new Set(this.#declared.map((column) => (jsonPath(column.field).segments[0] ?? '').toString()));
-    for (const column of resource.table.columns) this.#taken.add(column.name);
-    if (resource.undeclared === 'infer') {
-      // Columns a previous run inferred: keep their types so runs agree.
-      for (const column of existing) {
-        if (this.#taken.has(column.name) || !column.type) continue;
-        this.#taken.add(column.name);
-        this.#inferredByColumn.set(column.name, { name: column.name, type: column.type });
+    const frozen = resource.undeclared === 'freeze' && start.tableExists;
+    this.#policy = { table: resource.table.name, evolve: resource.undeclared === 'evolve', frozen };
+    const existing = new Map(start.existing.map((column) => [column.name, column.type]));
+    const linked = new Set(resource.parent?.links.map((link) => link.column) ?? []);
+    const typed: { name: string; read: (record: unknown) => unknown }[] = [];
+    const keys: { column: InferredColumn; read: (record: unknown) => unknown }[] = [];
+    const links: { name: string; column: InferredColumn | undefined; type: ColumnType | undefined }[] = [];
+    for (const column of resource.columns) {
+      this.#owners.set(column.name.toLowerCase(), column.field);
+      if (linked.has(column.name)) {
+        const inferred = column.type ? undefined : this.#infer(column.name, column.field, existing.get(column.name));
+        links.push({ name: column.name, column: inferred, type: column.type ?? start.linkTypes?.get(column.name) });
+      } else if (column.type) {
+        typed.push({ name: column.name, read: reader(column.field) });
+      } else {
+        keys.push({ column: this.#infer(column.name, column.field, existing.get(column.name)), read: reader(column.field) });
       }
     }
-  }
-
-  /** The table with every column known so far; `changed` is true when it grew since the last call. */
-  table(): { table: TableDef; changed: boolean } {
-    const changed = this.#grew;
-    this.#grew = false;
-    const extra: ColumnDef[] = [];
-    if (this.#resource.undeclared === 'json') extra.push({ name: EXTRA_COLUMN, type: { kind: 'json' } });
-    const inferred = [...this.#inferredByColumn.values()];
-    return { table: { ...this.#resource.table, columns: [...this.#resource.table.columns, ...extra, ...inferred] }, changed };
+    [this.#typed, this.#keys, this.#links] = [typed, keys, links];
+    this.#declaredFields = new Set(resource.columns.map((column) => column.field));
+    if (resource.undeclared === 'json') this.#owners.set(EXTRA_COLUMN, EXTRA_COLUMN);
+    if (resource.undeclared === 'json' || resource.undeclared === 'ignore') return;
+    // Columns earlier runs inferred: fields claim them by name, and their types are where inference starts.
+    for (const [name, type] of existing) {
+      if (this.#owners.has(name.toLowerCase())) continue;
+      if (type !== undefined && isInferableType(type)) this.#infer(name, name, type);
+      else this.#fixed.set(name, type);
+    }
   }
 
   /** Maps one record; `parentValues` fill the parent link columns of a child resource. */
   map(record: unknown, parentValues: Readonly<Record<string, unknown>> = {}): Row {
-    const row: Row = { ...parentValues };
-    for (const column of this.#declared) row[column.name] = column.read(record);
+    const row: Row = {};
+    for (const link of this.#links) {
+      const value = parentValues[link.name];
+      row[link.name] = value;
+      if (link.column) this.#observe(link.column, value, link.type);
+    }
+    for (const column of this.#typed) row[column.name] = column.read(record);
+    for (const key of this.#keys) {
+      const value = key.read(record);
+      row[key.column.name] = value;
+      this.#observe(key.column, value);
+    }
     if (record === null || typeof record !== 'object' || Array.isArray(record)) return row;
     const mode = this.#resource.undeclared;
     if (mode === 'ignore') return row;
@@ -75,63 +119,105 @@ export class RecordMapper {
         extra[field] = value;
         continue;
       }
-      const column = this.#inferredColumn(field, value);
-      if (column) row[column.name] = value;
+      const name = this.#claim(field, value);
+      if (name !== undefined) row[name] = value;
     }
     if (mode === 'json') row[EXTRA_COLUMN] = extra ?? null;
     return row;
   }
 
-  #inferredColumn(field: string, value: unknown): ColumnDef | undefined {
-    const known = this.#inferred.get(field);
-    if (known) {
-      this.#check(field, known, value);
-      return known;
+  /** The table the rows mapped so far need, and what must change in it first. */
+  needs(): TableNeeds {
+    const widen: ColumnWidening[] = [];
+    let changed = false;
+    for (const column of this.#inferred.values()) {
+      if (!column.pending) continue;
+      changed = true;
+      const { base, type } = column;
+      if (base !== undefined && type !== undefined)
+        widen.push({ table: this.#resource.table.name, column: column.name, from: base, to: type });
     }
-    const name = snakeCase(field);
-    const existing = this.#inferredByColumn.get(name);
-    if (existing) {
-      this.#inferred.set(field, existing);
-      this.#check(field, existing, value);
-      return existing;
+    if (changed || this.#table === undefined) this.#table = this.#build();
+    return { table: this.#table, changed, widen };
+  }
+
+  /** The table now is `table` (what {@link needs} gave; records mapped since may need more). */
+  applied(table: TableDef): void {
+    for (const column of table.columns) this.#inferred.get(column.name)?.applied(column.type);
+  }
+
+  /** The column a top-level undeclared field fills, created when new; `undefined` while it has only been null. */
+  #claim(field: string, value: unknown): string | undefined {
+    let name = this.#byField.get(field);
+    if (name === undefined) {
+      name = snakeCase(field);
+      const owner = this.#owners.get(name.toLowerCase());
+      if (owner !== undefined && owner !== field) this.#collision(field, owner, name, value);
+      this.#owners.set(name.toLowerCase(), field);
+      this.#byField.set(field, name);
     }
-    if (value === null || value === undefined) return undefined; // typed once a value shows up
-    if (this.#taken.has(name)) return undefined; // a declared column already has that name
-    const column: ColumnDef = { name, type: inferType(value) };
-    this.#taken.add(name);
-    this.#inferred.set(field, column);
-    this.#inferredByColumn.set(name, column);
-    this.#grew = true;
+    const inferred = this.#inferred.get(name);
+    if (inferred) {
+      this.#observe(inferred, value);
+      return name;
+    }
+    if (this.#fixed.has(name)) {
+      if (this.#fixed.get(name) === undefined) {
+        throw new SchemaError(
+          this.#resource.table.name,
+          `field "${field}" would fill column ${name}, whose type is not one Siphon creates; declare the field under columns with another name, or set undeclared: ignore`,
+        );
+      }
+      return name;
+    }
+    if (value === null || value === undefined) return undefined;
+    if (this.#policy.frozen) {
+      throw new SchemaError(
+        this.#resource.table.name,
+        `field "${field}" has no column, and undeclared: freeze keeps the columns as they are: declare it under columns, or set undeclared: infer to add it`,
+      );
+    }
+    this.#observe(this.#infer(name, field, undefined), value);
+    return name;
+  }
+
+  #infer(name: string, field: string, base: ColumnType | undefined): InferredColumn {
+    const column = new InferredColumn(name, field, base);
+    this.#inferred.set(name, column);
     return column;
   }
 
-  /** An inferred integer column must not silently round a later fraction. */
-  #check(field: string, column: ColumnDef, value: unknown): void {
-    if ((column.type.kind === 'bigint' || column.type.kind === 'integer') && isFraction(value)) {
-      throw new SchemaError(
-        this.#resource.table.name,
-        `field "${field}" was inferred as ${column.type.kind} from earlier records, but a record has ${String(value)}; declare it in columns, e.g. ${field}: decimal`,
-      );
-    }
+  #observe(column: InferredColumn, value: unknown, type?: ColumnType | undefined): void {
+    if (value === null || value === undefined) return;
+    column.observe(type ?? (valueType(value) as ColumnType), value, this.#policy);
+  }
+
+  #collision(field: string, owner: string, name: string, value: unknown): never {
+    const type = formatColumnType(valueType(value) ?? { kind: 'text' });
+    throw new SchemaError(
+      this.#resource.table.name,
+      `fields "${owner}" and "${field}" would both fill column ${name}; give one a column of its own under columns (e.g. ${field}: { name: ${name}_2, type: ${type} }), or set undeclared: ignore`,
+    );
+  }
+
+  #build(): TableDef | undefined {
+    const columns: ColumnDef[] = [];
+    const placed = new Set<string>();
+    const add = (name: string, type: ColumnType | undefined): void => {
+      if (type === undefined || placed.has(name)) return;
+      placed.add(name);
+      columns.push({ name, type });
+    };
+    for (const column of this.#resource.columns) add(column.name, column.type ?? this.#inferred.get(column.name)?.type);
+    if (this.#resource.undeclared === 'json') add(EXTRA_COLUMN, JSON_TYPE);
+    for (const column of this.#inferred.values()) add(column.name, column.type);
+    for (const [name, type] of this.#fixed) add(name, type);
+    const keyed = this.#resource.table.primaryKey.every((key) => placed.has(key));
+    return keyed && columns.length > 0 ? { ...this.#resource.table, columns } : undefined;
   }
 }
 
 function reader(field: string): (record: unknown) => unknown {
   const path = jsonPath(field);
   return (record) => path.get(record);
-}
-
-function inferType(value: unknown): ColumnType {
-  if (typeof value === 'boolean') return { kind: 'boolean' };
-  if (typeof value === 'bigint') return { kind: 'bigint' };
-  if (typeof value === 'number') return Number.isInteger(value) ? { kind: 'bigint' } : { kind: 'decimal', precision: 0, scale: 0 };
-  if (isLosslessNumber(value)) return { kind: 'decimal', precision: 0, scale: 0 };
-  if (typeof value === 'string') return { kind: 'text' };
-  return { kind: 'json' };
-}
-
-function isFraction(value: unknown): boolean {
-  if (typeof value === 'number') return !Number.isInteger(value);
-  if (isLosslessNumber(value)) return /[.eE]/.test(value.value);
-  return false;
 }

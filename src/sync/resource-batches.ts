@@ -10,6 +10,7 @@ import { paginate } from '../walk/paginate.js';
 import type { Page } from '../walk/paginate-options.js';
 import { maxCursor, type SyncCheckpoint } from './checkpoint.js';
 import type { RecordMapper } from './record-mapper.js';
+import { WalkCount } from './walk-count.js';
 
 /** Rows ready to commit with the checkpoint that follows them. */
 export interface Batch {
@@ -34,6 +35,10 @@ export interface BatchSource {
   readonly onDetected: (description: string) => void;
   /** Each page as it arrives, before its batch commits. */
   readonly onPage?: ((page: Page) => void) | undefined;
+  /** What earlier attempts of the run committed, counted into the walk's total. */
+  readonly earlier: { readonly pages: number; readonly records: number };
+  /** Each walk's count when it has ended (the resource's walk, or each child walk). */
+  readonly onWalkEnd: (count: WalkCount) => void;
 }
 
 /**
@@ -72,8 +77,14 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
   let tally = NO_TALLY;
   let total: number | undefined;
   let next: SyncCheckpoint['page'] = checkpoint?.page ?? null;
+  const count = new WalkCount(resource.table.primaryKey, {
+    ...source.earlier,
+    total: checkpoint?.total,
+    totalPages: checkpoint?.totalPages,
+  });
   const batch = (done: boolean): Batch => {
-    const out: Batch = { rows, checkpoint: { page: next, done, since: source.since, maxCursor: highest }, tally, total };
+    const announced = { total: count.total ?? null, totalPages: count.totalPages ?? null };
+    const out: Batch = { rows, checkpoint: { page: next, done, since: source.since, maxCursor: highest, ...announced }, tally, total };
     rows = [];
     tally = NO_TALLY;
     return out;
@@ -93,8 +104,11 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
       if (event.type === 'detected') source.onDetected(event.description);
     },
   })) {
+    count.page(page);
     for (const record of page.records) {
-      rows.push(mapper.map(record));
+      const row = mapper.map(record);
+      rows.push(row);
+      count.row(row);
       highest = maxCursor(highest, cursor(record));
     }
     tally = addTally(tally, pageTally(page));
@@ -103,6 +117,7 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
     next = page.token;
     if (rows.length >= resource.batchSize) yield batch(false);
   }
+  source.onWalkEnd(count);
   yield batch(true);
 }
 
@@ -146,6 +161,8 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
       url = url.replaceAll(link.placeholder, encodeURIComponent(String(value)));
       parentValues[link.column] = value;
     }
+    const label = links.map((link) => `${link.column} ${String(parentValues[link.column])}`).join(', ');
+    const count = new WalkCount(resource.table.primaryKey, undefined, label);
     const rows: Row[] = [];
     let tally = NO_TALLY;
     let childHighest: string | null = null;
@@ -159,13 +176,17 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
       client: source.client,
       signal: source.signal,
     })) {
+      count.page(page);
       for (const record of page.records) {
-        rows.push(source.mapper.map(record, parentValues));
+        const row = source.mapper.map(record, parentValues);
+        rows.push(row);
+        count.row(row);
         childHighest = maxCursor(childHighest, cursor(record));
       }
       tally = addTally(tally, pageTally(page));
       source.onPage?.(page);
     }
+    source.onWalkEnd(count);
     return { rows, tally, highest: childHighest };
   };
 

@@ -1,4 +1,6 @@
 import type { ResolvedConfig, ResolvedResource } from '../config/types.js';
+import { IncompleteSyncError } from '../errors/incomplete-sync-error.js';
+import { widenedColumn } from '../store/column-widening.js';
 import { addTally, NO_TALLY } from '../store/run-tally.js';
 import type { RunRecord, RunTrigger, Store } from '../store/types.js';
 import { asError } from '../util/as-error.js';
@@ -12,6 +14,8 @@ import { resourceBatches } from './resource-batches.js';
 import { ResourceLease } from './resource-lease.js';
 import { RunEventRecorder } from './run-event-recorder.js';
 import type { SyncEvent } from './sync-events.js';
+import { TotalsCheck } from './totals-check.js';
+import { WalkCount } from './walk-count.js';
 
 export interface RunResourceOptions {
   readonly config: ResolvedConfig;
@@ -96,13 +100,16 @@ export async function runResource(input: RunResourceOptions): Promise<RunOutcome
     const { checkpoint } = opened;
     onEvent?.({ type: 'run-start', resource: resource.id, runId: run.id, attempt: run.attempt, resumed: checkpoint !== undefined });
 
-    const destination = await DestinationTable.open(store, resource, checkpoint === undefined);
+    const parent = resource.parent ? options.config.resources.find((r) => r.id === resource.parent?.resource) : undefined;
+    const destination = await DestinationTable.open(store, resource, parent, checkpoint === undefined);
     const since = await incrementalSince(store, resource, checkpoint);
-    const highWaterMark = await commitBatches({ options, run, destination, checkpoint, since, signal: abort.signal });
+    const highWaterMark = await commitBatches({ options, run, parent, destination, checkpoint, since, signal: abort.signal });
 
+    const { table, widen } = destination.finish();
     run = await store.runs.complete({
       runId: run.id,
-      table: await destination.evolve(),
+      table,
+      widen,
       mode: resource.write,
       ...(resource.incremental ? { highWaterMark: highWaterMark ?? since } : {}),
     });
@@ -111,7 +118,9 @@ export async function runResource(input: RunResourceOptions): Promise<RunOutcome
   } catch (caught) {
     const error = asError(caught);
     if (!run) throw error;
-    run = await store.runs.fail(run.id, error.message, abort.signal.aborted ? 'interrupted' : 'failed');
+    // A walk that ended short of its total would end the same way resumed: the next run starts over.
+    const resumable = !(error instanceof IncompleteSyncError);
+    run = await store.runs.fail(run.id, error.message, abort.signal.aborted ? 'interrupted' : 'failed', { resumable });
     onEvent?.({ type: 'run-end', resource: resource.id, run, error });
     return { run, error };
   } finally {
@@ -131,6 +140,7 @@ async function incrementalSince(store: Store, resource: ResolvedResource, checkp
 interface BatchLoop {
   readonly options: RunResourceOptions;
   readonly run: RunRecord;
+  readonly parent: ResolvedResource | undefined;
   readonly destination: DestinationTable;
   readonly checkpoint: SyncCheckpoint | undefined;
   readonly since: string | null;
@@ -139,24 +149,38 @@ interface BatchLoop {
 
 /**
  * Walks from the checkpoint and commits each batch with the checkpoint that
- * follows it; reports progress. Returns the largest incremental cursor committed.
+ * follows it (and the table changes it needs); reports progress, widenings
+ * and totals. Returns the largest incremental cursor committed; throws an
+ * {@link IncompleteSyncError} when a walk got less than its API announced.
  */
-async function commitBatches({ options, run, destination, checkpoint, since, signal }: BatchLoop): Promise<string | null> {
+async function commitBatches({ options, run, parent, destination, checkpoint, since, signal }: BatchLoop): Promise<string | null> {
   const { resource, store, onEvent } = options;
   let highWaterMark = checkpoint?.maxCursor ?? null;
-  if (checkpoint?.done) return highWaterMark;
+  let detected: string | undefined;
+  const totals = new TotalsCheck(resource, () => detected);
+  if (checkpoint?.done) {
+    // Done before a crash, not yet checked: check what the checkpoint kept.
+    if (!resource.parent) totals.walkEnded(new WalkCount([], { pages: run.pages, records: run.records, ...checkpoint }));
+    totals.settle(onEvent);
+    return highWaterMark;
+  }
   let committed = run.records;
   let tally = NO_TALLY;
   const batches = resourceBatches({
     resource,
-    parentResource: resource.parent ? options.config.resources.find((r) => r.id === resource.parent?.resource) : undefined,
+    parentResource: parent,
     store,
     client: options.clients.get(resource.source),
     mapper: destination.mapper,
     checkpoint,
     since,
     signal,
-    onDetected: (description) => onEvent?.({ type: 'detected', resource: resource.id, description }),
+    onDetected: (description) => {
+      detected = description;
+      onEvent?.({ type: 'detected', resource: resource.id, description });
+    },
+    earlier: { pages: run.pages, records: run.records },
+    onWalkEnd: (count) => totals.walkEnded(count),
     onPage: (page) =>
       onEvent?.({
         type: 'page',
@@ -171,20 +195,25 @@ async function commitBatches({ options, run, destination, checkpoint, since, sig
       }),
   });
   for await (const batch of batches) {
-    const table = await destination.evolve();
+    const target = await destination.prepare(batch.rows.length);
     await store.writeBatch({
       runId: run.id,
-      table,
+      // No table yet and no rows to need one: the batch only moves the checkpoint.
+      table: target?.table ?? resource.table,
+      evolve: target?.evolve,
       mode: resource.write,
       rows: batch.rows,
       checkpoint: { ...batch.checkpoint },
       ...batch.tally,
     });
+    destination.committed(target);
+    for (const widened of target?.evolve?.widen ?? []) onEvent?.({ type: 'widened', resource: resource.id, ...widenedColumn(widened) });
     highWaterMark = batch.checkpoint.maxCursor ?? highWaterMark;
     committed += batch.tally.records;
     tally = addTally(tally, batch.tally);
     if (batch.tally.pages > 0)
       onEvent?.({ type: 'progress', resource: resource.id, runId: run.id, committed, total: batch.total, ...tally });
   }
+  totals.settle(onEvent);
   return highWaterMark;
 }

@@ -1,4 +1,5 @@
 import type { ClientEvent } from '../http/client-options.js';
+import type { WidenedColumn } from '../store/column-widening.js';
 import type { RunTally } from '../store/run-tally.js';
 import type { RunRecord } from '../store/types.js';
 
@@ -31,6 +32,10 @@ export type SyncEvent =
       readonly url: string;
     }
   | { readonly type: 'detected'; readonly resource: string; readonly description: string }
+  /** An inferred column was retyped in place, committed with the batch that needed it (`current_price` bigint → decimal). */
+  | (WidenedColumn & { readonly type: 'widened'; readonly resource: string })
+  /** Something the run did not fail for but someone should know (more records than the API announced). */
+  | { readonly type: 'warning'; readonly resource: string; readonly message: string }
   | (ClientEvent & { readonly resource: string })
   /** Another process holds the resource's lease; the run waits for it (see `leaseWaitMs`). */
   | { readonly type: 'lease-wait'; readonly resource: string; readonly holder: string }
