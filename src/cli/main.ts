@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { adminCommand } from './commands/admin.js';
 import { checkCommand } from './commands/check.js';
 import { demoApiCommand } from './commands/demo-api.js';
 import { exportCommand } from './commands/export.js';
@@ -20,6 +21,7 @@ export function createProgram(): Command {
   program.addCommand(runCommand());
   program.addCommand(startCommand());
   program.addCommand(workerCommand());
+  program.addCommand(adminCommand());
   program.addCommand(checkCommand());
   program.addCommand(exportCommand());
   program.addCommand(reportCommand());

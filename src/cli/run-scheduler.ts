@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { ConfigError } from '../errors/config-error.js';
 import { EmbeddedRuntime } from '../runtime/embedded/embedded-runtime.js';
 import { scheduleTable } from '../runtime/embedded/schedule-table.js';
-import type { RuntimeEvent } from '../runtime/runtime.js';
+import type { Runtime, RuntimeEvent } from '../runtime/runtime.js';
 import type { Store } from '../store/types.js';
 import type { SyncEvent } from '../sync/sync-events.js';
 import { logLine, logStream } from './log-output.js';
@@ -28,6 +28,8 @@ export interface RunSchedulerOptions {
    * @default true
    */
   readonly allowDistributed?: boolean | undefined;
+  /** Called once the schedules run, with the runtime (the admin's Run now goes to it). */
+  readonly onStarted?: ((runtime: Runtime) => void | Promise<void>) | undefined;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<void> 
   const shutdown = onShutdownSignals({ message: 'interrupting runs at the next page boundary', hardExitMs: HARD_EXIT_MS });
   try {
     await runtime.start();
+    await options.onStarted?.(runtime);
     logLine(out, `scheduler started (pid ${process.pid}); SIGINT or SIGTERM stops it`);
     await shutdown.requested;
   } finally {

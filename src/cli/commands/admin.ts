@@ -1,0 +1,42 @@
+import { Command } from 'commander';
+import { adminServerOptions } from '../admin-cli-options.js';
+import { openContext, withConfigOption } from '../context.js';
+
+/** `siphon admin`: the web admin over an existing database, without running schedules. */
+export function adminCommand(): Command {
+  const command = withConfigOption(
+    new Command('admin').description(
+      'serve the web admin and its JSON API over the database of the config, without running schedules, until SIGINT/SIGTERM; ' +
+        'Run now runs a resource in this process, or queues it for the workers when REDIS_URL is set',
+    ),
+  );
+  for (const option of adminServerOptions('')) command.addOption(option);
+  return command.action(async (options: { config?: string; port: number; host: string }) => {
+    const context = await openContext(options);
+    try {
+      const { startAdmin } = await import('../start-admin.js');
+      const { onShutdownSignals } = await import('../shutdown-signals.js');
+      const redisUrl = process.env.REDIS_URL;
+      const runNow = redisUrl
+        ? await (await import('../../admin/queue-run-now.js')).queueRunNow({
+            redisUrl,
+            prefix: process.env.SIPHON_QUEUE_PREFIX || undefined,
+          })
+        : new (await import('../../admin/direct-run-now.js')).DirectRunNow({ config: context.config, store: context.store });
+      const shutdown = onShutdownSignals({ message: 'stopping the admin (runs it started keep their checkpoint)', hardExitMs: 9_500 });
+      try {
+        const admin = await startAdmin({ ...context, host: options.host, port: options.port, runNow, link: 'token' });
+        try {
+          await shutdown.requested;
+        } finally {
+          await admin.close();
+        }
+      } finally {
+        shutdown.dispose();
+        await runNow.close();
+      }
+    } finally {
+      await context.close();
+    }
+  });
+}

@@ -1,0 +1,43 @@
+import type { RunNow } from '../admin/run-now.js';
+import type { AdminServer } from '../admin/serve-admin.js';
+import type { ResolvedConfig } from '../config/types.js';
+import type { Store } from '../store/types.js';
+import { logLine } from './log-output.js';
+
+export interface StartAdminOptions {
+  readonly config: ResolvedConfig;
+  /** Initialised; closed by the caller after the admin. */
+  readonly store: Store;
+  readonly host: string;
+  readonly port: number;
+  readonly runNow: RunNow | undefined;
+  /**
+   * How the address is printed when the token was generated: with the token
+   * in it (`/?token=…`, reusable, like a notebook server), or as a one-time
+   * login link (`/login?ticket=…`).
+   */
+  readonly link: 'token' | 'ticket';
+  /** @default process.stdout */
+  readonly out?: NodeJS.WritableStream | undefined;
+  /** @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
+/**
+ * Starts the web admin for a command (`siphon start`, `siphon admin`,
+ * `npm start`) and prints where it is and how to log in. The token is
+ * `SIPHON_ADMIN_TOKEN`, or one generated for this process.
+ */
+export async function startAdmin(options: StartAdminOptions): Promise<AdminServer> {
+  const { createAdminApp } = await import('../admin/admin-app.js');
+  const { adminTokenFrom, ADMIN_TOKEN_ENV } = await import('../admin/admin-token-source.js');
+  const { serveAdmin } = await import('../admin/serve-admin.js');
+  const source = adminTokenFrom(options.env ?? process.env);
+  const app = createAdminApp({ config: options.config, store: options.store, token: source.token, runNow: options.runNow });
+  const server = await serveAdmin({ fetch: app.fetch, host: options.host, port: options.port, tokenConfigured: source.configured });
+  const out = options.out ?? process.stdout;
+  if (source.configured) logLine(out, `admin: ${server.url}/ (log in with the token in ${ADMIN_TOKEN_ENV})`);
+  else if (options.link === 'ticket') logLine(out, `admin: ${server.url}${app.loginLink()} (a one-time login link)`);
+  else logLine(out, `admin: ${server.url}/?token=${source.token} (token generated for this process; set ${ADMIN_TOKEN_ENV} to choose one)`);
+  return server;
+}
