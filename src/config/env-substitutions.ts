@@ -1,13 +1,19 @@
 import type { EnvSubstitution } from './env.js';
-import type { ResolvedConfig } from './types.js';
+import type { ResolvedConfig, ResolvedSource } from './types.js';
 
 // Kept beside the config rather than in it: the values are secrets, and a
 // config that is logged or serialized should not carry a second copy.
 const recorded = new WeakMap<ResolvedConfig, readonly EnvSubstitution[]>();
+const bySource = new WeakMap<ResolvedSource, readonly string[]>();
 
 /** Remembers which `${env:NAME}` references filled `config`; returns the config. */
 export function recordSubstitutions(config: ResolvedConfig, substitutions: readonly EnvSubstitution[]): ResolvedConfig {
   recorded.set(config, substitutions);
+  // Every value of the config, not only the source's own: a secret is a secret
+  // wherever it shows up, and a source's server may echo any of them.
+  const values = substitutions.map((substitution) => substitution.value).filter((value) => value !== '');
+  for (const source of Object.values(config.sources)) bySource.set(source, values);
+  for (const resource of config.resources) bySource.set(resource.source, values);
   return config;
 }
 
@@ -18,4 +24,9 @@ export function recordSubstitutions(config: ResolvedConfig, substitutions: reado
  */
 export function envSubstitutions(config: ResolvedConfig): readonly EnvSubstitution[] {
   return recorded.get(config) ?? [];
+}
+
+/** The `${env:…}` values of the config `source` belongs to: the secrets its client keeps home and masks. */
+export function sourceSecrets(source: ResolvedSource): readonly string[] {
+  return bySource.get(source) ?? [];
 }

@@ -7,6 +7,7 @@ import type { NumberMode } from '../util/exact-json.js';
 import { type JsonPath, jsonPath } from '../util/json-path.js';
 import { checkedString, duration, expecting, jsonPathString, nonNegativeInteger, oneOf } from '../util/option-fields.js';
 import { parseOptions } from '../util/option-issues.js';
+import { SecretValues } from '../util/secret-values.js';
 import { strictOptions } from '../util/strict-options.js';
 import type { AuthConfig } from './auth/index.js';
 import { createAuth } from './auth/index.js';
@@ -37,6 +38,12 @@ export interface HttpClientOptions {
   auth?: AuthConfig | Auth | undefined;
   /** Headers sent with every request (credential-like ones stay on the origin). */
   headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Values that are secrets whatever header or parameter carries them (the
+   * config passes every `${env:…}` value): a header or query parameter holding
+   * one is never sent to another origin, and every message masks them.
+   */
+  secrets?: readonly string[] | undefined;
   /**
    * A declared budget (`{ requests: 30, per: '60s' }`) or a budget shared with other clients.
    * @default only the limits the server announces
@@ -123,6 +130,8 @@ const plainOptions = z.object({
 export interface ResolvedClientOptions {
   readonly auth: Auth | undefined;
   readonly headers: Readonly<Record<string, string>>;
+  /** The `secrets` option (the auth's own values are asked of it as they change). */
+  readonly secrets: SecretValues;
   readonly budget: RateBudget;
   readonly retry: RetryPolicy;
   readonly timeoutMs: number;
@@ -146,9 +155,11 @@ export function resolveClientOptions(options: HttpClientOptions = {}): ResolvedC
   const parsed = parseOptions(plainOptions, options);
   if (parsed.issues !== undefined) throw ConfigError.fromIssue('', parsed.issues[0] as (typeof parsed.issues)[number]);
   const plain = parsed.data;
+  const auth = options.auth === undefined ? undefined : createAuth(options.auth);
   return {
-    auth: options.auth === undefined ? undefined : createAuth(options.auth),
+    auth,
     headers: options.headers ?? {},
+    secrets: new SecretValues(options.secrets ?? []),
     budget: createRateBudget(options.rateLimit),
     retry: resolveRetryPolicy(options.retry),
     timeoutMs: parseDuration(plain.timeout ?? CLIENT_DEFAULTS.timeout),

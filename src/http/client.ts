@@ -9,6 +9,7 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { delay } from '../util/delay.js';
 import { type NumberMode, parseJson } from '../util/exact-json.js';
 import { redactUrl, snippet } from '../util/redact.js';
+import type { SecretValues } from '../util/secret-values.js';
 import { type ClientEvent, type HttpClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js';
 import { parseRateLimitHeaders, type ServerRateInfo } from './rate-limit-headers.js';
 import { backoffDelay, type RetryPolicy } from './retry-policy.js';
@@ -45,6 +46,8 @@ export class HttpClient {
   readonly #ownsDispatcher: boolean;
   readonly #onEvent: ((event: ClientEvent) => void) | undefined;
   readonly #secretNames: readonly string[];
+  readonly #configSecrets: SecretValues;
+  #secrets: { readonly from: readonly string[] | undefined; readonly values: SecretValues } | undefined;
   #origin: string | undefined;
 
   constructor(options: HttpClientOptions = {}) {
@@ -62,6 +65,7 @@ export class HttpClient {
     this.#dispatcher = resolved.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
     this.#onEvent = resolved.onEvent;
     this.#secretNames = this.#auth?.secretNames ?? [];
+    this.#configSecrets = resolved.secrets;
     this.#origin = resolved.origin;
   }
 
@@ -72,7 +76,31 @@ export class HttpClient {
 
   /** `url` with user info and secret query values masked, for messages and logs. */
   redact(url: string | URL): string {
-    return redactUrl(url, this.#secretNames);
+    const secrets = this.secrets;
+    let parsed: URL;
+    try {
+      parsed = new URL(String(url));
+    } catch {
+      return redactUrl(url);
+    }
+    // A parameter carrying a secret is masked whatever its name (`appid`).
+    const named = [...this.#secretNames];
+    for (const [name, value] of parsed.searchParams) if (secrets.occursIn(value)) named.push(name);
+    return secrets.mask(redactUrl(parsed, named));
+  }
+
+  /** Every secret this client knows: the `secrets` option and what the auth sends now. */
+  get secrets(): SecretValues {
+    const from = this.#auth?.secretValues;
+    if (this.#secrets === undefined || this.#secrets.from !== from) {
+      this.#secrets = { from, values: this.#configSecrets.with(from ?? []) };
+    }
+    return this.#secrets.values;
+  }
+
+  /** The start of a body for an error message, with every secret it echoes masked. */
+  #bodySnippet(text: string): string {
+    return snippet(this.secrets.mask(text));
   }
 
   /**
@@ -161,11 +189,11 @@ export class HttpClient {
         failure = new RateLimitedError(summary, response, limited, { attempt, retryNote });
         reason = 'rate limited (body)';
       } else if (this.#policy.statuses.has(raw.status)) {
-        failure = new HttpStatusError(summary, response, snippet(raw.text), { attempt, retryable: true, retryNote });
+        failure = new HttpStatusError(summary, response, this.#bodySnippet(raw.text), { attempt, retryable: true, retryNote });
         reason = `HTTP ${raw.status}`;
       } else {
         // Not a status this source retries: a run retry would get the same answer.
-        throw new HttpStatusError(summary, response, snippet(raw.text), { attempt, retryable: false });
+        throw new HttpStatusError(summary, response, this.#bodySnippet(raw.text), { attempt, retryable: false });
       }
       if (retryNote !== undefined) throw failure;
       waitedMs += await this.#waitBeforeRetry(reason, announced, attempt, url, signal);
@@ -214,8 +242,13 @@ export class HttpClient {
       throw new CrossOriginError(this.#origin ?? '', this.redact(url));
     }
     const secret = new Set(this.#secretNames.map((name) => name.toLowerCase()));
-    for (const name of [...headers.keys()]) {
-      if (CREDENTIAL_HEADER.test(name) || secret.has(name)) headers.delete(name);
+    const secrets = this.secrets;
+    for (const [name, value] of [...headers]) {
+      if (CREDENTIAL_HEADER.test(name) || secret.has(name) || secrets.occursIn(value)) headers.delete(name);
+    }
+    // A next link or redirect may repeat the source's query; its secrets stay home too.
+    for (const [name, value] of [...request.url.searchParams]) {
+      if (secret.has(name.toLowerCase()) || secrets.occursIn(value)) request.url.searchParams.delete(name);
     }
     return request;
   }
@@ -238,13 +271,13 @@ export class HttpClient {
     if (text.trim() === '') return null;
     const contentType = raw.headers.get('content-type') ?? '';
     if (/html/i.test(contentType) || /^\s*</.test(text)) {
-      throw new ResponseBodyError(summary, response, 'expected JSON but got HTML', snippet(text), { attempt });
+      throw new ResponseBodyError(summary, response, 'expected JSON but got HTML', this.#bodySnippet(text), { attempt });
     }
     try {
       return parseJson(text, this.#numbers);
     } catch (error) {
       const reason = /^\s*[[{]/.test(text) ? 'JSON body is malformed or truncated' : 'expected JSON but got text';
-      throw new ResponseBodyError(summary, response, reason, snippet(text), { attempt, cause: error });
+      throw new ResponseBodyError(summary, response, reason, this.#bodySnippet(text), { attempt, cause: error });
     }
   }
 

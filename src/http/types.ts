@@ -53,6 +53,11 @@ export interface Auth {
   onUnauthorized?(context: AuthContext): boolean | Promise<boolean>;
   /** Header and query parameter names that carry secrets, redacted from messages. */
   readonly secretNames: readonly string[];
+  /**
+   * The secret values it sends (a Basic pair as `user:pass`), masked in every
+   * message in every encoding, e.g. when a server echoes the credential back.
+   */
+  readonly secretValues?: readonly string[];
 }
 
 /** What a response's headers announced about the source's limits. */

@@ -1,3 +1,4 @@
+import { sourceSecrets } from '../config/env-substitutions.js';
 import type { ResolvedSource } from '../config/types.js';
 import { HttpClient } from '../http/client.js';
 import type { ClientEvent } from '../http/client-options.js';
@@ -32,6 +33,7 @@ export class ClientPool {
       client = new HttpClient({
         auth: source.auth,
         headers: source.headers,
+        secrets: sourceSecrets(source),
         rateLimit: this.#budgetFor?.(source) ?? source.rateLimit,
         rateLimitedWhen: source.rateLimitedWhen,
         retry: source.retry,
