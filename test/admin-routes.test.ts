@@ -176,11 +176,11 @@ describe.each(dialects)('admin routes (%s)', (dialect) => {
     expect(again.headers.get('set-cookie')).toBeNull();
   });
 
-  it('sends security headers: a strict content security policy, no referrer, nothing cached', async () => {
+  it('sends security headers: a strict content security policy, no referrer to other sites, nothing cached', async () => {
     const response = await fixture.app.request('/', { headers: { cookie } });
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('referrer-policy')).toBe('same-origin');
     expect(response.headers.get('cache-control')).toBe('no-store');
     const login = await fixture.app.request('/login');
     expect(login.status).toBe(200);

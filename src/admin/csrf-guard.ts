@@ -31,8 +31,10 @@ export function csrfGuard(options: CsrfGuardOptions): MiddlewareHandler<AdminEnv
   return async (c, next) => {
     if (SAFE_METHODS.has(c.req.method) || c.get('auth') !== 'cookie') return next();
     const origin = c.req.header('origin');
-    if (origin !== undefined && origin !== new URL(c.req.url).origin)
+    // `null` is an origin the browser keeps to itself (privacy settings): then the token alone decides.
+    if (origin !== undefined && origin !== 'null' && origin !== new URL(c.req.url).origin) {
       return forbidden(c.req.path, c, 'the request comes from another origin');
+    }
     let token = c.req.header(header);
     if (token === undefined && /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(c.req.header('content-type') ?? '')) {
       const value = (await c.req.parseBody())[field];

@@ -4,8 +4,9 @@ import { LOGIN_STYLE_HASH } from './login-style.js';
 
 /**
  * Only the admin's own scripts, styles and connections; no framing; no
- * referrer (a printed `?token=` URL must not travel on); nothing cached
- * except the fingerprinted assets.
+ * referrer beyond the admin itself (a printed `?token=` URL must not travel
+ * on; within it, browsers then send the Origin the CSRF guard checks);
+ * nothing cached except the fingerprinted assets.
  */
 const POLICY = [
   "default-src 'self'",
@@ -25,7 +26,7 @@ export function securityHeaders(): MiddlewareHandler<AdminEnv> {
     c.header('Content-Security-Policy', POLICY);
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('X-Frame-Options', 'DENY');
-    c.header('Referrer-Policy', 'no-referrer');
+    c.header('Referrer-Policy', 'same-origin');
     c.header('Cross-Origin-Opener-Policy', 'same-origin');
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   };
