@@ -61,7 +61,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the admin in a real browser', () => {
     api = await startServer(async (_req, res, seen) => {
       if (seen.url.pathname === '/broken') {
         res.writeHead(500, { 'content-type': 'application/json' });
-        return res.end('{"detail":"the upstream database is down"}');
+        res.end('{"detail":"the upstream database is down"}');
+        return;
       }
       const number = Number(seen.url.searchParams.get('page') ?? 1);
       // Slow enough to watch the run move.
@@ -146,7 +147,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the admin in a real browser', () => {
     const runId = Number(/\/runs\/(\d+)$/.exec(page.url())?.[1]);
     // Seen running, with figures moving, before it ends.
     await page.waitForSelector('#run[data-live] #run-status .badge-running', { timeout: 5_000 });
-    await page.waitForFunction(() => Number(document.querySelector('#run-pages')?.textContent ?? '0') > 0, undefined, { timeout: 10_000 });
+    await page.waitForFunction("Number(document.querySelector('#run-pages')?.textContent ?? '0') > 0", undefined, { timeout: 10_000 });
     await page.waitForSelector('#run[data-status="succeeded"]:not([data-live])', { timeout: 20_000 });
     expect(await page.locator('#run-records').textContent()).toBe('60');
     expect(await page.locator('#timeline tr.event-page').count()).toBe(7);
