@@ -45,6 +45,36 @@ function fillBigTable(path: string): void {
   }
 }
 
+/** Forty earlier runs of the coins, every tenth failed, so the sparkline and the charts have a history to draw. */
+function seedHistory(path: string): void {
+  const db = new Database(path);
+  try {
+    const insert = db.prepare(
+      `INSERT INTO _siphon_runs (resource, "trigger", status, attempt, started_at, finished_at, pages, records, retries, waited_ms, error)
+       VALUES ('market.coins', 'schedule', ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const start = Date.now() - 41 * 600_000;
+    for (let index = 0; index < 40; index += 1) {
+      const failed = index % 10 === 7;
+      const records = failed ? 20 : 50 + ((index * 7) % 11);
+      const began = start + index * 600_000;
+      const took = 1500 + ((index * 373) % 900) + (index % 6 === 0 ? 1200 : 0);
+      insert.run(
+        failed ? 'failed' : 'succeeded',
+        new Date(began).toISOString(),
+        new Date(began + took).toISOString(),
+        Math.ceil(records / 10) + 1,
+        records,
+        index % 6 === 0 ? 2 : 0,
+        index % 6 === 0 ? 1000 : 0,
+        failed ? 'HTTP 503 Service Unavailable from GET /coins?page=3' : null,
+      );
+    }
+  } finally {
+    db.close();
+  }
+}
+
 describe.skipIf(!HAVE_CHROMIUM)('the admin in a real browser', () => {
   let db: TestDatabase;
   let api: TestServer;
@@ -98,6 +128,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the admin in a real browser', () => {
     });
     store = await openStore(db.url);
     await store.init();
+    seedHistory(join(db.dir, 'test.db'));
     await syncResources({ config, store, only: ['market.coins', 'market.broken'] });
     failedRun = (await store.runs.page({ status: 'failed', resource: 'market.broken' })).runs[0]!.id;
     await store.ensureTable(config.resources.find((resource) => resource.name === 'big')!.table);

@@ -32,7 +32,11 @@ export function Sparkline({ runs }: { runs: readonly Pick<RunRecord, 'records' |
   return (
     <svg class="sparkline" width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={label}>
       <title>{label}</title>
-      <polyline points={points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')} />
+      {runs.length > 1 ? (
+        <polyline points={points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')} />
+      ) : (
+        <circle cx={points[0]![0].toFixed(1)} cy={points[0]![1].toFixed(1)} r="2.5" />
+      )}
       {runs.map((run, index) =>
         run.status === 'failed' ? (
           <circle class="failed" cx={points[index]![0].toFixed(1)} cy={points[index]![1].toFixed(1)} r="2.5" />
