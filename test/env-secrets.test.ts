@@ -1,7 +1,8 @@
-import { HttpClient, parseConfig } from 'siphon-sync';
+import { HttpClient, paginate, parseConfig } from 'siphon-sync';
 import { openStore, type Store } from 'siphon-sync/store';
 import { syncResources } from 'siphon-sync/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableRows } from './helpers/async.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
 import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
 
@@ -104,5 +105,71 @@ describe('values from ${env:…} are secrets whatever their name', () => {
     expect(stored?.error).toContain('HTTP 404');
     expect(leaked(JSON.stringify(stored))).toEqual([]);
     expect(leaked(events.join('\n'))).toEqual([]);
+  });
+});
+
+describe('stored page tokens carry no credentials', () => {
+  const KEY = 'qk-31c9e7a4b2';
+  let db: TestDatabase;
+  let store: Store;
+  let api: TestServer;
+  let failPage2 = true;
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    store = await openStore(db.url);
+    await store.init();
+    api = await startServer((_req, res, seen) => {
+      const page = Number(seen.url.searchParams.get('page') ?? 1);
+      if (seen.url.searchParams.get('api_key') !== KEY) return sendJson(res, 401, { error: 'no key' });
+      if (page === 2 && failPage2) return sendJson(res, 503, { error: 'busy' });
+      // The next link repeats the query, key included, as many APIs build it.
+      const next = page < 3 ? `${api.url}/things?api_key=${KEY}&page=${page + 1}` : null;
+      sendJson(res, 200, { items: [{ id: page }], next });
+    });
+  });
+  afterAll(async () => {
+    await store.close();
+    await api.close();
+    await db.drop();
+  });
+
+  it('page.token has no query key, and resuming from it sends the key again', async () => {
+    failPage2 = false;
+    const walk = { url: `${api.url}/things`, paginator: { type: 'nextUrl' as const }, records: 'items' };
+    const auth = { type: 'apiKey' as const, in: 'query' as const, name: 'api_key', value: KEY };
+    const tokens = [];
+    for await (const page of paginate({ ...walk, auth })) tokens.push(page.token);
+    expect(tokens).toHaveLength(3);
+    expect(JSON.stringify(tokens)).not.toContain(KEY);
+    const resumed = [];
+    for await (const page of paginate({ ...walk, auth, resume: tokens[0] ?? undefined })) resumed.push(...page.records);
+    expect(resumed).toEqual([{ id: 2 }, { id: 3 }]);
+  });
+
+  it('the checkpoint of a failed run has no query key, and the next run resumes with it', async () => {
+    failPage2 = true;
+    const config = parseConfig(
+      {
+        database: db.url,
+        sources: {
+          api: {
+            baseUrl: api.url,
+            auth: { type: 'apiKey', in: 'query', name: 'api_key', value: '${env:KEY}' },
+            retry: { retries: 0 },
+            resources: { things: { path: '/things', paginator: { type: 'nextUrl' }, records: 'items', primaryKey: 'id', batchSize: 1 } },
+          },
+        },
+      },
+      { env: { KEY } },
+    );
+    const [failed] = await syncResources({ config, store });
+    expect(failed?.error?.message).toContain('HTTP 503');
+    const stored = await store.runs.get(failed?.run.id ?? 0);
+    expect(JSON.stringify(stored?.checkpoint)).toContain('page=2');
+    expect(JSON.stringify(stored)).not.toContain(KEY);
+    failPage2 = false;
+    const [resumed] = await syncResources({ config, store });
+    expect(resumed?.error).toBeUndefined();
+    expect((await tableRows(store, 'things')).map((row) => Number(row.id)).sort()).toEqual([1, 2, 3]);
   });
 });

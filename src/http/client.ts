@@ -89,6 +89,28 @@ export class HttpClient {
     return secrets.mask(redactUrl(parsed, named));
   }
 
+  /**
+   * `url` without the credentials it may carry (user info, the auth's query
+   * parameter, parameters holding a secret), for what is stored: a checkpoint
+   * or a page token. The client adds the auth back when the URL is requested.
+   */
+  withoutSecrets(url: string): string {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return url;
+    }
+    const secrets = this.secrets;
+    const names = new Set(this.#secretNames.map((name) => name.toLowerCase()));
+    parsed.username = '';
+    parsed.password = '';
+    for (const [name, value] of [...parsed.searchParams]) {
+      if (names.has(name.toLowerCase()) || secrets.occursIn(value)) parsed.searchParams.delete(name);
+    }
+    return parsed.toString();
+  }
+
   /** Every secret this client knows: the `secrets` option and what the auth sends now. */
   get secrets(): SecretValues {
     const from = this.#auth?.secretValues;

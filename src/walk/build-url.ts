@@ -6,9 +6,21 @@ import type { RequestPatch } from '../pagination/types.js';
  * included, because the server built it; otherwise the base URL with the base
  * params and the patch params over them (`null` removes a base param).
  */
-export function buildPageUrl(baseUrl: string, baseParams: QueryParams | undefined, patch: RequestPatch): URL {
+export function buildPageUrl(
+  baseUrl: string,
+  baseParams: QueryParams | undefined,
+  patch: RequestPatch,
+  isSecret: (value: string) => boolean = () => false,
+): URL {
   if (patch.url !== undefined) {
     const url = new URL(patch.url, baseUrl);
+    // A stored next URL lost its secret params (checkpoints keep none); on the
+    // source's own origin they are put back, as the auth is.
+    if (baseParams && url.origin === new URL(baseUrl).origin) {
+      for (const [name, value] of Object.entries(baseParams)) {
+        if (!url.searchParams.has(name) && flatten(value).some(isSecret)) applyParams(url, { [name]: value });
+      }
+    }
     if (patch.params) applyParams(url, patch.params);
     return url;
   }

@@ -35,7 +35,7 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
 
   const launch = (step: PageStep): void => {
     const controller = new AbortController();
-    const url = buildPageUrl(baseUrl, options.params, step.patch);
+    const url = buildPageUrl(baseUrl, options.params, step.patch, (value) => client.secrets.occursIn(value));
     const signal = AbortSignal.any([walk.signal, controller.signal]);
     const result = client.getJson(url, { signal, headers: step.patch.headers });
     // Prefetched pages may fail after the walk has stopped; nobody awaits them then.
@@ -88,8 +88,9 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
       yield {
         index,
         records: records as T[],
-        token: next?.token ?? null,
-        pageToken: head.step.token,
+        // Tokens are stored (checkpoints) and handed out: never with credentials in them.
+        token: next ? withoutSecrets(next.token, client) : null,
+        pageToken: withoutSecrets(head.step.token, client),
         ...announcedTotals(response, options.paginator),
         response: { status: response.status, headers: response.headers, url: client.redact(response.url) },
         attempts: response.attempts,
@@ -122,6 +123,19 @@ function pageLimit(walk: number | undefined, paginator: PaginateOptions['paginat
 
 function tokenKey(token: PageToken): string {
   return JSON.stringify(token);
+}
+
+/** `token` with every URL in it stripped of credentials (see {@link HttpClient.withoutSecrets}). */
+function withoutSecrets(token: PageToken, client: HttpClient): PageToken {
+  const clean = (value: unknown): unknown => {
+    if (typeof value === 'string') return /^https?:\/\//i.test(value) ? client.withoutSecrets(value) : value;
+    if (Array.isArray(value)) return value.map(clean);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, clean(item)]));
+    }
+    return value;
+  };
+  return clean(token) as PageToken;
 }
 
 function describeToken(token: PageToken, client: HttpClient): string {
