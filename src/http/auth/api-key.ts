@@ -39,6 +39,7 @@ export function apiKeyAuth(config: ApiKeyAuthConfig, path = 'auth'): Auth {
   return {
     kind: 'apiKey',
     secretNames: [name],
+    secretValues: [value],
     apply(request) {
       if (where === 'header') request.headers.set(name, value);
       // `set`, not `append`: a key already in the configured URL must not travel twice.

@@ -24,6 +24,8 @@ export function basicAuth(config: BasicAuthConfig, path = 'auth'): Auth {
   return {
     kind: 'basic',
     secretNames: ['authorization'],
+    // The pair is what travels (base64); the password alone is what a server may echo.
+    secretValues: [`${username}:${password}`, password],
     apply(request) {
       request.headers.set('authorization', value);
     },

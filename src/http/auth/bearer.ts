@@ -18,6 +18,7 @@ export function bearerAuth(config: BearerAuthConfig, path = 'auth'): Auth {
   return {
     kind: 'bearer',
     secretNames: ['authorization'],
+    secretValues: [token],
     apply(request) {
       request.headers.set('authorization', value);
     },

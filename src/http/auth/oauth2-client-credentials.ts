@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { AuthError } from '../../errors/auth-error.js';
 import { describeValue, expected } from '../../util/describe-value.js';
 import { redactUrl, snippet } from '../../util/redact.js';
+import { SecretValues } from '../../util/secret-values.js';
 import type { OptionShape } from '../../util/strict-options.js';
 import type { Auth, AuthContext, OutgoingRequest } from '../types.js';
 import { authOptions, checkedAuthConfig, optionalChoice, optionalString, requiredString } from './config-fields.js';
@@ -120,6 +121,12 @@ class OAuth2ClientCredentials implements Auth {
   readonly kind = KIND;
   readonly secretNames: readonly string[] = ['authorization'];
   readonly #settings: Settings;
+
+  get secretValues(): readonly string[] {
+    const { clientId, clientSecret } = this.#settings;
+    const pair = `${formEncode(clientId)}:${formEncode(clientSecret)}`;
+    return this.#cached ? [clientSecret, pair, this.#cached.accessToken] : [clientSecret, pair];
+  }
   #cached: CachedToken | undefined;
   #flight: TokenFlight | undefined;
 
@@ -213,7 +220,8 @@ async function requestToken(settings: Settings, fetchFn: typeof fetch, signal: A
   }
 
   const body = () => {
-    const shown = redactBody(text, [clientSecret]);
+    // The Basic pair is masked as well: a server echoing the header echoes its base64.
+    const shown = redactBody(text, [clientSecret, formEncode(clientSecret), `${formEncode(clientId)}:${formEncode(clientSecret)}`]);
     return shown ? `: ${shown}` : '';
   };
   if (status < 200 || status > 299) {
@@ -259,12 +267,7 @@ const FORM_CREDENTIAL = new RegExp(`((?:^|&)${CREDENTIAL_FIELD}=)[^&]*`, 'gi');
  * never leave half a secret behind.
  */
 function redactBody(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    for (const form of new Set([secret, encodeURIComponent(secret), formEncode(secret)])) {
-      if (form) out = out.replaceAll(form, '***');
-    }
-  }
+  let out = new SecretValues(secrets).mask(text);
   out = out.replace(JSON_CREDENTIAL, '$1"***"').replace(FORM_CREDENTIAL, '$1***');
   return snippet(out);
 }

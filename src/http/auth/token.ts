@@ -29,6 +29,7 @@ export function tokenAuth(config: TokenAuthConfig, path = 'auth'): Auth {
   return {
     kind: 'token',
     secretNames: ['authorization'],
+    secretValues: [token],
     apply(request) {
       request.headers.set('authorization', value);
     },
