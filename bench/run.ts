@@ -5,12 +5,13 @@
 // `--strict` exits 1 when a goal is missed.
 import type { Scenario } from './harness/figure.js';
 import { formatFigures } from './harness/print-table.js';
+import { admin } from './scenarios/admin.js';
 import { distributed } from './scenarios/distributed.js';
 import { latency } from './scenarios/latency.js';
 import { rateLimit } from './scenarios/rate-limit.js';
 import { startup } from './scenarios/startup.js';
 
-const scenarios: readonly Scenario[] = [startup, rateLimit, latency, distributed];
+const scenarios: readonly Scenario[] = [startup, rateLimit, latency, distributed, admin];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
