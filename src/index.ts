@@ -38,6 +38,7 @@ export {
   PaginationError,
   PaginationLoopError,
   RateLimitedError,
+  RateLimitWaitError,
   type RequestSummary,
   ResponseBodyError,
   type ResponseSummary,

@@ -51,6 +51,9 @@ function lineReporter(stream: NodeJS.WritableStream): ProgressReporter {
       case 'retry':
         write(`${event.resource}: ${event.reason} on ${event.url}; retry in ${(event.waitMs / 1000).toFixed(1)} s`);
         break;
+      case 'wait':
+        write(`${event.resource}: ${event.reason}; waiting ${(event.waitMs / 1000).toFixed(1)} s before ${event.url}`);
+        break;
       case 'skipped':
         write(`${event.resource}: skipped (${event.reason})`);
         break;
@@ -121,6 +124,9 @@ function barReporter(stream: NodeJS.WriteStream): ProgressReporter {
       }
       case 'retry':
         state?.bar?.update({ status: `(${event.reason}, retry in ${(event.waitMs / 1000).toFixed(1)} s)` });
+        break;
+      case 'wait':
+        multibar.log(`${event.resource}: ${event.reason}; waiting ${(event.waitMs / 1000).toFixed(1)} s before ${event.url}\n`);
         break;
       case 'skipped':
         multibar.log(`${event.resource}: skipped (${event.reason})\n`);

@@ -30,7 +30,15 @@ export type ClientEvent =
       /** Redacted URL. */
       readonly url: string;
     }
-  | { readonly type: 'throttle'; readonly waitMs: number; readonly url: string };
+  | { readonly type: 'throttle'; readonly waitMs: number; readonly url: string }
+  | {
+      /** Announced before a wait longer than 5 s on the source's rate limit, so a long wait is never silent. */
+      readonly type: 'wait';
+      readonly waitMs: number;
+      readonly reason: string;
+      /** Redacted URL of the request that waits. */
+      readonly url: string;
+    };
 
 /** Options of {@link HttpClient}; every default lives in {@link CLIENT_DEFAULTS} and is applied by {@link resolveClientOptions}. */
 export interface HttpClientOptions {

@@ -2,6 +2,7 @@ import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici';
 import { CrossOriginError } from '../errors/cross-origin-error.js';
 import { HttpStatusError } from '../errors/http-status-error.js';
 import { NetworkError } from '../errors/network-error.js';
+import { RateLimitWaitError } from '../errors/rate-limit-wait-error.js';
 import { RateLimitedError } from '../errors/rate-limited-error.js';
 import { ResponseBodyError } from '../errors/response-body-error.js';
 import { type RequestSummary, type ResponseSummary, SiphonError } from '../errors/siphon-error.js';
@@ -20,6 +21,9 @@ import type { Auth, AuthContext, JsonResponse, OutgoingRequest, RateBudget } fro
 const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|api[-_]?key|token|secret/i;
 
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
+
+/** Waits longer than this are announced (a `wait` event) before they start. */
+const ANNOUNCED_WAIT_MS = 5000;
 
 export interface GetJsonInit {
   readonly headers?: Readonly<Record<string, string>> | undefined;
@@ -49,6 +53,8 @@ export class HttpClient {
   readonly #configSecrets: SecretValues;
   #secrets: { readonly from: readonly string[] | undefined; readonly values: SecretValues } | undefined;
   #origin: string | undefined;
+  /** The server said its window is used up until `until` (epoch ms); `by` is the redacted URL that said so. */
+  #exhausted: { readonly until: number; readonly by: string } | undefined;
 
   constructor(options: HttpClientOptions = {}) {
     const resolved = resolveClientOptions(options);
@@ -139,6 +145,7 @@ export class HttpClient {
     let reauthorized = false;
     for (;;) {
       attempt += 1;
+      this.#checkExhausted(url);
       const throttled = await this.budget.acquire(signal);
       if (throttled > 0) {
         waitedMs += throttled;
@@ -176,6 +183,7 @@ export class HttpClient {
       }
       const raw = outcome;
       const info = parseRateLimitHeaders(raw.headers);
+      this.#noteExhausted(info, raw.url);
       await this.budget.observe(info);
       const response = this.#summarize(raw);
       if (REDIRECT.has(raw.status) && raw.headers.get('location')) {
@@ -228,6 +236,33 @@ export class HttpClient {
     if (this.#ownsDispatcher) steps.push(this.#dispatcher.close());
     if (this.budget.close) steps.push(this.budget.close());
     await Promise.allSettled(steps);
+  }
+
+  /** Remembers a window the server says is used up, which the budget will wait out before the next grant. */
+  #noteExhausted(info: ServerRateInfo, url: string): void {
+    if (info.remaining === 0 && info.resetAt !== undefined && info.resetAt > Date.now()) {
+      this.#exhausted = { until: Math.max(info.resetAt, this.#exhausted?.until ?? 0), by: this.redact(url) };
+    }
+  }
+
+  /**
+   * Before a request waits out a used-up window: fails when the wait is
+   * longer than `retry.max` (a reset a year away must not hold the run, and
+   * its lease, silently), and announces it when it is longer than 5 s.
+   */
+  #checkExhausted(url: URL): void {
+    const exhausted = this.#exhausted;
+    if (exhausted === undefined) return;
+    const waitMs = exhausted.until - Date.now();
+    if (waitMs <= 0) {
+      this.#exhausted = undefined;
+      return;
+    }
+    const request = { method: 'GET', url: this.redact(url) };
+    if (waitMs > this.#policy.maxMs) throw new RateLimitWaitError(request, waitMs, this.#policy.maxMs, exhausted.by);
+    if (waitMs > ANNOUNCED_WAIT_MS) {
+      this.#onEvent?.({ type: 'wait', waitMs, reason: `rate limit used up (announced by ${exhausted.by})`, url: request.url });
+    }
   }
 
   /** Waits before the next attempt, as long as the server asked (pausing the whole source) or a jittered backoff. */
