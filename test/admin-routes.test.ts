@@ -67,7 +67,7 @@ describe.each(dialects)('admin routes (%s)', (dialect) => {
     '/charts?resource=api.broken',
     '/tables',
     '/tables/coins',
-    '/tables/coins?sort=price&dir=desc&q=coin&f.price=>10&hide=supply',
+    '/tables/coins?sort=price&dir=desc&q=coin&f.price=>10&hide=supply&as.name=Coin',
     `/tables/coins/rows/${rowKey}`,
     '/tables/coins/export?format=csv',
     '/reports',
@@ -99,6 +99,7 @@ describe.each(dialects)('admin routes (%s)', (dialect) => {
         '/api/v1/resources',
         '/api/v1/resources/api.coins',
         '/api/v1/resources/api.coins/series',
+        '/api/v1/resources/api.coins/requests',
         '/api/v1/runs',
         `/api/v1/runs/${succeededRun}`,
         `/api/v1/runs/${succeededRun}/events`,
@@ -235,6 +236,11 @@ describe.each(dialects)('admin routes (%s)', (dialect) => {
     const page = await (await fixture.app.request(`/runs/${runId}`, { headers: { cookie } })).text();
     expect(page).toContain('badge-succeeded');
     expect(page).toContain('page 4: 5 records, HTTP 200');
+    const requests = (await (await fixture.app.request('/api/v1/resources/api.coins/requests?runs=1', { headers: bearer })).json()) as {
+      runs: { runId: number; outcomes: Record<string, number> }[];
+    };
+    // Five pages of coins: the fifth reaches the announced total, so the walk asks no more.
+    expect(requests.runs).toEqual([{ runId, startedAt: expect.any(String), outcomes: { '200': 5 } }]);
   });
 
   it('runs a resource from the API with the bearer token, no CSRF token needed', async () => {

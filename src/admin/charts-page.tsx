@@ -2,19 +2,25 @@ import type { Hono } from 'hono';
 import * as z from 'zod';
 import type { AdminEnv } from './admin-env.js';
 import type { AdminState } from './admin-state.js';
+import { formatTime } from './format.js';
 import { Layout, sendPage } from './layout.js';
 import { parseQuery } from './parse-input.js';
+import { requestOutcomes } from './request-outcomes.js';
 
 const chartsSchema = z.object({ resource: z.string().optional() });
+
+/** Runs the requests table counts. */
+const REQUEST_RUNS = 20;
 
 /**
  * `/charts`: records, duration and time waited per run over time for one
  * resource, drawn by uPlot (served from the package) from the API's series.
  */
 export function chartsPage(app: Hono<AdminEnv>, state: AdminState): void {
-  app.get('/charts', (c) => {
+  app.get('/charts', async (c) => {
     const resources = state.config.resources;
     const chosen = state.resource(parseQuery(c, chartsSchema).resource ?? resources[0]?.id ?? '');
+    const requests = await requestOutcomes(state.store, chosen.id, REQUEST_RUNS);
     return sendPage(
       c,
       <Layout state={state} title="Charts" nav="charts" charts>
@@ -40,6 +46,32 @@ export function chartsPage(app: Hono<AdminEnv>, state: AdminState): void {
             The last 500 runs that were not skipped.
           </p>
         </section>
+        <h2>Requests by outcome, last {REQUEST_RUNS} runs</h2>
+        <p class="muted small">Each page fetched counts under its HTTP status, each retried attempt under its reason.</p>
+        <table class="grid" id="requests">
+          <thead>
+            <tr>
+              <th class="num">run</th>
+              <th>started</th>
+              {requests.outcomes.map((outcome) => (
+                <th class="num">{outcome}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {requests.runs.map((run) => (
+              <tr>
+                <td class="num">
+                  <a href={`/runs/${run.runId}`}>{run.runId}</a>
+                </td>
+                <td class="small">{formatTime(run.startedAt)}</td>
+                {requests.outcomes.map((outcome) => (
+                  <td class="num">{run.outcomes[outcome] ?? 0}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </Layout>,
     );
   });

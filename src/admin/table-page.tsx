@@ -95,6 +95,8 @@ interface BrowserProps {
 function Browser({ c, table, page, sort, dir, search, boxes }: BrowserProps) {
   const columns = shownColumns(c, page.columns);
   const hidden = new Set(c.req.queries('hide') ?? []);
+  // Display names the reader chose (`as.<column>=Label`); sorting, filters and exports keep the real names.
+  const label = (name: string): string => c.req.query(`as.${name}`)?.trim() || name;
   const sortLink = (column: string) => viewLink(c, table, { sort: column, dir: sort === column && dir === 'asc' ? 'desc' : 'asc' });
   return (
     <>
@@ -109,7 +111,8 @@ function Browser({ c, table, page, sort, dir, search, boxes }: BrowserProps) {
             <summary>columns</summary>
             {page.columns.map((column) => (
               <label>
-                <input type="checkbox" name="hide" value={column.name} checked={hidden.has(column.name)} /> hide {column.name}
+                <input type="checkbox" name="hide" value={column.name} checked={hidden.has(column.name)} /> hide {column.name}, show as{' '}
+                <input name={`as.${column.name}`} value={c.req.query(`as.${column.name}`) ?? ''} placeholder={column.name} size={14} />
               </label>
             ))}
           </details>
@@ -131,8 +134,8 @@ function Browser({ c, table, page, sort, dir, search, boxes }: BrowserProps) {
                 <th />
                 {columns.map((column) => (
                   <th class={column.type && ['integer', 'bigint', 'decimal', 'float'].includes(column.type.kind) ? 'num' : undefined}>
-                    <a href={sortLink(column.name)} class="sort" data-column={column.name}>
-                      {column.name}
+                    <a href={sortLink(column.name)} class="sort" data-column={column.name} title={column.name}>
+                      {label(column.name)}
                       {sort === column.name ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}
                     </a>
                     <div class="type">{column.type ? formatColumnType(column.type) : column.sqlType}</div>

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { AdminState } from '../admin-state.js';
 import { exactJson } from '../exact-json.js';
+import { requestOutcomes } from '../request-outcomes.js';
 import { type ResourceSummary, resourceSummaries } from '../resource-summaries.js';
 import { triggerRun } from '../trigger-run.js';
 import { type ApiRoute, apiRoute } from './api-route.js';
@@ -106,6 +107,23 @@ export function resourcesApi(state: AdminState): ApiRoute[] {
         }
         return exactJson({ resource: resource.id, runs: runs.reverse() });
       },
+    }),
+    apiRoute({
+      method: 'get',
+      path: '/resources/:id/requests',
+      operationId: 'getResourceRequests',
+      summary: "Requests by outcome (HTTP status of each page, reason of each retry) over the resource's last runs",
+      tag: 'resources',
+      params: resourceParams,
+      query: z.object({ runs: z.coerce.number().int().min(1).max(100).default(20).describe('runs, newest first') }),
+      response: {
+        kind: 'json',
+        schema: z.object({
+          outcomes: z.array(z.string()),
+          runs: z.array(z.object({ runId: z.number().int(), startedAt: z.string(), outcomes: z.record(z.string(), z.number().int()) })),
+        }),
+      },
+      handle: async (_c, { params, query }) => exactJson(await requestOutcomes(state.store, state.resource(params.id).id, query.runs)),
     }),
     apiRoute({
       method: 'post',
