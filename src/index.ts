@@ -42,6 +42,7 @@ export {
   type RequestSummary,
   ResponseBodyError,
   type ResponseSummary,
+  ResponseTooLargeError,
   SchemaError,
   SiphonError,
   TimeoutError,

@@ -10,6 +10,7 @@ export { PaginationError, PaginationLoopError } from './pagination-error.js';
 export { RateLimitWaitError } from './rate-limit-wait-error.js';
 export { RateLimitedError } from './rate-limited-error.js';
 export { ResponseBodyError } from './response-body-error.js';
+export { ResponseTooLargeError } from './response-too-large-error.js';
 export { SchemaError } from './schema-error.js';
 export { type RequestSummary, type ResponseSummary, SiphonError, type SiphonErrorOptions } from './siphon-error.js';
 export { TimeoutError } from './timeout-error.js';

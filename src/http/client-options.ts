@@ -5,7 +5,7 @@ import type { Duration } from '../util/duration.js';
 import { parseDuration } from '../util/duration.js';
 import type { NumberMode } from '../util/exact-json.js';
 import { type JsonPath, jsonPath } from '../util/json-path.js';
-import { checkedString, duration, expecting, jsonPathString, nonNegativeInteger, oneOf } from '../util/option-fields.js';
+import { checkedString, duration, expecting, jsonPathString, nonNegativeInteger, oneOf, positiveInteger } from '../util/option-fields.js';
 import { parseOptions } from '../util/option-issues.js';
 import { SecretValues } from '../util/secret-values.js';
 import { strictOptions } from '../util/strict-options.js';
@@ -86,6 +86,13 @@ export interface HttpClientOptions {
    */
   maxRedirects?: number | undefined;
   /**
+   * Bytes of one response body read at most, counted after decompression, so
+   * a gzip bomb cannot fill the memory; past it the request fails with a
+   * non-retryable `ResponseTooLargeError`.
+   * @default 67108864 (64 MB)
+   */
+  maxResponseSize?: number | undefined;
+  /**
    * How JSON numbers are parsed, see {@link NumberMode}.
    * @default 'exact'
    */
@@ -103,6 +110,7 @@ export const CLIENT_DEFAULTS = {
   timeout: '30s',
   crossOrigin: 'strip',
   maxRedirects: 5,
+  maxResponseSize: 64 * 1024 * 1024,
   numbers: 'exact',
 } as const satisfies Partial<HttpClientOptions>;
 
@@ -118,6 +126,7 @@ export const clientOptionFields = {
   timeout: duration(),
   crossOrigin: oneOf(['strip', 'refuse']),
   maxRedirects: nonNegativeInteger,
+  maxResponseSize: positiveInteger,
   numbers: oneOf(['exact', 'double']),
   origin: checkedString('an absolute http(s) URL such as "https://api.example.com"', (v) =>
     URL.canParse(v) ? undefined : `"${v}" is not an absolute URL`,
@@ -130,6 +139,7 @@ const plainOptions = z.object({
   timeout: clientOptionFields.timeout.optional(),
   crossOrigin: clientOptionFields.crossOrigin.optional(),
   maxRedirects: clientOptionFields.maxRedirects.optional(),
+  maxResponseSize: clientOptionFields.maxResponseSize.optional(),
   numbers: clientOptionFields.numbers.optional(),
   origin: clientOptionFields.origin.optional(),
 });
@@ -147,6 +157,7 @@ export interface ResolvedClientOptions {
   readonly origin: string | undefined;
   readonly crossOrigin: 'strip' | 'refuse';
   readonly maxRedirects: number;
+  readonly maxResponseSize: number;
   readonly numbers: NumberMode;
   readonly rateLimitedWhen: { readonly path: JsonPath; readonly equals: string | number | boolean } | undefined;
   /** `undefined`: the client makes (and owns) a keep-alive agent. */
@@ -174,6 +185,7 @@ export function resolveClientOptions(options: HttpClientOptions = {}): ResolvedC
     origin: plain.origin === undefined ? undefined : new URL(plain.origin).origin,
     crossOrigin: plain.crossOrigin ?? CLIENT_DEFAULTS.crossOrigin,
     maxRedirects: plain.maxRedirects ?? CLIENT_DEFAULTS.maxRedirects,
+    maxResponseSize: plain.maxResponseSize ?? CLIENT_DEFAULTS.maxResponseSize,
     numbers: plain.numbers ?? CLIENT_DEFAULTS.numbers,
     rateLimitedWhen: plain.rateLimitedWhen && { path: jsonPath(plain.rateLimitedWhen.path), equals: plain.rateLimitedWhen.equals },
     dispatcher: options.dispatcher,

@@ -44,6 +44,7 @@ export class HttpClient {
   readonly #timeoutMs: number;
   readonly #crossOrigin: 'strip' | 'refuse';
   readonly #maxRedirects: number;
+  readonly #maxResponseSize: number;
   readonly #numbers: NumberMode;
   readonly #limitedWhen: ResolvedClientOptions['rateLimitedWhen'];
   readonly #dispatcher: Dispatcher;
@@ -64,6 +65,7 @@ export class HttpClient {
     this.#timeoutMs = resolved.timeoutMs;
     this.#crossOrigin = resolved.crossOrigin;
     this.#maxRedirects = resolved.maxRedirects;
+    this.#maxResponseSize = resolved.maxResponseSize;
     this.#numbers = resolved.numbers;
     this.#limitedWhen = resolved.rateLimitedWhen;
     this.budget = resolved.budget;
@@ -164,6 +166,7 @@ export class HttpClient {
       try {
         outcome = await sendOnce(request, {
           timeoutMs: this.#timeoutMs,
+          maxBytes: this.#maxResponseSize,
           signal,
           dispatcher: this.#dispatcher,
           summary,

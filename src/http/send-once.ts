@@ -1,5 +1,6 @@
-import { type Dispatcher, fetch } from 'undici';
+import { type Dispatcher, fetch, type Response } from 'undici';
 import { NetworkError } from '../errors/network-error.js';
+import { ResponseTooLargeError } from '../errors/response-too-large-error.js';
 import type { RequestSummary } from '../errors/siphon-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import type { OutgoingRequest } from './types.js';
@@ -15,6 +16,8 @@ export interface RawResponse {
 
 export interface SendOptions {
   readonly timeoutMs: number;
+  /** Decoded body bytes read at most; past it the request fails with a {@link ResponseTooLargeError}. */
+  readonly maxBytes: number;
   readonly signal?: AbortSignal | undefined;
   readonly dispatcher?: Dispatcher | undefined;
   readonly summary: RequestSummary;
@@ -53,7 +56,7 @@ export async function sendOnce(request: OutgoingRequest, options: SendOptions): 
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
     stage = 'body';
-    const text = await response.text();
+    const text = await readText(response, options.maxBytes, summary, attempt);
     return {
       status: response.status,
       statusText: response.statusText,
@@ -63,6 +66,7 @@ export async function sendOnce(request: OutgoingRequest, options: SendOptions): 
     };
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
+    if (error instanceof ResponseTooLargeError) throw error;
     if (timedOut) throw new TimeoutError(summary, timeoutMs, { cause: error, attempt, retryNote });
     const code = systemCode(error);
     const note = stage === 'body' ? 'response body cut short' : undefined;
@@ -71,6 +75,30 @@ export async function sendOnce(request: OutgoingRequest, options: SendOptions): 
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * The body as text, counting decoded bytes as they arrive (undici inflates
+ * gzip, deflate and brotli on the way): a small compressed body that inflates
+ * past `maxBytes` is cut off there, never held in memory whole.
+ */
+async function readText(response: Response, maxBytes: number, summary: RequestSummary, attempt: number): Promise<string> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let total = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new ResponseTooLargeError(summary, maxBytes, { attempt });
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
 }
 
 /** Digs the errno-style code out of undici's `TypeError: fetch failed` chain. */
