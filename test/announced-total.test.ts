@@ -109,7 +109,10 @@ describe.each(dialects)('announced totals (%s)', (dialect) => {
     const api = await startServer((_req, res, seen) => {
       // A record inserted at the top between two requests shifts the pages: id 2 comes twice, id 4 never.
       const page = Number(seen.url.searchParams.get('page') ?? '1');
-      const pages = [[{ id: 1 }, { id: 2 }], [{ id: 2 }, { id: 3 }]];
+      const pages = [
+        [{ id: 1 }, { id: 2 }],
+        [{ id: 2 }, { id: 3 }],
+      ];
       sendJson(res, 200, pages[page - 1] ?? [], { 'x-total-count': '4' });
     });
     servers.push(api);
