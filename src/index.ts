@@ -39,6 +39,7 @@ export {
   PaginationLoopError,
   RateLimitedError,
   RateLimitWaitError,
+  RepeatedPageError,
   type RequestSummary,
   ResponseBodyError,
   type ResponseSummary,

@@ -9,6 +9,7 @@ export { NetworkError } from './network-error.js';
 export { PaginationError, PaginationLoopError } from './pagination-error.js';
 export { RateLimitWaitError } from './rate-limit-wait-error.js';
 export { RateLimitedError } from './rate-limited-error.js';
+export { RepeatedPageError } from './repeated-page-error.js';
 export { ResponseBodyError } from './response-body-error.js';
 export { ResponseTooLargeError } from './response-too-large-error.js';
 export { SchemaError } from './schema-error.js';

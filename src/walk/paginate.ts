@@ -1,12 +1,14 @@
 import { PaginationLoopError } from '../errors/pagination-error.js';
+import { RepeatedPageError } from '../errors/repeated-page-error.js';
 import { HttpClient } from '../http/client.js';
 import type { JsonResponse } from '../http/types.js';
 import { selectRecords } from '../pagination/records.js';
-import { createPaginator } from '../pagination/registry.js';
+import { createPaginator, type PaginatorConfig } from '../pagination/registry.js';
 import type { PageStep, PageToken } from '../pagination/types.js';
 import { announcedTotals } from './announced-totals.js';
 import { buildPageUrl } from './build-url.js';
 import { type Page, type PaginateOptions, resolveWalkOptions } from './paginate-options.js';
+import { pageDigest, repeatedPageHint } from './repeated-page.js';
 
 interface InFlight {
   readonly step: PageStep;
@@ -32,6 +34,8 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
   const width = paginator.ahead ? concurrency : 1;
   const queue: InFlight[] = [];
   const seen = new Set<string>();
+  /** Digest of the previous page's records; a page number or offset the server ignores repeats them. */
+  let previousDigest: string | undefined;
 
   const launch = (step: PageStep): void => {
     const controller = new AbortController();
@@ -76,6 +80,14 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
         if (seen.has(key)) throw new PaginationLoopError(paginator.type, describeToken(next.token, client), index);
         seen.add(key);
       }
+      // After the token check: a link back to a fetched page is the more precise diagnosis.
+      const digest = records.length > 0 ? pageDigest(records) : undefined;
+      if (digest !== undefined && digest === previousDigest) {
+        const config = typeof options.paginator === 'object' ? (options.paginator as PaginatorConfig) : undefined;
+        const hint = repeatedPageHint(paginator.type, config, paginator.describe());
+        throw new RepeatedPageError(paginator.type, index, records.length, hint);
+      }
+      previousDigest = digest;
       if (last) {
         cancelQueued();
       } else if (queue.length === 0) {
