@@ -1,6 +1,9 @@
 import { gzipSync } from 'node:zlib';
-import { HttpClient, ResponseTooLargeError } from 'siphon-sync';
+import { HttpClient, parseConfig, ResponseTooLargeError } from 'siphon-sync';
+import { openStore } from 'siphon-sync/store';
+import { syncResources } from 'siphon-sync/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from './helpers/databases.js';
 import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
 
 const MB = 1024 * 1024;
@@ -51,6 +54,31 @@ describe('the response size cap (maxResponseSize)', () => {
     } finally {
       await small.close();
       await roomy.close();
+    }
+  });
+});
+
+describe('maxResponseSize in the config', () => {
+  it('a source option that caps its resources, checked like every option', async () => {
+    const api = await startServer((_req, res) => sendJson(res, 200, [{ id: 1, text: 'x'.repeat(5000) }]));
+    const db = await createTestDatabase('sqlite');
+    const store = await openStore(db.url);
+    try {
+      await store.init();
+      const source = (maxResponseSize: unknown) => ({
+        database: db.url,
+        sources: { api: { baseUrl: api.url, maxResponseSize, resources: { items: { path: '/items', primaryKey: 'id' } } } },
+      });
+      expect(() => parseConfig(source(-1))).toThrow(/sources\.api\.maxResponseSize/);
+      const [outcome] = await syncResources({ config: parseConfig(source(1000)), store });
+      expect(outcome?.error?.name).toBe('ResponseTooLargeError');
+      expect(outcome?.run.error).toContain('maxResponseSize (1000 bytes)');
+      const [roomy] = await syncResources({ config: parseConfig(source(MB)), store });
+      expect(roomy?.error).toBeUndefined();
+    } finally {
+      await store.close();
+      await db.drop();
+      await api.close();
     }
   });
 });

@@ -41,6 +41,11 @@ export const CONFIG_DEFAULTS = {
    */
   crossOrigin: CLIENT_DEFAULTS.crossOrigin,
   /**
+   * Bytes of one response body read at most, after decompression (the client's own default).
+   * @default 67108864 (64 MB)
+   */
+  maxResponseSize: CLIENT_DEFAULTS.maxResponseSize,
+  /**
    * A run that got fewer distinct records than the API announced fails.
    * @default true
    */

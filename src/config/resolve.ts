@@ -112,6 +112,7 @@ function resolveSource(validated: ValidatedSource, config: SourceShell): Resolve
     retry,
     timeout: config.timeout,
     crossOrigin: config.crossOrigin ?? CONFIG_DEFAULTS.crossOrigin,
+    maxResponseSize: config.maxResponseSize ?? CONFIG_DEFAULTS.maxResponseSize,
   };
 }
 

@@ -128,6 +128,7 @@ const sourceShape = {
   retry: retry.optional(),
   timeout: clientOptionFields.timeout.optional(),
   crossOrigin: clientOptionFields.crossOrigin.optional(),
+  maxResponseSize: clientOptionFields.maxResponseSize.optional(),
 };
 
 export const sourceSchema = strictOptions({ ...sourceShape, resources: nonEmptyRecord(resourceSchema, 'resource') });

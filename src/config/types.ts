@@ -105,6 +105,11 @@ export interface SourceConfig extends EndpointDefaults {
   retry?: RetryConfig;
   timeout?: Duration;
   crossOrigin?: 'strip' | 'refuse';
+  /**
+   * Bytes of one response body read at most, after decompression.
+   * @default 67108864 (64 MB)
+   */
+  maxResponseSize?: number;
   resources: Record<string, ResourceConfig>;
 }
 
@@ -161,6 +166,7 @@ export interface ResolvedSource {
   readonly retry: RetryOptions;
   readonly timeout: Duration | undefined;
   readonly crossOrigin: 'strip' | 'refuse';
+  readonly maxResponseSize: number;
 }
 
 export interface ResolvedResource {

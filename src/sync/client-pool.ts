@@ -39,6 +39,7 @@ export class ClientPool {
         retry: source.retry,
         timeout: source.timeout,
         crossOrigin: source.crossOrigin,
+        maxResponseSize: source.maxResponseSize,
         origin: new URL(source.baseUrl).origin,
         onEvent: (event) => {
           for (const listener of this.#listeners.get(source.name) ?? []) listener(event);
