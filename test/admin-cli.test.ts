@@ -5,7 +5,7 @@ import { openStore, type Store } from 'siphon-sync/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN } from './helpers/admin-fixture.js';
 import { waitFor } from './helpers/async.js';
-import { runCli, spawnCli } from './helpers/cli.js';
+import { spawnCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
 import { type PagedApi, pagedResource, startPagedApi } from './helpers/paged-api.js';
 
@@ -54,7 +54,7 @@ describe('the admin from the command line', () => {
   const env = { REDIS_URL: undefined, SIPHON_ADMIN_TOKEN: undefined };
 
   it('`siphon admin` serves the admin over the database and runs a resource now in its own process', async () => {
-    const child = spawnCli(['admin', '-c', file, '--port', '0'], { env });
+    const child = spawnCli(['admin', '-c', file, '--port', '0', '--host', '127.0.0.1'], { env });
     try {
       const [, url, token] = await lineOf(child, /admin: (http:\/\/127\.0\.0\.1:\d+)\/\?token=([\w-]+) \(token generated/);
       expect((await fetch(`${url}/api/v1/resources`)).status).toBe(401);
@@ -98,12 +98,5 @@ describe('the admin from the command line', () => {
     const done = await child.result;
     expect(done.code, done.stderr).toBe(0);
     expect(done.stdout).not.toContain(ADMIN_TOKEN);
-  }, 40_000);
-
-  it('refuses to serve beyond loopback without a configured token', async () => {
-    const open = await runCli(['start', '-c', file, '--admin-host', '0.0.0.0', '--admin-port', '0'], { env });
-    expect(open.code).toBe(2);
-    expect(open.stderr).toContain('serving the admin on 0.0.0.0 opens it beyond this machine; set SIPHON_ADMIN_TOKEN');
-    expect(open.stdout).not.toContain('admin:');
   }, 40_000);
 });

@@ -52,8 +52,8 @@ export async function liveRun(c: AdminContext, state: AdminState, runId: number)
   return streamSSE(c, async (stream) => {
     let lastId = Number.isSafeInteger(resumeFrom) ? resumeFrom : 0;
     let facts: TimelineFacts | undefined;
-    const deadline = state.now() + MAX_STREAM_MS;
-    while (!stream.aborted && state.now() < deadline) {
+    const deadline = Date.now() + MAX_STREAM_MS;
+    while (!stream.aborted && Date.now() < deadline) {
       const run = await findRun(state.store, runId);
       const events = await state.store.runs.events.list(runId, facts === undefined ? {} : { after: lastId });
       facts = timelineFacts(events, facts);

@@ -23,13 +23,14 @@ export async function triggerRun(state: AdminState, resourceId: string): Promise
     const current = await newest();
     return { ...result, runId: current?.status === 'running' ? current.id : undefined };
   }
-  const deadline = state.now() + state.runStartWaitMs;
+  // Real time, not the app's clock (which a test may hold still): this is a wait.
+  const deadline = Date.now() + state.runStartWaitMs;
   for (;;) {
     const run = await newest();
     // A resumed run keeps its id: then the newest real run is running again.
     const resumed = run !== undefined && run.id === previous?.id && run.status === 'running' && previous.status !== 'running';
     if (run && (run.id > before || resumed)) return { ...result, runId: run.id };
-    if (state.now() >= deadline) return { ...result, runId: undefined };
+    if (Date.now() >= deadline) return { ...result, runId: undefined };
     await delay(100);
   }
 }
