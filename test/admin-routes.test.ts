@@ -135,6 +135,29 @@ describe.each(dialects)('admin routes (%s)', (dialect) => {
     }
   });
 
+  it('describes the API in OpenAPI 3.1: every path parameter declared, query parameters from the zod schemas', async () => {
+    const document = (await (await fixture.app.request('/api/v1/openapi.json', { headers: bearer })).json()) as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<string, { operationId: string; parameters?: { name: string; in: string; schema: { type?: string } }[] }>
+      >;
+    };
+    expect(document.openapi).toBe('3.1.0');
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    );
+    expect(new Set(operations.map(({ operation }) => operation.operationId)).size).toBe(operations.length);
+    for (const { path, operation } of operations) {
+      const placeholders = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
+      const declared = (operation.parameters ?? []).filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name);
+      expect(declared, path).toEqual(placeholders);
+    }
+    const rows = operations.find(({ operation }) => operation.operationId === 'listRows')!.operation;
+    expect(rows.parameters?.find((parameter) => parameter.name === 'filter')?.schema.type).toBe('array');
+    expect(operations.find(({ operation }) => operation.operationId === 'runResource')?.method).toBe('post');
+  });
+
   it('guards the assets it serves from the package', async () => {
     const page = await (await fixture.app.request('/charts', { headers: { cookie } })).text();
     const assets = [...page.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((match) => match[1]!);
