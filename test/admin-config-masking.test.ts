@@ -1,0 +1,76 @@
+import { parseConfig } from 'siphon-sync';
+import { createAdminApp } from 'siphon-sync/admin';
+import { openStore, type Store } from 'siphon-sync/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, bearer } from './helpers/admin-fixture.js';
+
+const SECRETS = {
+  K_QUERY: 'query-secret-from-env-1',
+  K_HEADER: 'header-secret-from-env-2',
+  K_KEY: 'apikey-secret-from-env-3',
+  PG_PASSWORD: 'pg-password-from-env-4',
+};
+const INLINE = ['inline-basic-password-5', 'inline-url-key-6', 'inline-param-token-7', 'inline-db-password-8'];
+
+describe('the config as the admin shows it', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openStore('sqlite::memory:');
+    await store.init();
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('names every ${env:NAME} and masks every credential written inline', async () => {
+    const config = parseConfig(
+      {
+        database: `postgres://siphon:${INLINE[3]}@127.0.0.1:5432/siphon`,
+        sources: {
+          basic: {
+            baseUrl: 'http://127.0.0.1:9/api',
+            auth: { type: 'basic', username: 'reader', password: INLINE[0] },
+            resources: {
+              items: {
+                path: '/items',
+                primaryKey: 'id',
+                params: { token: INLINE[2], api_key: INLINE[1], q: '${env:K_QUERY}', page_size: 50 },
+              },
+              children: { path: '/items/{items.id}/children' },
+            },
+          },
+          keyed: {
+            baseUrl: 'http://127.0.0.1:9',
+            headers: { authorization: 'Bearer ${env:K_HEADER}', accept: 'application/json' },
+            auth: { type: 'apiKey', in: 'query', name: 'key', value: '${env:K_KEY}' },
+            resources: { things: { path: '/things' } },
+          },
+        },
+      },
+      { env: SECRETS },
+    );
+    const app = createAdminApp({ config, store, token: ADMIN_TOKEN });
+    for (const path of ['/api/v1/config', '/config', '/api/v1/sources']) {
+      const text = await (await app.request(path, { headers: bearer })).text();
+      for (const secret of [...Object.values(SECRETS), ...INLINE]) expect(text, `${path} shows ${secret}`).not.toContain(secret);
+    }
+    const shown = (await (await app.request('/api/v1/config', { headers: bearer })).json()) as {
+      database: string;
+      sources: Record<
+        string,
+        {
+          baseUrl: string;
+          auth: Record<string, string>;
+          headers?: Record<string, string>;
+          resources: Record<string, { params?: Record<string, unknown>; url: string }>;
+        }
+      >;
+    };
+    expect(shown.database).toBe('postgres://siphon:***@127.0.0.1:5432/siphon');
+    expect(shown.sources.basic?.auth).toEqual({ type: 'basic', username: 'reader', password: '***' });
+    expect(shown.sources.basic?.resources.items?.params).toEqual({ token: '***', api_key: '***', q: '${env:K_QUERY}', page_size: 50 });
+    expect(shown.sources.basic?.resources.children?.url).toBe('http://127.0.0.1:9/api/items/{items.id}/children');
+    expect(shown.sources.keyed?.auth).toEqual({ type: 'apiKey', in: 'query', name: 'key', value: '${env:K_KEY}' });
+    expect(shown.sources.keyed?.headers).toEqual({ authorization: 'Bearer ${env:K_HEADER}', accept: 'application/json' });
+  });
+});
