@@ -9,6 +9,7 @@ const SECRETS = {
   K_HEADER: 'header-secret-from-env-2',
   K_KEY: 'apikey-secret-from-env-3',
   PG_PASSWORD: 'pg-password-from-env-4',
+  K_PATH: 'path-secret-from-env-9',
 };
 const INLINE = ['inline-basic-password-5', 'inline-url-key-6', 'inline-param-token-7', 'inline-db-password-8'];
 
@@ -40,7 +41,7 @@ describe('the config as the admin shows it', () => {
             },
           },
           keyed: {
-            baseUrl: 'http://127.0.0.1:9',
+            baseUrl: 'http://127.0.0.1:9/${env:K_PATH}',
             headers: { authorization: 'Bearer ${env:K_HEADER}', accept: 'application/json' },
             auth: { type: 'apiKey', in: 'query', name: 'key', value: '${env:K_KEY}' },
             resources: { things: { path: '/things' } },
@@ -50,7 +51,7 @@ describe('the config as the admin shows it', () => {
       { env: SECRETS },
     );
     const app = createAdminApp({ config, store, token: ADMIN_TOKEN });
-    for (const path of ['/api/v1/config', '/config', '/api/v1/sources']) {
+    for (const path of ['/api/v1/config', '/config', '/api/v1/sources', '/', '/api/v1/resources']) {
       const text = await (await app.request(path, { headers: bearer })).text();
       for (const secret of [...Object.values(SECRETS), ...INLINE]) expect(text, `${path} shows ${secret}`).not.toContain(secret);
     }
@@ -70,6 +71,7 @@ describe('the config as the admin shows it', () => {
     expect(shown.sources.basic?.auth).toEqual({ type: 'basic', username: 'reader', password: '***' });
     expect(shown.sources.basic?.resources.items?.params).toEqual({ token: '***', api_key: '***', q: '${env:K_QUERY}', page_size: 50 });
     expect(shown.sources.basic?.resources.children?.url).toBe('http://127.0.0.1:9/api/items/{items.id}/children');
+    expect(shown.sources.keyed?.baseUrl).toBe('http://127.0.0.1:9/${env:K_PATH}');
     expect(shown.sources.keyed?.auth).toEqual({ type: 'apiKey', in: 'query', name: 'key', value: '${env:K_KEY}' });
     expect(shown.sources.keyed?.headers).toEqual({ authorization: 'Bearer ${env:K_HEADER}', accept: 'application/json' });
   });

@@ -3,6 +3,7 @@ import type { AdminEnv } from './admin-env.js';
 import type { AdminState } from './admin-state.js';
 import { formatCount, formatDuration, formatTime, relativeTime, runDuration } from './format.js';
 import { Layout, sendPage } from './layout.js';
+import { maskedConfig } from './masked-config.js';
 import { type ResourceSummary, resourceSummaries } from './resource-summaries.js';
 import { triggerRun } from './trigger-run.js';
 import { CsrfField, Sparkline, StatusBadge } from './widgets.js';
@@ -13,6 +14,8 @@ export function overviewPage(app: Hono<AdminEnv>, state: AdminState): void {
     const now = state.now();
     const summaries = await resourceSummaries(state.config.resources, state.store, { runs: state.sparklineRuns, now });
     const sources = Object.values(state.config.sources);
+    // The base URL as the config page shows it: a secret in it (a key in the path) stays hidden.
+    const shown = maskedConfig(state.config).sources as Record<string, { baseUrl?: string }>;
     const notice = c.req.query('notice');
     return sendPage(
       c,
@@ -22,7 +25,7 @@ export function overviewPage(app: Hono<AdminEnv>, state: AdminState): void {
         {sources.map((source) => (
           <section class="source">
             <h2>
-              {source.name} <span class="muted">{source.baseUrl}</span>
+              {source.name} <span class="muted">{shown[source.name]?.baseUrl}</span>
             </h2>
             <ResourceTable state={state} summaries={summaries.filter((summary) => summary.source === source.name)} now={now} />
           </section>

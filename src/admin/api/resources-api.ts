@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { AdminState } from '../admin-state.js';
 import { exactJson } from '../exact-json.js';
+import { maskedConfig } from '../masked-config.js';
 import { requestOutcomes } from '../request-outcomes.js';
 import { type ResourceSummary, resourceSummaries } from '../resource-summaries.js';
 import { triggerRun } from '../trigger-run.js';
@@ -34,15 +35,17 @@ export function resourcesApi(state: AdminState): ApiRoute[] {
       summary: 'The sources of the config and their resources',
       tag: 'resources',
       response: { kind: 'json', schema: z.object({ sources: z.array(sourceSchema) }) },
-      handle: () =>
-        exactJson({
+      handle: () => {
+        const shown = maskedConfig(state.config).sources as Record<string, { baseUrl: string }>;
+        return exactJson({
           sources: Object.values(state.config.sources).map((source) => ({
             name: source.name,
-            baseUrl: new URL(source.baseUrl).origin + new URL(source.baseUrl).pathname,
+            baseUrl: shown[source.name]?.baseUrl ?? '',
             rateLimit: source.rateLimit ? `${source.rateLimit.requests} requests / ${String(source.rateLimit.per)}` : null,
             resources: state.config.resources.filter((resource) => resource.source.name === source.name).map((resource) => resource.id),
           })),
-        }),
+        });
+      },
     }),
     apiRoute({
       method: 'get',
