@@ -51,7 +51,32 @@ describe('the config as the admin shows it', () => {
       { env: SECRETS },
     );
     const app = createAdminApp({ config, store, token: ADMIN_TOKEN });
-    for (const path of ['/api/v1/config', '/config', '/api/v1/sources', '/', '/api/v1/resources']) {
+    // A checkpoint holding the next page's URL, as a nextUrl walk keeps it.
+    const run = await store.runs.start({ resource: 'keyed.things', trigger: 'manual' });
+    const table = { name: 'things', columns: [{ name: 'id', type: { kind: 'bigint' as const } }], primaryKey: ['id'] };
+    await store.ensureTable(table);
+    const next = `http://127.0.0.1:9/${SECRETS.K_PATH}/things?cursor=abc&api_key=${INLINE[1]}&q=${SECRETS.K_QUERY}`;
+    await store.writeBatch({
+      runId: run.id,
+      table,
+      mode: 'merge',
+      rows: [{ id: 1 }],
+      checkpoint: { page: { url: next } },
+      pages: 1,
+      records: 1,
+      retries: 0,
+      waitedMs: 0,
+    });
+    for (const path of [
+      '/api/v1/config',
+      '/config',
+      '/api/v1/sources',
+      '/',
+      '/api/v1/resources',
+      `/runs/${run.id}`,
+      `/api/v1/runs/${run.id}`,
+      '/api/v1/runs',
+    ]) {
       const text = await (await app.request(path, { headers: bearer })).text();
       for (const secret of [...Object.values(SECRETS), ...INLINE]) expect(text, `${path} shows ${secret}`).not.toContain(secret);
     }
@@ -67,6 +92,10 @@ describe('the config as the admin shows it', () => {
         }
       >;
     };
+    const detail = (await (await app.request(`/api/v1/runs/${run.id}`, { headers: bearer })).json()) as {
+      run: { checkpoint: { page: { url: string } } };
+    };
+    expect(detail.run.checkpoint.page.url).toBe('http://127.0.0.1:9/${env:K_PATH}/things?cursor=abc&api_key=***&q=${env:K_QUERY}');
     expect(shown.database).toBe('postgres://siphon:***@127.0.0.1:5432/siphon');
     expect(shown.sources.basic?.auth).toEqual({ type: 'basic', username: 'reader', password: '***' });
     expect(shown.sources.basic?.resources.items?.params).toEqual({ token: '***', api_key: '***', q: '${env:K_QUERY}', page_size: 50 });

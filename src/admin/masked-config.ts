@@ -2,6 +2,7 @@ import { envSubstitutions } from '../config/env-substitutions.js';
 import type { ResolvedConfig, ResolvedResource, ResolvedSource } from '../config/types.js';
 import { formatColumnType } from '../store/column-type.js';
 import { hidePassword } from '../store/database-url.js';
+import type { RunRecord } from '../store/types.js';
 import { redactHeaders, redactUrl } from '../util/redact.js';
 
 /** Auth and header values shown as this, never as what they hold. */
@@ -21,22 +22,8 @@ type Plain = string | number | boolean | null | Plain[] | { [key: string]: Plain
  * passwords in URLs) show as `***`.
  */
 export function maskedConfig(config: ResolvedConfig): Record<string, Plain> {
-  const substitutions = envSubstitutions(config).filter((substitution) => substitution.value !== '');
-  const byName = (text: string): string => {
-    let out = text;
-    // Longest first, so a value containing another is replaced whole.
-    for (const { name, value } of [...substitutions].sort((a, b) => b.value.length - a.value.length)) {
-      if (value.length >= 4 || out === value) out = out.replaceAll(value, `\${env:${name}}`);
-    }
-    return out;
-  };
-  const named = (value: Plain): Plain => {
-    if (typeof value === 'string') return byName(value);
-    if (Array.isArray(value)) return value.map(named);
-    if (value !== null && typeof value === 'object')
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, named(item)]));
-    return value;
-  };
+  const byName = envNamer(config);
+  const named = (value: Plain): Plain => mapStrings(value, byName);
   // Names first, so a credential from the environment shows by name; what is still a value after that is masked.
   return {
     database: hidePassword(byName(config.database)),
@@ -47,6 +34,37 @@ export function maskedConfig(config: ResolvedConfig): Record<string, Plain> {
 }
 
 type Named = (value: Plain) => Plain;
+
+/** Replaces the value of every `${env:NAME}` that filled the config by the reference itself. */
+function envNamer(config: ResolvedConfig): (text: string) => string {
+  // Longest first, so a value containing another is replaced whole.
+  const substitutions = envSubstitutions(config)
+    .filter((substitution) => substitution.value !== '')
+    .sort((a, b) => b.value.length - a.value.length);
+  return (text) => {
+    let out = text;
+    for (const { name, value } of substitutions) if (value.length >= 4 || out === value) out = out.replaceAll(value, `\${env:${name}}`);
+    return out;
+  };
+}
+
+function mapStrings(value: Plain, map: (text: string) => string): Plain {
+  if (typeof value === 'string') return map(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, map));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, map)]));
+  return value;
+}
+
+/**
+ * Any JSON a run kept (a checkpoint holding the next page's URL, say) made
+ * fit to show: values from the environment by name, URLs with their
+ * credentials and secret-looking parameters masked.
+ */
+export function maskedJson(config: ResolvedConfig, value: unknown): unknown {
+  const byName = envNamer(config);
+  return mapStrings(plain(value), (text) => byName(/^https?:\/\//i.test(text) ? maskUrl(text) : text));
+}
 
 function sourceView(source: ResolvedSource, config: ResolvedConfig, named: Named): Plain {
   return dropUndefined({
@@ -137,4 +155,9 @@ function plain(value: unknown): Plain {
 
 function dropUndefined(object: Record<string, Plain | undefined>): Plain {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined && value !== null)) as Plain;
+}
+
+/** A run as the admin shows it: its checkpoint masked like the config. */
+export function maskedRun(config: ResolvedConfig, run: RunRecord): RunRecord {
+  return run.checkpoint === null ? run : { ...run, checkpoint: maskedJson(config, run.checkpoint) as RunRecord['checkpoint'] };
 }

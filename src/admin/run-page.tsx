@@ -4,6 +4,7 @@ import type { AdminEnv } from './admin-env.js';
 import type { AdminState } from './admin-state.js';
 import { formatCount, formatDuration, formatTime } from './format.js';
 import { Layout, sendPage } from './layout.js';
+import { maskedJson } from './masked-config.js';
 import { findRun, type RunProgress, runProgress, timelineFacts } from './run-detail.js';
 import { Timeline } from './timeline.js';
 import { CsrfField, StatusBadge } from './widgets.js';
@@ -34,7 +35,7 @@ export function runPage(app: Hono<AdminEnv>, state: AdminState): void {
           <Figures progress={progress} />
           {progress.errorChain && <ErrorChain chain={progress.errorChain} />}
           <h2>Checkpoint</h2>
-          <pre class="json">{run.checkpoint === null ? 'none' : stringifyJson(run.checkpoint, 2)}</pre>
+          <pre class="json">{run.checkpoint === null ? 'none' : stringifyJson(maskedJson(state.config, run.checkpoint), 2)}</pre>
           <h2>Timeline</h2>
           <p class="muted small">Pages, retries, waits and commits; the newest 1,000 events of the run{live ? ', live' : ''}.</p>
           <Timeline events={events} />

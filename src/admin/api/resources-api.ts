@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { AdminState } from '../admin-state.js';
 import { exactJson } from '../exact-json.js';
-import { maskedConfig } from '../masked-config.js';
+import { maskedConfig, maskedRun } from '../masked-config.js';
 import { requestOutcomes } from '../request-outcomes.js';
 import { type ResourceSummary, resourceSummaries } from '../resource-summaries.js';
 import { triggerRun } from '../trigger-run.js';
@@ -10,13 +10,13 @@ import { resourceSummarySchema, runNowSchema, seriesSchema, sourceSchema } from 
 
 const resourceParams = z.object({ id: z.string().describe('`source.resource`') });
 
-function summaryJson(summary: ResourceSummary) {
+function summaryJson(state: AdminState, summary: ResourceSummary) {
   return {
     ...summary,
     schedule: summary.schedule ?? null,
     nextRun: summary.nextRun ?? null,
     rateLimit: summary.rateLimit ?? null,
-    lastRun: summary.lastRun ?? null,
+    lastRun: summary.lastRun ? maskedRun(state.config, summary.lastRun) : null,
     lastSuccessAt: summary.lastSuccessAt ?? null,
     recent: undefined,
     recentRecords: summary.recent.map((run) => run.records),
@@ -54,7 +54,7 @@ export function resourcesApi(state: AdminState): ApiRoute[] {
       summary: 'Every resource: schedule, next run, last run, health, records of the recent runs',
       tag: 'resources',
       response: { kind: 'json', schema: z.object({ resources: z.array(resourceSummarySchema) }) },
-      handle: async () => exactJson({ resources: (await summaries()).map(summaryJson) }),
+      handle: async () => exactJson({ resources: (await summaries()).map((summary) => summaryJson(state, summary)) }),
     }),
     apiRoute({
       method: 'get',
@@ -64,7 +64,7 @@ export function resourcesApi(state: AdminState): ApiRoute[] {
       tag: 'resources',
       params: resourceParams,
       response: { kind: 'json', schema: resourceSummarySchema },
-      handle: async (_c, { params }) => exactJson(summaryJson((await summaries([state.resource(params.id)]))[0]!)),
+      handle: async (_c, { params }) => exactJson(summaryJson(state, (await summaries([state.resource(params.id)]))[0]!)),
     }),
     apiRoute({
       method: 'get',

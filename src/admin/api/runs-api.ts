@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { AdminState } from '../admin-state.js';
 import { exactJson } from '../exact-json.js';
 import { liveRun } from '../live-run.js';
+import { maskedRun } from '../masked-config.js';
 import { findRun, runProgress, timelineFacts } from '../run-detail.js';
 import { runFiltersSchema, runPageQuery } from '../run-filters.js';
 import { type ApiRoute, apiRoute } from './api-route.js';
@@ -22,7 +23,11 @@ export function runsApi(state: AdminState): ApiRoute[] {
       response: { kind: 'json', schema: runPageSchema },
       handle: async (_c, { query }) => {
         const page = await state.store.runs.page(runPageQuery(query));
-        return exactJson({ runs: page.runs, older: page.older ?? null, newer: page.newer ?? null });
+        return exactJson({
+          runs: page.runs.map((run) => maskedRun(state.config, run)),
+          older: page.older ?? null,
+          newer: page.newer ?? null,
+        });
       },
     }),
     apiRoute({
@@ -38,6 +43,7 @@ export function runsApi(state: AdminState): ApiRoute[] {
         const progress = runProgress(run, timelineFacts(await state.store.runs.events.list(run.id)), state.now());
         return exactJson({
           ...progress,
+          run: maskedRun(state.config, run),
           total: progress.total ?? null,
           etaMs: progress.etaMs ?? null,
           errorChain: progress.errorChain ?? null,
