@@ -67,7 +67,11 @@ describe('the config as the admin shows it', () => {
       retries: 0,
       waitedMs: 0,
     });
+    await store.runs.events.append(run.id, [
+      { at: new Date().toISOString(), type: 'page', data: { index: 0, records: 1, status: 200, url: next } },
+    ]);
     for (const path of [
+      `/api/v1/runs/${run.id}/events`,
       '/api/v1/config',
       '/config',
       '/api/v1/sources',

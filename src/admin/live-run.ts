@@ -3,6 +3,7 @@ import type { RunEvent } from '../store/run-history-types.js';
 import type { AdminContext } from './admin-env.js';
 import type { AdminState } from './admin-state.js';
 import { formatCount, formatDuration } from './format.js';
+import { maskedEvents } from './masked-config.js';
 import { findRun, type RunProgress, runProgress, type TimelineFacts, timelineFacts } from './run-detail.js';
 import { describeEvent } from './timeline.js';
 
@@ -55,7 +56,7 @@ export async function liveRun(c: AdminContext, state: AdminState, runId: number)
     const deadline = Date.now() + MAX_STREAM_MS;
     while (!stream.aborted && Date.now() < deadline) {
       const run = await findRun(state.store, runId);
-      const events = await state.store.runs.events.list(runId, facts === undefined ? {} : { after: lastId });
+      const events = maskedEvents(state.config, await state.store.runs.events.list(runId, facts === undefined ? {} : { after: lastId }));
       facts = timelineFacts(events, facts);
       const fresh = events.filter((event) => event.id > lastId);
       if (fresh.length > 0) {

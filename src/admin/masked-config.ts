@@ -2,6 +2,7 @@ import { envSubstitutions } from '../config/env-substitutions.js';
 import type { ResolvedConfig, ResolvedResource, ResolvedSource } from '../config/types.js';
 import { formatColumnType } from '../store/column-type.js';
 import { hidePassword } from '../store/database-url.js';
+import type { RunEvent } from '../store/run-history-types.js';
 import type { RunRecord } from '../store/types.js';
 import { redactHeaders, redactUrl } from '../util/redact.js';
 
@@ -160,4 +161,9 @@ function dropUndefined(object: Record<string, Plain | undefined>): Plain {
 /** A run as the admin shows it: its checkpoint masked like the config. */
 export function maskedRun(config: ResolvedConfig, run: RunRecord): RunRecord {
   return run.checkpoint === null ? run : { ...run, checkpoint: maskedJson(config, run.checkpoint) as RunRecord['checkpoint'] };
+}
+
+/** A run's timeline as the admin shows it: URLs and values from the environment masked in every event. */
+export function maskedEvents(config: ResolvedConfig, events: readonly RunEvent[]): RunEvent[] {
+  return events.map((event) => ({ ...event, data: maskedJson(config, event.data) as RunEvent['data'] }));
 }

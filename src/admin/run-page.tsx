@@ -4,7 +4,7 @@ import type { AdminEnv } from './admin-env.js';
 import type { AdminState } from './admin-state.js';
 import { formatCount, formatDuration, formatTime } from './format.js';
 import { Layout, sendPage } from './layout.js';
-import { maskedJson } from './masked-config.js';
+import { maskedEvents, maskedJson } from './masked-config.js';
 import { findRun, type RunProgress, runProgress, timelineFacts } from './run-detail.js';
 import { Timeline } from './timeline.js';
 import { CsrfField, StatusBadge } from './widgets.js';
@@ -13,7 +13,7 @@ import { CsrfField, StatusBadge } from './widgets.js';
 export function runPage(app: Hono<AdminEnv>, state: AdminState): void {
   app.get('/runs/:id{[0-9]+}', async (c) => {
     const run = await findRun(state.store, Number(c.req.param('id')));
-    const events = await state.store.runs.events.list(run.id);
+    const events = maskedEvents(state.config, await state.store.runs.events.list(run.id));
     const progress = runProgress(run, timelineFacts(events), state.now());
     const live = run.status === 'running';
     return sendPage(

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { AdminState } from '../admin-state.js';
 import { exactJson } from '../exact-json.js';
 import { liveRun } from '../live-run.js';
-import { maskedRun } from '../masked-config.js';
+import { maskedEvents, maskedRun } from '../masked-config.js';
 import { findRun, runProgress, timelineFacts } from '../run-detail.js';
 import { runFiltersSchema, runPageQuery } from '../run-filters.js';
 import { type ApiRoute, apiRoute } from './api-route.js';
@@ -64,7 +64,7 @@ export function runsApi(state: AdminState): ApiRoute[] {
       response: { kind: 'json', schema: z.object({ events: z.array(runEventSchema) }) },
       handle: async (_c, { params, query }) => {
         const run = await findRun(state.store, params.id);
-        return exactJson({ events: await state.store.runs.events.list(run.id, query) });
+        return exactJson({ events: maskedEvents(state.config, await state.store.runs.events.list(run.id, query)) });
       },
     }),
     apiRoute({
