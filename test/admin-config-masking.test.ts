@@ -67,6 +67,16 @@ describe('the config as the admin shows it', () => {
       retries: 0,
       waitedMs: 0,
     });
+    // A failed run whose error and cause chain name a URL with secrets in it.
+    const failed = await store.runs.start({ resource: 'basic.items', trigger: 'manual' });
+    await store.runs.fail(failed.id, `HTTP 500 from GET ${next}`);
+    await store.runs.events.append(failed.id, [
+      {
+        at: new Date().toISOString(),
+        type: 'run-end',
+        data: { status: 'failed', error: [{ name: 'HttpStatusError', message: `HTTP 500 from GET ${next}` }] },
+      },
+    ]);
     await store.runs.events.append(run.id, [
       { at: new Date().toISOString(), type: 'page', data: { index: 0, records: 1, status: 200, url: next } },
     ]);
@@ -79,6 +89,9 @@ describe('the config as the admin shows it', () => {
       '/api/v1/resources',
       `/runs/${run.id}`,
       `/api/v1/runs/${run.id}`,
+      `/runs/${failed.id}`,
+      `/api/v1/runs/${failed.id}`,
+      '/runs',
       '/api/v1/runs',
     ]) {
       const text = await (await app.request(path, { headers: bearer })).text();

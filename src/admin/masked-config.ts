@@ -64,7 +64,8 @@ function mapStrings(value: Plain, map: (text: string) => string): Plain {
  */
 export function maskedJson(config: ResolvedConfig, value: unknown): unknown {
   const byName = envNamer(config);
-  return mapStrings(plain(value), (text) => byName(/^https?:\/\//i.test(text) ? maskUrl(text) : text));
+  // URLs anywhere in the text: an error message names the request it failed on.
+  return mapStrings(plain(value), (text) => byName(text.replace(/https?:\/\/[^\s"'<>]+/gi, (url) => maskUrl(url))));
 }
 
 function sourceView(source: ResolvedSource, config: ResolvedConfig, named: Named): Plain {
@@ -158,9 +159,13 @@ function dropUndefined(object: Record<string, Plain | undefined>): Plain {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined && value !== null)) as Plain;
 }
 
-/** A run as the admin shows it: its checkpoint masked like the config. */
+/** A run as the admin shows it: its checkpoint and error masked like the config. */
 export function maskedRun(config: ResolvedConfig, run: RunRecord): RunRecord {
-  return run.checkpoint === null ? run : { ...run, checkpoint: maskedJson(config, run.checkpoint) as RunRecord['checkpoint'] };
+  return {
+    ...run,
+    checkpoint: run.checkpoint === null ? null : (maskedJson(config, run.checkpoint) as RunRecord['checkpoint']),
+    error: run.error === null ? null : (maskedJson(config, run.error) as string),
+  };
 }
 
 /** A run's timeline as the admin shows it: URLs and values from the environment masked in every event. */

@@ -4,7 +4,7 @@ import type { AdminEnv } from './admin-env.js';
 import type { AdminState } from './admin-state.js';
 import { formatCount, formatDuration, formatTime } from './format.js';
 import { Layout, sendPage } from './layout.js';
-import { maskedEvents, maskedJson } from './masked-config.js';
+import { maskedEvents, maskedRun } from './masked-config.js';
 import { findRun, type RunProgress, runProgress, timelineFacts } from './run-detail.js';
 import { Timeline } from './timeline.js';
 import { CsrfField, StatusBadge } from './widgets.js';
@@ -12,7 +12,7 @@ import { CsrfField, StatusBadge } from './widgets.js';
 /** `/runs/:id`: one run, live while it runs; its error with the causes, its checkpoint and timeline. */
 export function runPage(app: Hono<AdminEnv>, state: AdminState): void {
   app.get('/runs/:id{[0-9]+}', async (c) => {
-    const run = await findRun(state.store, Number(c.req.param('id')));
+    const run = maskedRun(state.config, await findRun(state.store, Number(c.req.param('id'))));
     const events = maskedEvents(state.config, await state.store.runs.events.list(run.id));
     const progress = runProgress(run, timelineFacts(events), state.now());
     const live = run.status === 'running';
@@ -35,7 +35,7 @@ export function runPage(app: Hono<AdminEnv>, state: AdminState): void {
           <Figures progress={progress} />
           {progress.errorChain && <ErrorChain chain={progress.errorChain} />}
           <h2>Checkpoint</h2>
-          <pre class="json">{run.checkpoint === null ? 'none' : stringifyJson(maskedJson(state.config, run.checkpoint), 2)}</pre>
+          <pre class="json">{run.checkpoint === null ? 'none' : stringifyJson(run.checkpoint, 2)}</pre>
           <h2>Timeline</h2>
           <p class="muted small">Pages, retries, waits and commits; the newest 1,000 events of the run{live ? ', live' : ''}.</p>
           <Timeline events={events} />

@@ -4,6 +4,7 @@ import type { AdminEnv } from './admin-env.js';
 import type { AdminState } from './admin-state.js';
 import { formatCount, formatDuration, formatTime, runDuration, truncate } from './format.js';
 import { Layout, sendPage } from './layout.js';
+import { maskedRun } from './masked-config.js';
 import { parseQuery } from './parse-input.js';
 import { RUN_STATUSES, RUN_TRIGGERS, type RunFilters, runFiltersSchema, runFiltersSearch, runPageQuery } from './run-filters.js';
 import { StatusBadge } from './widgets.js';
@@ -20,7 +21,7 @@ export function runsPage(app: Hono<AdminEnv>, state: AdminState): void {
       <Layout state={state} title="Runs" nav="runs">
         {notice && <p class="notice">{notice}</p>}
         <Filters state={state} filters={filters} />
-        <RunsTable runs={page.runs} now={now} />
+        <RunsTable runs={page.runs.map((run) => maskedRun(state.config, run))} now={now} />
         <nav class="pager">
           {page.newer !== undefined ? (
             <a href={`/runs${runFiltersSearch(filters, { after: page.newer })}`}>← newer</a>

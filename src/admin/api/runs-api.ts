@@ -39,11 +39,11 @@ export function runsApi(state: AdminState): ApiRoute[] {
       params: runParams,
       response: { kind: 'json', schema: runDetailSchema },
       handle: async (_c, { params }) => {
-        const run = await findRun(state.store, params.id);
-        const progress = runProgress(run, timelineFacts(await state.store.runs.events.list(run.id)), state.now());
+        const run = maskedRun(state.config, await findRun(state.store, params.id));
+        const events = maskedEvents(state.config, await state.store.runs.events.list(run.id));
+        const progress = runProgress(run, timelineFacts(events), state.now());
         return exactJson({
           ...progress,
-          run: maskedRun(state.config, run),
           total: progress.total ?? null,
           etaMs: progress.etaMs ?? null,
           errorChain: progress.errorChain ?? null,
