@@ -381,4 +381,12 @@ describe('options', () => {
     expect(rejected({ origin: 'api.example.com' }).path).toBe('origin');
     expect(rejected({ retry: { base: '10s', max: '1s' } }).message).toMatch(/^retry\.max: must be at least retry\.base/);
   });
+
+  it('checks headers as the config file does: a line break in a value or a bad name is a ConfigError, before any request', () => {
+    const smuggled = rejected({ headers: { 'x-team': 'a\r\nX-Admin: 1' } });
+    expect(smuggled.path).toBe('headers.x-team');
+    expect(smuggled.message).toBe('headers.x-team: must not contain line breaks or NUL characters');
+    expect(rejected({ headers: { 'x team': 'a' } }).path).toBe('headers["x team"]');
+    expect(rejected({ headers: 'x-team: a' as never }).path).toBe('headers');
+  });
 });

@@ -151,6 +151,24 @@ describe('options', () => {
     );
   });
 
+  it('rejects nested params, line breaks in headers and bad client options as ConfigErrors before any request', async () => {
+    const api = await server((_req, res) => sendJson(res, 200, []));
+    const rejected = async (options: Partial<Parameters<typeof paginate>[0]>): Promise<ConfigError> => {
+      const error = await collect(paginate({ url: api.url, ...options })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      return error as ConfigError;
+    };
+    const nested = await rejected({ params: { filter: { status: 'open' } } as never });
+    expect(nested.path).toBe('params.filter');
+    expect(nested.message).toMatch(/^params\.filter: .*a string, number, boolean, null or a list of them/);
+    expect((await rejected({ headers: { 'x-team': 'a\nb' } })).path).toBe('headers.x-team');
+    expect((await rejected({ timeout: 'soon' as never })).path).toBe('timeout');
+    expect((await rejected({ numbers: 'float' as never })).path).toBe('numbers');
+    const fromFetchRecords = await collect(fetchRecords({ url: api.url, crossOrigin: 'allow' as never })).catch((e: unknown) => e);
+    expect(fromFetchRecords).toBeInstanceOf(ConfigError);
+    expect(api.requests).toHaveLength(0);
+  });
+
   it('aborts waits and requests when the signal fires', async () => {
     const api = await server(() => undefined);
     const controller = new AbortController();

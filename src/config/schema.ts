@@ -2,13 +2,13 @@ import * as z from 'zod';
 import { authConfigSchema } from '../http/auth/registry.js';
 import { clientOptionFields } from '../http/client-options.js';
 import { rateLimitOptionsSchema } from '../http/rate-budget/rate-limit-options.js';
+import { headersSchema, queryParamsSchema } from '../http/request-fields.js';
 import { checkRetryBounds, retryOptionsShape } from '../http/retry-policy.js';
-import type { QueryParams } from '../http/types.js';
 import { paginatorConfigSchema } from '../pagination/registry.js';
 import { parseColumnType } from '../store/column-type.js';
 import { expected } from '../util/describe-value.js';
 import { jsonPath } from '../util/json-path.js';
-import { checkedString, expecting, headerName, jsonPathString, oneOf, positiveInteger, thrown } from '../util/option-fields.js';
+import { checkedString, expecting, jsonPathString, oneOf, positiveInteger, thrown } from '../util/option-fields.js';
 import { strictOptions } from '../util/strict-options.js';
 import { isTimeZone, scheduleProblem } from './check-schedule.js';
 import { identifierProblem } from './identifier.js';
@@ -37,11 +37,6 @@ const columnType = checkedString('a column type such as text, bigint or decimal(
 const tableName = checkedString('a table name', (v) => identifierProblem(v, 'table'));
 const columnName = checkedString('a column name', (v) => identifierProblem(v, 'column'));
 
-// CR, LF or NUL in a value would smuggle extra headers into the request.
-const headerValue = checkedString('a header value (a string)', (v) =>
-  /[\r\n\0]/.test(v) ? 'must not contain line breaks or NUL characters' : undefined,
-);
-
 const baseUrl = checkedString('an absolute http(s) URL such as "https://api.example.com/v1"', (v) => {
   let url: URL;
   try {
@@ -62,13 +57,6 @@ const resourcePath = checkedString('a path such as "/posts"', (v) => {
 });
 
 // ─── Composites ─────────────────────────────────────────────────────────────
-
-const queryItem = z.union([z.string(), z.number(), z.boolean()]);
-const queryValue = z.union([queryItem, z.null(), z.array(queryItem)], {
-  error: (issue) => expected('a string, number, boolean, null or a list of them', issue.input),
-});
-const queryParams = z.record(z.string(), queryValue) as unknown as z.ZodType<QueryParams>;
-const headers = z.record(headerName, headerValue);
 
 const column = z.union([columnType, strictOptions({ name: columnName.optional(), path: jsonPathString.optional(), type: columnType })], {
   error: (issue) => expected('a column type or { name, path, type }', issue.input),
@@ -91,8 +79,8 @@ const incremental = strictOptions({
 const retry = strictOptions({ ...retryOptionsShape, backoff: oneOf(['exponential']).optional() }).superRefine(checkRetryBounds);
 
 const endpointShape = {
-  params: queryParams.optional(),
-  headers: headers.optional(),
+  params: queryParamsSchema.optional(),
+  headers: headersSchema.optional(),
   paginator: paginatorConfigSchema.optional(),
   records: recordsPath.optional(),
   // Pages in flight; for a child resource, parents walked at once (types.ts).

@@ -12,6 +12,7 @@ import { strictOptions } from '../util/strict-options.js';
 import type { AuthConfig } from './auth/index.js';
 import { createAuth } from './auth/index.js';
 import { createRateBudget } from './rate-budget/index.js';
+import { headersSchema } from './request-fields.js';
 import { type RetryPolicy, resolveRetryPolicy } from './retry-policy.js';
 import type { Auth, RateBudget, RateLimitedWhen, RateLimitOptions, RetryOptions } from './types.js';
 
@@ -135,6 +136,7 @@ export const clientOptionFields = {
 
 // Not strict: the walk passes its own options through to the client.
 const plainOptions = z.object({
+  headers: headersSchema.optional(),
   rateLimitedWhen: clientOptionFields.rateLimitedWhen.optional(),
   timeout: clientOptionFields.timeout.optional(),
   crossOrigin: clientOptionFields.crossOrigin.optional(),
@@ -177,7 +179,7 @@ export function resolveClientOptions(options: HttpClientOptions = {}): ResolvedC
   const auth = options.auth === undefined ? undefined : createAuth(options.auth);
   return {
     auth,
-    headers: options.headers ?? {},
+    headers: plain.headers ?? {},
     secrets: new SecretValues(options.secrets ?? []),
     budget: createRateBudget(options.rateLimit),
     retry: resolveRetryPolicy(options.retry),

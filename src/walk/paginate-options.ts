@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import type { HttpClient } from '../http/client.js';
 import type { ClientEvent, HttpClientOptions } from '../http/client-options.js';
+import { headersSchema, queryParamsSchema } from '../http/request-fields.js';
 import type { QueryParams } from '../http/types.js';
 import type { PaginatorConfig } from '../pagination/registry.js';
 import type { PageToken, Paginator } from '../pagination/types.js';
@@ -93,6 +94,9 @@ const isHttpUrl = (value: string): boolean => URL.canParse(value) && /^https?:$/
 // Not strict: the client's options travel in the same object.
 const walkOptions = z.object({
   url: z.string(expecting('an absolute http(s) URL')).refine(isHttpUrl, expecting('an absolute http(s) URL')),
+  // Checked here too: with a `client` given, the client's own check never sees them.
+  params: queryParamsSchema.optional(),
+  headers: headersSchema.optional(),
   concurrency: positiveInteger.optional(),
   maxPages: positiveInteger.optional(),
 });
