@@ -1,31 +1,137 @@
+import { LosslessNumber } from 'lossless-json';
 import type { ResolvedResource } from '../config/types.js';
+import { NetworkError } from '../errors/network-error.js';
+import { SiphonError } from '../errors/siphon-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import type { HttpClient } from '../http/client.js';
 import { describeRecordsPath, selectRecords } from '../pagination/records.js';
 import { createPaginator } from '../pagination/registry.js';
-import type { Store } from '../store/types.js';
+import { type ColumnType, formatColumnType } from '../store/column-type.js';
+import type { ColumnInfo, Store, TableDef } from '../store/types.js';
 import type { ClientPool } from '../sync/client-pool.js';
-import { stringifyJson } from '../util/exact-json.js';
+import { RecordMapper } from '../sync/record-mapper.js';
+import { jsonPath } from '../util/json-path.js';
+import { snakeCase } from '../util/snake-case.js';
 import { buildPageUrl } from '../walk/build-url.js';
 
-/** Fetches the first page of one resource and describes what Siphon makes of it. */
+/** Where a column of the would-be table comes from. */
+export type ColumnOrigin = 'declared' | 'inferred' | 'table';
+
+/** One column of the table a run would write. */
+export interface CheckedColumn {
+  readonly name: string;
+  /** The record field (a JSON path) that fills it; `undefined` for a column only the table has. */
+  readonly field: string | undefined;
+  /** Siphon's type (`bigint`, `decimal(20,2)`). */
+  readonly type: string;
+  /** The type the database declares for it (`numeric(20,2)` on PostgreSQL, `TEXT` for a decimal on SQLite). */
+  readonly sqlType: string;
+  /** `declared` in the config, `inferred` from the sampled page, or already in the `table` from earlier runs. */
+  readonly from: ColumnOrigin;
+  readonly key: boolean;
+  /** The table has it with a narrower type, which a run would widen first (`bigint`). */
+  readonly widensFrom?: string | undefined;
+}
+
+/** What `siphon check` found for one resource. */
+export interface ResourceCheck {
+  readonly resource: string;
+  readonly status: 'ok' | 'skipped' | 'failed';
+  /** The first request, its URL with secrets masked. */
+  readonly request?: { readonly url: string; readonly status?: number | undefined; readonly elapsedMs: number } | undefined;
+  readonly paginator?: string | undefined;
+  readonly records?: { readonly path: string; readonly detected: boolean; readonly count: number } | undefined;
+  readonly table: { readonly name: string; readonly write: string; readonly primaryKey: readonly string[]; readonly exists: boolean };
+  /** The columns it would create (or the table has), empty when the sample and the config settle none. */
+  readonly columns: readonly CheckedColumn[];
+  readonly warnings: readonly string[];
+  /** Why it was skipped, or what failed; `hint` says what to look at. */
+  readonly reason?: { readonly name: string; readonly message: string; readonly hint?: string | undefined } | undefined;
+  /** The records of the first page, for the sample and for child resources. */
+  readonly page?: readonly unknown[] | undefined;
+  /** The table a run would write, `undefined` when not yet settled; reports are checked against it. */
+  readonly tableDef: TableDef | undefined;
+}
+
+/**
+ * Fetches the first page of one resource with one attempt (the pool's
+ * clients do not retry) and describes what a run would make of it: the
+ * paginator and records path, and the columns of its table. A child
+ * resource takes its parent value from the parent's table or, when that is
+ * empty, from the parent's sampled page.
+ */
 export async function checkResource(
   resource: ResolvedResource,
   parent: ResolvedResource | undefined,
+  parentRecords: readonly unknown[] | undefined,
   store: Store,
   clients: ClientPool,
-): Promise<string> {
+  sqlType: (type: ColumnType) => string,
+): Promise<ResourceCheck> {
+  const exists = await store.hasTable(resource.table.name);
+  const existing = exists ? await store.tableColumns(resource.table.name) : [];
+  const table = { name: resource.table.name, write: resource.write, primaryKey: resource.table.primaryKey, exists };
+  const settled = (records: readonly unknown[], parentValues: Record<string, unknown> = {}) => {
+    const mapper = new RecordMapper(resource, { existing, tableExists: exists });
+    for (const record of records) mapper.map(record, parentValues);
+    const { table: def } = mapper.needs();
+    return { def, columns: describeColumns(resource, def, existing, records, sqlType), warnings: decimalWarnings(resource, records) };
+  };
+
   let url = resource.url;
+  const parentValues: Record<string, unknown> = {};
   for (const link of resource.parent?.links ?? []) {
-    const value = await firstParentValue(store, parent, link.parentColumn);
+    const value = (await firstParentValue(store, parent, link.parentColumn)) ?? firstSampleValue(parentRecords, link.parentField);
     if (value === undefined) {
-      return `${resource.id}\n  skipped: walks once per row of ${resource.parent?.resource}, whose table is empty; run it first\n\n`;
+      const { def, columns } = settled([]);
+      return {
+        resource: resource.id,
+        status: 'skipped',
+        table,
+        columns,
+        warnings: [],
+        tableDef: def,
+        reason: {
+          name: 'Skipped',
+          message: `walks once per row of ${resource.parent?.resource}, whose table is empty and whose first page gave no ${link.parentField}`,
+          hint: `run ${resource.parent?.resource} first`,
+        },
+      };
     }
+    parentValues[link.column] = value;
     url = url.replaceAll(link.placeholder, encodeURIComponent(String(value)));
   }
+
   const client = clients.get(resource.source);
   const paginator = createPaginator(resource.paginator, { params: resource.params });
   const step = paginator.start();
   const requestUrl = buildPageUrl(url, resource.params, step.patch);
-  const response = await client.getJson(requestUrl, { headers: { ...resource.headers, ...step.patch.headers } });
+  const started = performance.now();
+  let response: Awaited<ReturnType<HttpClient['getJson']>>;
+  try {
+    response = await client.getJson(requestUrl, { headers: { ...resource.headers, ...step.patch.headers } });
+  } catch (error) {
+    const elapsedMs = Math.round(performance.now() - started);
+    const { def, columns } = settled([]);
+    const unreachable = error instanceof NetworkError || error instanceof TimeoutError;
+    return {
+      resource: resource.id,
+      status: 'failed',
+      request: { url: client.redact(requestUrl), status: error instanceof SiphonError ? error.response?.status : undefined, elapsedMs },
+      table,
+      columns,
+      warnings: [],
+      tableDef: def,
+      reason: {
+        name: error instanceof Error ? error.name : 'Error',
+        message: error instanceof Error ? error.message : String(error),
+        hint: unreachable
+          ? `is baseUrl right? sources.${resource.source.name}.baseUrl is ${client.redact(resource.source.baseUrl)}`
+          : undefined,
+      },
+    };
+  }
+  const elapsedMs = Math.round(performance.now() - started);
   const records = selectRecords(response.body, resource.records);
   paginator.next({
     index: 0,
@@ -34,23 +140,105 @@ export async function checkResource(
     response: { status: response.status, url: response.url, headers: response.headers, body: response.body },
     records,
   });
-  const recordsPath = resource.records ?? `auto → ${describeRecordsPath(response.body) ?? '(none found)'}`;
-  const sample = records[0] === undefined ? '(no records on the first page)' : stringifyJson(records[0], 2).replace(/\n/g, '\n    ');
-  return [
-    resource.id,
-    `  GET ${client.redact(requestUrl)} → HTTP ${response.status} in ${response.attempts} attempt(s)`,
-    `  paginator: ${paginator.describe()}`,
-    `  records: ${recordsPath}, ${records.length} on the first page`,
-    `  table: ${resource.table.name} (${resource.write}${resource.table.primaryKey.length ? `, key ${resource.table.primaryKey.join(', ')}` : ''})`,
-    `  sample: ${sample}`,
-    '',
-    '',
-  ].join('\n');
+  const { def, columns, warnings } = settled(records, parentValues);
+  return {
+    resource: resource.id,
+    status: 'ok',
+    request: { url: client.redact(requestUrl), status: response.status, elapsedMs },
+    paginator: paginator.describe(),
+    records: {
+      path: resource.records ?? describeRecordsPath(response.body) ?? '(none found)',
+      detected: resource.records === undefined,
+      count: records.length,
+    },
+    table,
+    columns,
+    warnings,
+    page: records,
+    tableDef: def,
+  };
+}
+
+/** The table's columns in table order, each with where it comes from. */
+function describeColumns(
+  resource: ResolvedResource,
+  def: TableDef | undefined,
+  existing: readonly ColumnInfo[],
+  records: readonly unknown[],
+  sqlType: (type: ColumnType) => string,
+): CheckedColumn[] {
+  const declared = new Map(resource.columns.filter((column) => column.type !== undefined).map((column) => [column.name, column]));
+  // Inferred columns are named in snake_case after their field (`userId` → `user_id`); the sample says which field.
+  const fields = new Map<string, string>();
+  for (const record of records) {
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) continue;
+    for (const field of Object.keys(record)) if (!fields.has(snakeCase(field))) fields.set(snakeCase(field), field);
+  }
+  for (const column of resource.columns) fields.set(column.name, column.field);
+  const before = new Map(existing.map((column) => [column.name, column.type]));
+  const keys = new Set(resource.table.primaryKey);
+  return (def?.columns ?? resource.table.columns).map((column): CheckedColumn => {
+    const was = before.get(column.name);
+    const from: ColumnOrigin = declared.has(column.name) ? 'declared' : was !== undefined ? 'table' : 'inferred';
+    const widens = was !== undefined && !sameType(was, column.type) ? formatColumnType(was) : undefined;
+    return {
+      name: column.name,
+      field: fields.get(column.name),
+      type: formatColumnType(column.type),
+      sqlType: sqlType(column.type),
+      from,
+      key: keys.has(column.name),
+      widensFrom: widens,
+    };
+  });
+}
+
+function sameType(a: ColumnType, b: ColumnType): boolean {
+  return formatColumnType(a) === formatColumnType(b);
+}
+
+/** A declared `decimal(p,s)` that would round away digits the sample has. */
+function decimalWarnings(resource: ResolvedResource, records: readonly unknown[]): string[] {
+  const warnings: string[] = [];
+  for (const column of resource.columns) {
+    const type = column.type;
+    if (type?.kind !== 'decimal' || type.precision === 0) continue;
+    const path = jsonPath(column.field);
+    let widest: { digits: number; value: string } | undefined;
+    for (const record of records) {
+      const text = numberText(path.get(record));
+      const digits = text === undefined ? 0 : (/\.(\d+)$/.exec(text)?.[1]?.length ?? 0);
+      if (text !== undefined && digits > type.scale && digits > (widest?.digits ?? 0)) widest = { digits, value: text };
+    }
+    if (widest) {
+      warnings.push(
+        `column ${column.name} is declared ${formatColumnType(type)}, which rounds ${widest.value} to ${type.scale} decimal places; ` +
+          `the sample has up to ${widest.digits} (declare decimal(${Math.max(type.precision, type.precision - type.scale + widest.digits)},${widest.digits}) or decimal to keep them)`,
+      );
+    }
+  }
+  return warnings;
+}
+
+function numberText(value: unknown): string | undefined {
+  if (value instanceof LosslessNumber) return value.value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return value.trim();
+  return undefined;
 }
 
 async function firstParentValue(store: Store, parent: ResolvedResource | undefined, column: string): Promise<unknown> {
   if (!parent || !(await store.hasTable(parent.table.name))) return undefined;
   const { rows } = await store.readTable(parent.table.name, { columns: [column], batchSize: 1 });
-  for await (const row of rows) return row[column];
+  for await (const row of rows) return row[column] ?? undefined;
+  return undefined;
+}
+
+function firstSampleValue(records: readonly unknown[] | undefined, field: string): unknown {
+  const path = jsonPath(field);
+  for (const record of records ?? []) {
+    const value = path.get(record);
+    if (value !== null && value !== undefined) return value;
+  }
   return undefined;
 }

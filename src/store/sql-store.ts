@@ -142,6 +142,22 @@ export class SqlStore implements Store {
     );
   }
 
+  async checkQuery(text: string, tables: readonly TableDef[]): Promise<void> {
+    for (const table of tables) validateTableDef(table);
+    const statement = text.trim().replace(/[;\s]+$/, '');
+    const rollback = new RolledBack();
+    try {
+      await this.#db.transaction().execute(async (trx) => {
+        for (const table of tables) await createTableSql(this.#sql, table.name, table, true).execute(trx);
+        // EXPLAIN compiles and plans the statement in both databases, and runs nothing of it.
+        await sql`EXPLAIN ${sql.raw(statement)}`.execute(trx);
+        throw rollback;
+      });
+    } catch (error) {
+      if (error !== rollback) throw error;
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -232,4 +248,9 @@ export class SqlStore implements Store {
     }
     return { columns: names, rows: rows() };
   }
+}
+
+/** Thrown to roll back a transaction that only looked. */
+class RolledBack extends Error {
+  override name = 'RolledBack' as const;
 }

@@ -5,13 +5,17 @@ import { type ColumnWidening, wideningKind } from './column-widening.js';
 import type { StoreDialect, TableShape } from './store-dialect.js';
 import type { ColumnDef, TableDef } from './types.js';
 
-/** `CREATE TABLE` for `table`'s columns and key, under the name `name` (the table's own, or its staging twin). */
-export function createTableSql(dialect: StoreDialect, name: string, table: TableDef): RawBuilder<unknown> {
+/**
+ * `CREATE TABLE` for `table`'s columns and key, under the name `name` (the
+ * table's own, or its staging twin); `temporary` for a stand-in that lives
+ * only in this session and hides a table of the same name.
+ */
+export function createTableSql(dialect: StoreDialect, name: string, table: TableDef, temporary = false): RawBuilder<unknown> {
   const key = new Set(table.primaryKey);
   // SQLite lets a non-INTEGER key column hold NULL unless told otherwise.
   const columns = table.columns.map((column) => sql`${columnSql(dialect, column)}${key.has(column.name) ? sql` NOT NULL` : sql``}`);
   if (key.size > 0) columns.push(sql`PRIMARY KEY (${sql.join(table.primaryKey.map((name) => sql.id(name)))})`);
-  return sql`CREATE TABLE ${sql.id(name)} (${sql.join(columns)})`;
+  return sql`CREATE ${sql.raw(temporary ? 'TEMPORARY ' : '')}TABLE ${sql.id(name)} (${sql.join(columns)})`;
 }
 
 export function addColumnSql(dialect: StoreDialect, name: string, column: ColumnDef): RawBuilder<unknown> {

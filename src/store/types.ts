@@ -152,6 +152,14 @@ export interface Store {
   readTable(table: string, options?: { columns?: readonly string[] | undefined; batchSize?: number | undefined }): Promise<QueryResult>;
   /** Runs a read-only SQL query (reports) and streams its rows. */
   query(sql: string): Promise<QueryResult>;
+  /**
+   * Has the database compile and plan `sql` (a report) without running it,
+   * over `tables` as they would be created (temporary tables in a
+   * transaction that is rolled back, standing in for tables of the same
+   * name); other tables are the database's own. Nothing changes. A query
+   * that cannot run throws the database's error.
+   */
+  checkQuery(sql: string, tables: readonly TableDef[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import { sourceSecrets } from '../config/env-substitutions.js';
 import type { ResolvedSource } from '../config/types.js';
 import { HttpClient } from '../http/client.js';
-import type { ClientEvent } from '../http/client-options.js';
+import type { ClientEvent, HttpClientOptions } from '../http/client-options.js';
 import type { RateBudget } from '../http/types.js';
 
 export interface ClientPoolOptions {
@@ -12,6 +12,12 @@ export interface ClientPoolOptions {
    * @default every source gets an in-process budget from its `rateLimit`
    */
   readonly budgetFor?: ((source: ResolvedSource) => RateBudget | undefined) | undefined;
+  /**
+   * Replaces the source's retry policy and timeout for every client, e.g.
+   * `siphon check`'s one attempt within 5 s, so a wrong address answers at once.
+   * @default each source's own `retry` and `timeout`
+   */
+  readonly override?: Pick<HttpClientOptions, 'retry' | 'timeout'> | undefined;
 }
 
 /**
@@ -22,9 +28,11 @@ export class ClientPool {
   readonly #clients = new Map<string, HttpClient>();
   readonly #listeners = new Map<string, Set<(event: ClientEvent) => void>>();
   readonly #budgetFor: ClientPoolOptions['budgetFor'];
+  readonly #override: ClientPoolOptions['override'];
 
   constructor(options: ClientPoolOptions = {}) {
     this.#budgetFor = options.budgetFor;
+    this.#override = options.override;
   }
 
   get(source: ResolvedSource): HttpClient {
@@ -44,6 +52,7 @@ export class ClientPool {
         onEvent: (event) => {
           for (const listener of this.#listeners.get(source.name) ?? []) listener(event);
         },
+        ...this.#override,
       });
       this.#clients.set(source.name, client);
     }
