@@ -37,9 +37,9 @@ export {
   NetworkError,
   PaginationError,
   PaginationLoopError,
-  ParentValueError,
   RateLimitedError,
   RateLimitWaitError,
+  RecordError,
   RepeatedPageError,
   type RequestSummary,
   ResponseBodyError,
@@ -81,6 +81,6 @@ export type {
 export { createPaginator, type PaginatorConfig, type PaginatorInit, paginatorTypes, selectRecords } from './pagination/index.js';
 export type { JsonValue, PageContext, PageStep, PageToken, Paginator, RequestPatch, StopOptions } from './pagination/types.js';
 export type { Duration } from './util/duration.js';
-export { LosslessNumber, type NumberMode, parseJson, stringifyJson } from './util/exact-json.js';
+export { JsonDepthError, LosslessNumber, MAX_JSON_DEPTH, type NumberMode, parseJson, stringifyJson } from './util/exact-json.js';
 export { fetchRecords, paginate } from './walk/paginate.js';
 export type { Page, PaginateOptions, WalkEvent } from './walk/paginate-options.js';

@@ -8,7 +8,7 @@ import { ResponseBodyError } from '../errors/response-body-error.js';
 import { type RequestSummary, type ResponseSummary, SiphonError } from '../errors/siphon-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { delay } from '../util/delay.js';
-import { type NumberMode, parseJson } from '../util/exact-json.js';
+import { JsonDepthError, type NumberMode, parseJson } from '../util/exact-json.js';
 import { redactUrl, snippet } from '../util/redact.js';
 import type { SecretValues } from '../util/secret-values.js';
 import { type ClientEvent, type HttpClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js';
@@ -336,6 +336,10 @@ export class HttpClient {
     try {
       return parseJson(text, this.#numbers);
     } catch (error) {
+      if (error instanceof JsonDepthError) {
+        const reason = `JSON body is nested deeper than ${error.limit} levels, more than Siphon walks`;
+        throw new ResponseBodyError(summary, response, reason, this.#bodySnippet(text), { attempt, cause: error });
+      }
       const reason = /^\s*[[{]/.test(text) ? 'JSON body is malformed or truncated' : 'expected JSON but got text';
       throw new ResponseBodyError(summary, response, reason, this.#bodySnippet(text), { attempt, cause: error });
     }

@@ -9,6 +9,7 @@ import {
   decimalToBigInt,
   formatDecimal,
   integerDigits,
+  MAX_EXPONENT,
   parseDecimalText,
   roundDecimal,
 } from './decimal-text.js';
@@ -61,7 +62,7 @@ const COERCERS: Record<ColumnType['kind'], Coercer> = {
   float: toFloat,
   boolean: toBoolean,
   timestamp: toTimestamp,
-  json: (value) => stringifyJson(value),
+  json: toJson,
 };
 
 function toText(value: unknown): string {
@@ -88,7 +89,7 @@ function toInteger(value: unknown, min: bigint, max: bigint, name: string): bigi
 
 function toDecimal(value: unknown, precision: number, scale: number): string | Refusal {
   const decimal = toDecimalText(value);
-  if (!decimal) return refuse('not a number');
+  if (!decimal) return refuse(isLosslessNumber(value) ? `its exponent is beyond ±${MAX_EXPONENT}` : 'not a number');
   if (precision === 0) {
     // Unconstrained: keep the value's own digits, like PostgreSQL's `numeric`.
     const plain = decimal.scale < 0 ? roundDecimal(decimal, 0) : decimal;
@@ -106,13 +107,55 @@ function toDecimal(value: unknown, precision: number, scale: number): string | R
 }
 
 function toFloat(value: unknown): number | Refusal {
-  let result: number;
-  if (typeof value === 'number') result = value;
-  else if (typeof value === 'bigint') result = Number(value);
-  else if (isLosslessNumber(value)) result = Number(value.value);
-  else if (typeof value === 'string' && parseDecimalText(value.trim())) result = Number(value.trim());
+  if (typeof value === 'number') return Number.isFinite(value) ? value : refuse('not a finite number');
+  let text: string;
+  if (typeof value === 'bigint') text = String(value);
+  else if (isLosslessNumber(value)) text = value.value;
+  else if (typeof value === 'string') text = value.trim();
   else return refuse('not a number');
-  return Number.isFinite(result) ? result : refuse('not a finite number');
+  // Every JSON number, also one whose exponent parseDecimalText refuses (`1e5000`).
+  if (!parseDecimalText(text) && !JSON_NUMBER.test(text)) return refuse('not a number');
+  const result = Number(text);
+  // A double rounds to its nearest value (what a float column is), but a
+  // number beyond its range would become Infinity or 0: that is not rounding.
+  if (!Number.isFinite(result)) return refuse('out of range for float (a double holds up to ±1.8e308)');
+  if (result === 0 && !ZERO_TEXT.test(text)) return refuse('too small for float (a double would hold 0)');
+  return result;
+}
+
+/**
+ * Exact JSON text. Both databases must take every number in it as it is:
+ * PostgreSQL's jsonb reads numbers as `numeric`, so a number beyond its
+ * range (an exponent past ±1000 here, as for decimal columns) is refused on
+ * either database rather than stored on one and not the other.
+ */
+function toJson(value: unknown): string | Refusal {
+  const text = stringifyJson(value);
+  // Only a number with an exponent or thousands of digits can be out of range.
+  if (text.length < MAX_UNBOUNDED_SCALE && !EXPONENT.test(text)) return text;
+  const out = outOfRangeNumber(value);
+  return out === undefined
+    ? text
+    : refuse(`the number ${shortValue(out)} in it is beyond the range of a json column (exponents up to ±${MAX_EXPONENT})`);
+}
+
+const JSON_NUMBER = /^-?\d+(?:\.\d+)?[eE][+-]?\d+$/;
+const ZERO_TEXT = /^[+-]?[0.]+(?:[eE][+-]?\d+)?$/;
+const EXPONENT = /\d[eE]/;
+
+/** The first number in a JSON value a `numeric` cannot hold, if any. */
+function outOfRangeNumber(value: unknown): unknown {
+  if (isLosslessNumber(value) || typeof value === 'bigint') {
+    const decimal = toDecimalText(value);
+    const ok = decimal && integerDigits(decimal) <= MAX_UNBOUNDED_INTEGER_DIGITS && decimal.scale <= MAX_UNBOUNDED_SCALE;
+    return ok ? undefined : value;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    const out = outOfRangeNumber(item);
+    if (out !== undefined) return out;
+  }
+  return undefined;
 }
 
 const TRUE_TEXT = new Set(['true', '1', 'yes']);

@@ -16,7 +16,7 @@ export interface DecimalText {
 // PostgreSQL refuses numeric literals whose exponent exceeds its maximum
 // precision; refusing them here too keeps both dialects in agreement and
 // keeps a hostile `1e999999999` from expanding into a gigabyte of zeros.
-const MAX_EXPONENT = 1000;
+export const MAX_EXPONENT = 1000;
 
 const ZERO = 48;
 const NINE = 57;

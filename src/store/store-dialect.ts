@@ -25,6 +25,12 @@ export interface StoreDialect {
   readonly identityColumn: string;
   /** Expression of a row's physical position: insertion order for a table without a key. */
   readonly rowPosition: string;
+  /**
+   * Whether text, and strings inside json, may hold the NUL character
+   * (U+0000). Where they cannot (PostgreSQL), such a value is refused with a
+   * `CoercionError` naming the column and the record, never stripped.
+   */
+  readonly textHoldsNul: boolean;
 
   /** The declared SQL type of a column of `type`. */
   sqlType(type: ColumnType): string;

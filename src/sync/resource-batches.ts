@@ -1,10 +1,11 @@
 import type { ResolvedResource } from '../config/types.js';
 import { ConfigError } from '../errors/config-error.js';
-import { ParentValueError } from '../errors/parent-value-error.js';
+import { RecordError } from '../errors/record-error.js';
 import type { HttpClient } from '../http/client.js';
 import type { QueryParams } from '../http/types.js';
 import { addTally, NO_TALLY, type RunTally } from '../store/run-tally.js';
 import type { Row, Store } from '../store/types.js';
+import { describeValue } from '../util/describe-value.js';
 import type { JsonValue } from '../util/json.js';
 import { jsonPath } from '../util/json-path.js';
 import { paginate } from '../walk/paginate.js';
@@ -13,9 +14,20 @@ import { maxCursor, type SyncCheckpoint } from './checkpoint.js';
 import type { RecordMapper } from './record-mapper.js';
 import { WalkCount } from './walk-count.js';
 
+/** Where rows from `start` on (up to the next origin's start) came from. */
+export interface RowOrigin {
+  readonly start: number;
+  /** 0-based index of the page in its walk. */
+  readonly page: number;
+  /** The page's URL, redacted. */
+  readonly url: string;
+}
+
 /** Rows ready to commit with the checkpoint that follows them. */
 export interface Batch {
   readonly rows: Row[];
+  /** The pages the rows came from, in row order. */
+  readonly origins: RowOrigin[];
   readonly checkpoint: SyncCheckpoint;
   /** What fetching these rows took. */
   readonly tally: RunTally;
@@ -75,6 +87,7 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
   const cursor = cursorOf(source);
   let highest = checkpoint?.maxCursor ?? null;
   let rows: Row[] = [];
+  let origins: RowOrigin[] = [];
   let tally = NO_TALLY;
   let total: number | undefined;
   let next: SyncCheckpoint['page'] = checkpoint?.page ?? null;
@@ -85,8 +98,10 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
   });
   const batch = (done: boolean): Batch => {
     const announced = { total: count.total ?? null, totalPages: count.totalPages ?? null };
-    const out: Batch = { rows, checkpoint: { page: next, done, since: source.since, maxCursor: highest, ...announced }, tally, total };
+    const checkpointed = { page: next, done, since: source.since, maxCursor: highest, ...announced };
+    const out: Batch = { rows, origins, checkpoint: checkpointed, tally, total };
     rows = [];
+    origins = [];
     tally = NO_TALLY;
     return out;
   };
@@ -106,8 +121,11 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
     },
   })) {
     count.page(page);
-    for (const record of page.records) {
-      const row = mapper.map(record);
+    // Pages count from the run's first, also when this attempt resumed it.
+    const pageIndex = source.earlier.pages + page.index;
+    origins.push({ start: rows.length, page: pageIndex, url: page.response.url });
+    for (const [position, record] of page.records.entries()) {
+      const row = mapper.map(checkRecord(source, record, pageIndex, page, position));
       rows.push(row);
       count.row(row);
       highest = maxCursor(highest, cursor(record));
@@ -124,6 +142,7 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
 
 interface ChildResult {
   readonly rows: Row[];
+  readonly origins: RowOrigin[];
   readonly tally: RunTally;
   readonly highest: string | null;
 }
@@ -151,7 +170,7 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
   const start = checkpoint?.parent?.index ?? 0;
   const inFlight: { index: number; key: JsonValue[]; result: Promise<ChildResult> }[] = [];
   let highest = checkpoint?.maxCursor ?? null;
-  let pending: { rows: Row[]; tally: RunTally } = { rows: [], tally: NO_TALLY };
+  let pending: { rows: Row[]; origins: RowOrigin[]; tally: RunTally } = { rows: [], origins: [], tally: NO_TALLY };
   let index = -1;
 
   const walkParent = async (parentRow: Row): Promise<ChildResult> => {
@@ -159,12 +178,13 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
     const parentValues: Record<string, unknown> = {};
     for (const link of links) {
       const value = parentRow[link.parentColumn];
-      url = url.replaceAll(link.placeholder, pathSegment(resource, link.placeholder, String(value)));
+      url = url.replaceAll(link.placeholder, encodeURIComponent(String(value)));
       parentValues[link.column] = value;
     }
     const label = links.map((link) => `${link.column} ${String(parentValues[link.column])}`).join(', ');
     const count = new WalkCount(resource.table.primaryKey, undefined, label);
     const rows: Row[] = [];
+    const origins: RowOrigin[] = [];
     let tally = NO_TALLY;
     let childHighest: string | null = null;
     for await (const page of paginate({
@@ -178,8 +198,9 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
       signal: source.signal,
     })) {
       count.page(page);
-      for (const record of page.records) {
-        const row = source.mapper.map(record, parentValues);
+      origins.push({ start: rows.length, page: page.index, url: page.response.url });
+      for (const [position, record] of page.records.entries()) {
+        const row = source.mapper.map(checkRecord(source, record, page.index, page, position), parentValues);
         rows.push(row);
         count.row(row);
         childHighest = maxCursor(childHighest, cursor(record));
@@ -188,13 +209,15 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
       source.onPage?.(page);
     }
     source.onWalkEnd(count);
-    return { rows, tally, highest: childHighest };
+    return { rows, origins, tally, highest: childHighest };
   };
 
   const settle = async function* (final: boolean): AsyncGenerator<Batch> {
     const head = inFlight.shift();
     if (!head) return;
     const done = await head.result;
+    const offset = pending.rows.length;
+    for (const origin of done.origins) pending.origins.push({ ...origin, start: origin.start + offset });
     pending.rows.push(...done.rows);
     pending.tally = addTally(pending.tally, done.tally);
     highest = maxCursor(highest, done.highest);
@@ -204,7 +227,7 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
         checkpoint: { page: null, done: false, parent: { index: head.index + 1, key: head.key }, since: source.since, maxCursor: highest },
         total: undefined,
       };
-      pending = { rows: [], tally: NO_TALLY };
+      pending = { rows: [], origins: [], tally: NO_TALLY };
     }
   };
 
@@ -230,14 +253,42 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
   };
 }
 
+/** `record 3 of page 2 (http://…)`: where the row at `row` of a batch came from. */
+export function recordPlace(origins: readonly RowOrigin[], row: number): string | undefined {
+  let origin: RowOrigin | undefined;
+  for (const candidate of origins) {
+    if (candidate.start > row) break;
+    origin = candidate;
+  }
+  return origin && placeText(origin.page, row - origin.start, origin.url);
+}
+
+function placeText(page: number, position: number, url: string): string {
+  return `record ${position + 1} of page ${page + 1} (${url})`;
+}
+
+const wholeRecordReaders = new WeakMap<ResolvedResource, boolean>();
+
 /**
- * A parent value as one path segment: percent-encoded (`/`, `?`, `#`, `%`
- * and spaces included), so it can never change the path around it. `.` and
- * `..` have no encoding URLs keep (`%2E%2E` resolves like `..`): refused.
+ * The record, when it can become a row: an object, or anything when a
+ * declared column reads the whole record (`path: $`). A scalar, null or list
+ * would otherwise become a row of NULLs.
  */
-function pathSegment(resource: ResolvedResource, placeholder: string, value: string): string {
-  if (value === '.' || value === '..') throw new ParentValueError(resource.id, placeholder, value);
-  return encodeURIComponent(value);
+function checkRecord(source: BatchSource, record: unknown, pageIndex: number, page: Page, position: number): unknown {
+  if (record !== null && typeof record === 'object' && !Array.isArray(record)) return record;
+  const { resource } = source;
+  let whole = wholeRecordReaders.get(resource);
+  if (whole === undefined) {
+    whole = resource.columns.some((column) => jsonPath(column.field).segments.length === 0);
+    wholeRecordReaders.set(resource, whole);
+  }
+  if (whole) return record;
+  throw new RecordError(
+    resource.table.name,
+    describeValue(record),
+    placeText(pageIndex, position, page.response.url),
+    `not an object: a row is made of a record's fields (if the records are inside it, point records: at them)`,
+  );
 }
 
 function toJson(value: unknown): JsonValue {

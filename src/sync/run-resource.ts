@@ -1,4 +1,5 @@
 import type { ResolvedConfig, ResolvedResource } from '../config/types.js';
+import { CoercionError } from '../errors/coercion-error.js';
 import { IncompleteSyncError } from '../errors/incomplete-sync-error.js';
 import { widenedColumn } from '../store/column-widening.js';
 import { addTally, NO_TALLY } from '../store/run-tally.js';
@@ -10,7 +11,7 @@ import type { ClientPool } from './client-pool.js';
 import { DestinationTable } from './destination-table.js';
 import { defaultWorker, newLeaseOwner } from './lease-owner.js';
 import { openRun } from './open-run.js';
-import { resourceBatches } from './resource-batches.js';
+import { recordPlace, resourceBatches } from './resource-batches.js';
 import { ResourceLease } from './resource-lease.js';
 import { RunEventRecorder } from './run-event-recorder.js';
 import type { SyncEvent } from './sync-events.js';
@@ -196,16 +197,22 @@ async function commitBatches({ options, run, parent, destination, checkpoint, si
   });
   for await (const batch of batches) {
     const target = await destination.prepare(batch.rows.length);
-    await store.writeBatch({
-      runId: run.id,
-      // No table yet and no rows to need one: the batch only moves the checkpoint.
-      table: target?.table ?? resource.table,
-      evolve: target?.evolve,
-      mode: resource.write,
-      rows: batch.rows,
-      checkpoint: { ...batch.checkpoint },
-      ...batch.tally,
-    });
+    await store
+      .writeBatch({
+        runId: run.id,
+        // No table yet and no rows to need one: the batch only moves the checkpoint.
+        table: target?.table ?? resource.table,
+        evolve: target?.evolve,
+        mode: resource.write,
+        rows: batch.rows,
+        checkpoint: { ...batch.checkpoint },
+        ...batch.tally,
+      })
+      .catch((error: unknown) => {
+        // The store knows the row; the batch knows the page and record it came from.
+        if (!(error instanceof CoercionError) || error.row === undefined || error.record !== undefined) throw error;
+        throw error.placed({ record: recordPlace(batch.origins, error.row) });
+      });
     destination.committed(target);
     for (const widened of target?.evolve?.widen ?? []) onEvent?.({ type: 'widened', resource: resource.id, ...widenedColumn(widened) });
     highWaterMark = batch.checkpoint.maxCursor ?? highWaterMark;

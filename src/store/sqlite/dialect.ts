@@ -56,6 +56,8 @@ export const sqliteDialect: StoreDialect = {
   arrayParameters: false,
   identityColumn: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   rowPosition: 'rowid',
+  // Strings are bound with their length: a NUL is stored and read back like any character.
+  textHoldsNul: true,
 
   sqlType(type) {
     if (type.kind !== 'decimal') return SQL_TYPES[type.kind];
