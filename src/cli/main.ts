@@ -8,7 +8,9 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { startCommand } from './commands/start.js';
+import { stateCommand } from './commands/state.js';
 import { workerCommand } from './commands/worker.js';
+import { environmentHelp } from './environment.js';
 import { ExitCode, exitCodeFor } from './exit-code.js';
 import { packageVersion } from './version.js';
 
@@ -17,7 +19,8 @@ export function createProgram(): Command {
   const program = new Command('siphon')
     .description('Keep SQL tables in step with paginated REST APIs.')
     .version(packageVersion(), '-v, --version')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addHelpText('after', environmentHelp);
   program.addCommand(runCommand());
   program.addCommand(startCommand());
   program.addCommand(workerCommand());
@@ -26,6 +29,7 @@ export function createProgram(): Command {
   program.addCommand(exportCommand());
   program.addCommand(reportCommand());
   program.addCommand(runsCommand());
+  program.addCommand(stateCommand());
   program.addCommand(demoApiCommand());
   program.addCommand(quickstartCommand());
   return program;
@@ -39,8 +43,11 @@ export function createProgram(): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   const program = createProgram();
   // Commander would call process.exit itself; its usage errors become exit code 2 here instead.
-  program.exitOverride();
-  for (const command of program.commands) command.exitOverride();
+  const override = (command: Command): void => {
+    command.exitOverride();
+    for (const sub of command.commands) override(sub);
+  };
+  override(program);
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;

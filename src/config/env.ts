@@ -16,6 +16,17 @@ export interface SubstitutedConfig {
   readonly substitutions: readonly EnvSubstitution[];
   /** Paths whose value could not be completed; later checks of these paths are noise. */
   readonly failedPaths: readonly string[];
+  /** Paths left holding a `${env:NAME}` whose variable is not set, because `keepMissing` allowed it. */
+  readonly keptPaths: readonly string[];
+}
+
+export interface SubstituteOptions {
+  /**
+   * Where a variable that is not set may stay a `${env:NAME}` reference
+   * instead of being an issue (commands that send no requests need no API secrets).
+   * @default () => false
+   */
+  readonly keepMissing?: ((path: string) => boolean) | undefined;
 }
 
 // `$${env:X}` is an escape for the literal text `${env:X}`.
@@ -28,9 +39,11 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * variable that is not set is an issue naming it and the path using it; an
  * empty one counts as set.
  */
-export function substituteEnv(input: unknown, env: ConfigEnv, issues: IssueList): SubstitutedConfig {
+export function substituteEnv(input: unknown, env: ConfigEnv, issues: IssueList, options: SubstituteOptions = {}): SubstitutedConfig {
   const substitutions: EnvSubstitution[] = [];
   const failedPaths: string[] = [];
+  const keptPaths: string[] = [];
+  const keepMissing = options.keepMissing ?? (() => false);
 
   const substituteString = (text: string, path: string): string => {
     let failed = false;
@@ -42,6 +55,10 @@ export function substituteEnv(input: unknown, env: ConfigEnv, issues: IssueList)
         return whole;
       }
       const value = env[name];
+      if (value === undefined && keepMissing(path)) {
+        if (!keptPaths.includes(path)) keptPaths.push(path);
+        return whole;
+      }
       if (value === undefined) {
         issues.add(path, `environment variable ${name} is not set`);
         failed = true;
@@ -65,7 +82,7 @@ export function substituteEnv(input: unknown, env: ConfigEnv, issues: IssueList)
     return value;
   };
 
-  return { value: walk(input, ''), substitutions, failedPaths };
+  return { value: walk(input, ''), substitutions, failedPaths, keptPaths };
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -24,6 +24,12 @@ export interface LoadConfigOptions {
    * @default process.env
    */
   env?: ConfigEnv | undefined;
+  /**
+   * `'keep'` lets a `${env:NAME}` whose variable is not set stay as text
+   * (anywhere but `database`), for programs that send no requests.
+   * @default 'error'
+   */
+  missingEnv?: 'error' | 'keep' | undefined;
 }
 
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
@@ -38,10 +44,10 @@ const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const file = await findConfigFile(options.file, cwd);
+  const file = await locateConfigFile(options);
   const shown = isAbsolute(relative(cwd, file)) || relative(cwd, file).startsWith('..') ? file : relative(cwd, file);
   const extension = extname(file).toLowerCase();
-  const context = { env: options.env, cwd, file, displayFile: shown };
+  const context = { env: options.env, cwd, file, displayFile: shown, missingEnv: options.missingEnv };
 
   if (MODULE_EXTENSIONS.has(extension)) return parseConfigIn(await importConfig(file, shown, extension), context);
   if (extension !== '.json' && !YAML_EXTENSIONS.has(extension)) {
@@ -53,7 +59,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   return parseConfigIn(input, { ...context, locate: yamlLocator(parsed, shown) });
 }
 
-async function findConfigFile(file: string | undefined, cwd: string): Promise<string> {
+/**
+ * The absolute path of the config file `loadConfig` would read: `file`
+ * resolved against `cwd`, or the first default name found there. A `ConfigError` when there is none.
+ */
+export async function locateConfigFile(options: Pick<LoadConfigOptions, 'file' | 'cwd'> = {}): Promise<string> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const { file } = options;
   if (file !== undefined) {
     const path = resolve(cwd, file);
     const found = await stat(path).catch(() => undefined);

@@ -15,6 +15,14 @@ export interface ParseConfigOptions {
    * @default process.env
    */
   env?: ConfigEnv | undefined;
+  /**
+   * What a `${env:NAME}` whose variable is not set does: `'error'` fails the
+   * parse naming it; `'keep'` leaves the reference as text, for programs
+   * that send no requests (exports, reports, the run history) and so need no
+   * API secrets. `database` must resolve either way.
+   * @default 'error'
+   */
+  missingEnv?: 'error' | 'keep' | undefined;
   /** The file the config came from: relative SQLite paths resolve against its directory, and errors name it. */
   file?: string | undefined;
   /**
@@ -47,7 +55,8 @@ export function parseConfigIn(input: unknown, context: ParseConfigContext): Reso
   const file = context.file === undefined ? undefined : resolve(cwd, context.file);
   const issues = new IssueList();
 
-  const substituted = substituteEnv(input, env, issues);
+  const keep = context.missingEnv === 'keep';
+  const substituted = substituteEnv(input, env, issues, { keepMissing: (path) => keep && !isWithin(path, 'database') });
   const envIssueCount = issues.size;
   const validated = validateInput(substituted.value, issues);
   const resolved = resolveConfig(
@@ -55,13 +64,13 @@ export function parseConfigIn(input: unknown, context: ParseConfigContext): Reso
     { baseDir: file === undefined ? cwd : dirname(file), databaseOverride: env[DATABASE_ENV], cwd, file },
     issues,
   );
-  if (issues.size === 0) return recordSubstitutions(resolved, substituted.substitutions);
-
   const order = documentOrder(substituted.value);
   const reported = issues
     .toArray()
     // A value whose variable is missing still holds `${env:…}`: what else is wrong with it is noise.
     .filter((issue, index) => index < envIssueCount || !substituted.failedPaths.some((path) => isWithin(issue.path, path)))
+    // A reference kept on purpose is no problem; the value is a stand-in nothing will send.
+    .filter((issue) => !substituted.keptPaths.some((path) => isWithin(issue.path, path)))
     .map(
       (issue): ConfigIssue => ({
         path: issue.path,
@@ -71,6 +80,7 @@ export function parseConfigIn(input: unknown, context: ParseConfigContext): Reso
     )
     // Stable: problems of one place keep the order they were found in.
     .sort((a, b) => rank(order, a.path) - rank(order, b.path));
+  if (reported.length === 0) return recordSubstitutions(resolved, substituted.substitutions);
   throw new ConfigValidationError(reported, context.displayFile ?? file);
 }
 

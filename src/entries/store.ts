@@ -30,6 +30,7 @@ export type {
   RunRecord,
   RunStatus,
   RunTrigger,
+  StateReset,
   Store,
   StoreLeases,
   StoreRuns,

@@ -24,6 +24,7 @@ export type {
   RunRecord,
   RunStatus,
   RunTrigger,
+  StateReset,
   Store,
   StoreLeases,
   StoreRuns,

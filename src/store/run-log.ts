@@ -9,7 +9,7 @@ import { RunPager } from './run-pager.js';
 import { RecordReader } from './run-record.js';
 import type { RunsTable, SiphonTables } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
-import type { BatchWrite, CompleteRun, FailOptions, ResourceState, RunRecord, RunTrigger, StoreRuns } from './types.js';
+import type { BatchWrite, CompleteRun, FailOptions, ResourceState, RunRecord, RunTrigger, StateReset, StoreRuns } from './types.js';
 
 const RESUMABLE = new Set(['running', 'failed', 'interrupted']);
 
@@ -43,11 +43,23 @@ export class RunLog implements StoreRuns {
     this.events = new RunEventLog(db, dialect);
   }
 
-  async start({ resource, trigger, worker }: { resource: string; trigger: RunTrigger; worker?: string | undefined }): Promise<RunRecord> {
+  async start(start: { resource: string; trigger: RunTrigger; worker?: string | undefined; continues?: RunRecord | undefined }): Promise<RunRecord> {
+    const { resource, trigger, worker, continues } = start;
     const now = isoNow();
     const row = await this.#db
       .insertInto(RUNS_TABLE)
-      .values({ resource, trigger, status: 'running', attempt: 1, started_at: now, heartbeat_at: now, worker: worker ?? null })
+      .values({
+        resource,
+        trigger,
+        status: 'running',
+        attempt: continues ? continues.attempt + 1 : 1,
+        started_at: now,
+        heartbeat_at: now,
+        worker: worker ?? null,
+        ...(continues && continues.checkpoint !== null
+          ? { checkpoint: stringifyJson(continues.checkpoint), pages: continues.pages, records: continues.records }
+          : {}),
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return this.#records.run(row);
@@ -149,7 +161,20 @@ export class RunLog implements StoreRuns {
     const now = isoNow();
     const row = await this.#db
       .updateTable(RUNS_TABLE)
-      .set({ status, error, finished_at: now, heartbeat_at: now, ...(options.resumable === false ? { checkpoint: null } : {}) })
+      .set({
+        status,
+        error,
+        finished_at: now,
+        heartbeat_at: now,
+        ...(options.resumable === false ? { checkpoint: null } : {}),
+        // What the attempt spent on pages it never committed counts too.
+        ...(options.uncommitted
+          ? {
+              retries: sql<number>`${sql.ref('retries')} + ${options.uncommitted.retries}`,
+              waited_ms: sql<number>`${sql.ref('waited_ms')} + ${options.uncommitted.waitedMs}`,
+            }
+          : {}),
+      })
       .where('id', '=', runId)
       .returningAll()
       .executeTakeFirst();
@@ -194,6 +219,22 @@ export class RunLog implements StoreRuns {
   async state(resource: string): Promise<ResourceState | undefined> {
     const row = await this.#db.selectFrom(STATE_TABLE).selectAll().where('resource', '=', resource).executeTakeFirst();
     return row && this.#records.state(row);
+  }
+
+  resetState(resource: string): Promise<StateReset> {
+    return this.#db.transaction().execute(async (trx) => {
+      const state = await trx.selectFrom(STATE_TABLE).select('high_water_mark').where('resource', '=', resource).executeTakeFirst();
+      await trx.updateTable(STATE_TABLE).set({ high_water_mark: null }).where('resource', '=', resource).execute();
+      const cleared = await trx
+        .updateTable(RUNS_TABLE)
+        .set({ checkpoint: null })
+        .where('resource', '=', resource)
+        .where('status', 'in', [...RESUMABLE])
+        .where('checkpoint', 'is not', null)
+        .returning('id')
+        .execute();
+      return { highWaterMark: state?.high_water_mark ?? null, runs: cleared.map((row) => Number(row.id)).sort((a, b) => a - b) };
+    });
   }
 
   #run(row: Selectable<RunsTable> | undefined, runId: number): RunRecord {

@@ -63,6 +63,8 @@ export interface FailOptions {
    * @default true
    */
   readonly resumable?: boolean | undefined;
+  /** Retries made and time waited since the last committed batch, added to the run's totals. */
+  readonly uncommitted?: Pick<RunTally, 'retries' | 'waitedMs'> | undefined;
 }
 
 /** Per-resource state kept between runs. */
@@ -165,7 +167,13 @@ export interface Store {
 
 /** `store.runs`: the run history (`_siphon_runs`) and each resource's state between runs (`_siphon_state`). */
 export interface StoreRuns {
-  start(start: { resource: string; trigger: RunTrigger; worker?: string | undefined }): Promise<RunRecord>;
+  /**
+   * A new run. `continues`: a failed run whose failure may pass next time; the
+   * new row takes over its checkpoint, its pages and records (what its
+   * committed batches hold) and its attempt + 1, and the failed row is left
+   * as it was.
+   */
+  start(start: { resource: string; trigger: RunTrigger; worker?: string | undefined; continues?: RunRecord | undefined }): Promise<RunRecord>;
   /** The newest run of `resource` that did not finish (`running`, `failed` or `interrupted` with a checkpoint and no later success). */
   findResumable(resource: string): Promise<RunRecord | undefined>;
   /** Marks a run `running` again with `attempt + 1`. */
@@ -187,6 +195,20 @@ export interface StoreRuns {
   readonly events: StoreRunEvents;
   /** What the resource keeps between runs (high-water mark, last success). */
   state(resource: string): Promise<ResourceState | undefined>;
+  /**
+   * Forgets where the resource stands, in one transaction: its incremental
+   * high-water mark and the checkpoints of its unfinished runs, so the next
+   * run starts from the first page. Hold the resource's lease while calling it.
+   */
+  resetState(resource: string): Promise<StateReset>;
+}
+
+/** What {@link StoreRuns.resetState} cleared. */
+export interface StateReset {
+  /** The high-water mark there was, if any. */
+  readonly highWaterMark: string | null;
+  /** Ids of the unfinished runs whose checkpoints were cleared. */
+  readonly runs: readonly number[];
 }
 
 /**

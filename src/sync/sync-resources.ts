@@ -1,6 +1,7 @@
 import type { ResolvedConfig, ResolvedResource } from '../config/types.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { RunTrigger, Store } from '../store/types.js';
+import { didYouMean } from '../util/did-you-mean.js';
 import { ClientPool } from './client-pool.js';
 import { type RunOutcome, runResource } from './run-resource.js';
 import type { SyncEvent } from './sync-events.js';
@@ -24,7 +25,11 @@ export function selectResources(config: ResolvedConfig, only: readonly string[] 
   const known = new Set(config.resources.map((resource) => resource.id));
   for (const name of only) {
     if (!known.has(name) && !config.resources.some((resource) => resource.source.name === name)) {
-      throw new ConfigError('', `unknown resource "${name}"; expected one of ${[...known].join(', ')} (or a source name)`);
+      const names = [...known, ...new Set(config.resources.map((resource) => resource.source.name))];
+      throw new ConfigError(
+        '',
+        `unknown resource "${name}"${didYouMean(name, names)}; expected one of ${[...known].join(', ')} (or a source name)`,
+      );
     }
   }
   return config.resources.filter((resource) => only.includes(resource.id) || only.includes(resource.source.name));

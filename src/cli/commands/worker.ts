@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { ConfigError } from '../../errors/config-error.js';
-import { withConfigOption } from '../context.js';
+import { loadCliConfig, withConfigOption } from '../context.js';
 import { positiveInt } from '../option-parsers.js';
 
 /** `siphon worker`: takes scheduled runs from the shared Redis queue until SIGINT/SIGTERM. */
@@ -20,11 +20,10 @@ export function workerCommand(): Command {
           'siphon worker needs REDIS_URL (e.g. redis://127.0.0.1:6379), the queue its workers share; `siphon start` runs schedules without Redis',
         );
       }
-      const { loadConfig } = await import('../../config/load-config.js');
       const { assertDistributedDatabase } = await import('../../runtime/distributed/assert-distributed-store.js');
       const { openStore } = await import('../../store/open-store.js');
       const { serveWorker } = await import('../serve-worker.js');
-      const config = await loadConfig({ file: options.config });
+      const config = await loadCliConfig(options);
       // Before connecting anywhere: a SQLite file cannot be shared by workers on other hosts.
       assertDistributedDatabase(config.database);
       const store = await openStore(config.database);
