@@ -37,6 +37,7 @@ export {
   NetworkError,
   PaginationError,
   PaginationLoopError,
+  ParentValueError,
   RateLimitedError,
   RateLimitWaitError,
   RecordError,

@@ -7,6 +7,7 @@ export { HttpStatusError } from './http-status-error.js';
 export { IncompleteSyncError } from './incomplete-sync-error.js';
 export { NetworkError } from './network-error.js';
 export { PaginationError, PaginationLoopError } from './pagination-error.js';
+export { ParentValueError } from './parent-value-error.js';
 export { RateLimitWaitError } from './rate-limit-wait-error.js';
 export { RateLimitedError } from './rate-limited-error.js';
 export { RecordError } from './record-error.js';

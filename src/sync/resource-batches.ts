@@ -1,5 +1,6 @@
 import type { ResolvedResource } from '../config/types.js';
 import { ConfigError } from '../errors/config-error.js';
+import { ParentValueError } from '../errors/parent-value-error.js';
 import { RecordError } from '../errors/record-error.js';
 import type { HttpClient } from '../http/client.js';
 import type { QueryParams } from '../http/types.js';
@@ -178,7 +179,7 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
     const parentValues: Record<string, unknown> = {};
     for (const link of links) {
       const value = parentRow[link.parentColumn];
-      url = url.replaceAll(link.placeholder, encodeURIComponent(String(value)));
+      url = url.replaceAll(link.placeholder, pathSegment(resource, link.placeholder, String(value)));
       parentValues[link.column] = value;
     }
     const label = links.map((link) => `${link.column} ${String(parentValues[link.column])}`).join(', ');
@@ -289,6 +290,16 @@ function checkRecord(source: BatchSource, record: unknown, pageIndex: number, pa
     placeText(pageIndex, position, page.response.url),
     `not an object: a row is made of a record's fields (if the records are inside it, point records: at them)`,
   );
+}
+
+/**
+ * A parent value as one path segment: percent-encoded (`/`, `?`, `#`, `%`
+ * and spaces included), so it can never change the path around it. `.` and
+ * `..` have no encoding URLs keep (`%2E%2E` resolves like `..`): refused.
+ */
+function pathSegment(resource: ResolvedResource, placeholder: string, value: string): string {
+  if (value === '.' || value === '..') throw new ParentValueError(resource.id, placeholder, value);
+  return encodeURIComponent(value);
 }
 
 function toJson(value: unknown): JsonValue {
