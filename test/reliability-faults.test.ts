@@ -15,7 +15,6 @@ import { RELIABILITY } from './helpers/reliability.js';
 // full version (20 syncs of 10,000 records each); CI runs one short sync each.
 const FAULTS = { serverError: 0.1, tooManyRequests: 0.05, reset: 0.02, truncate: 0.01, stall: 0.01, stallMs: 2_000 };
 const WRITES = ['replace', 'merge', 'append'] as const;
-type Write = (typeof WRITES)[number];
 
 interface Style {
   readonly name: string;
@@ -118,7 +117,8 @@ describe.each(dialects)('full syncs under faults (%s)', (dialect) => {
   // Concurrent: most of a case is spent waiting out Retry-After and timeouts.
   it.concurrent.for(cases)(
     '%s, %s: every table exact, no page fetched twice, history equal to the server',
-    async ([styleName, write, style]: readonly [string, Write, Style], { expect }) => {
+    { timeout: RELIABILITY.timeoutMs },
+    async ([styleName, write, style], { expect }) => {
       for (let round = 0; round < RELIABILITY.rounds; round += 1) {
         const seed = 100 + round;
         const size = { comments: RELIABILITY.records, posts: 100, drfItems: RELIABILITY.records, cursorEvents: RELIABILITY.records };
@@ -167,6 +167,5 @@ describe.each(dialects)('full syncs under faults (%s)', (dialect) => {
         }
       }
     },
-    RELIABILITY.timeoutMs,
   );
 });
