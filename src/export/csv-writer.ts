@@ -8,8 +8,8 @@ import { neutralizeFormula } from './neutralize-formula.js';
 
 /**
  * Writes RFC 4180 CSV (CRLF records, fields quoted when they hold a comma,
- * quote or line break): a header row, then one record per row with cells as
- * {@link cellText} spells them. SQL null is an empty field and an empty
+ * a quote or a line break, a lone LF or CR included): a header row, then one
+ * record per row with cells as {@link cellText} spells them. SQL null is an empty field and an empty
  * string a quoted `""`, the convention PostgreSQL's `COPY … CSV` reads back.
  *
  * @returns the number of rows written (the header not counted).
@@ -23,8 +23,10 @@ export async function writeCsv(columns: readonly ExportColumn[], rows: AsyncIter
       count += 1;
     }
   }
-  // `quoted_match` applies to empty strings only, never to null fields.
-  const stringifier = stringify({ record_delimiter: 'windows', quoted_match: /^$/ });
+  // csv-stringify quotes a field holding the record delimiter (CRLF), not
+  // one holding a lone LF or CR, which Excel and Python read as a line break
+  // all the same. `quoted_match` applies to strings only: null stays unquoted.
+  const stringifier = stringify({ record_delimiter: 'windows', quoted_match: [/^$/, /[\r\n]/] });
   stringifier.setEncoding('utf8');
   await pipeline(records, stringifier, async (text: AsyncIterable<string>) => {
     for await (const chunk of text) await sink.write(chunk);
