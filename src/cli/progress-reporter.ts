@@ -30,7 +30,9 @@ function lineReporter(stream: NodeJS.WritableStream): ProgressReporter {
     switch (event.type) {
       case 'run-start':
         started.set(event.resource, Date.now());
-        write(`${event.resource}: run ${event.runId} ${event.resumed ? `resumed (attempt ${event.attempt})` : 'started'}`);
+        write(
+          `${event.resource}: run ${event.runId} ${event.resumed ? `resumed (attempt ${event.attempt})` : event.first ? 'started (first run)' : 'started'}`,
+        );
         break;
       case 'detected':
         write(`${event.resource}: ${event.description}`);

@@ -5,6 +5,8 @@ import { readCheckpoint, type SyncCheckpoint } from './checkpoint.js';
 export interface OpenedRun {
   readonly run: RunRecord;
   readonly checkpoint: SyncCheckpoint | undefined;
+  /** No run of the resource was recorded before this one. */
+  readonly first: boolean;
 }
 
 export interface OpenRunOptions {
@@ -26,11 +28,13 @@ export async function openRun(runs: StoreRuns, resource: string, options: OpenRu
     await runs.fail(resumable.id, `abandoned: a fresh run was requested (it had reached ${resumable.pages} pages)`, 'failed');
     resumable = undefined;
   }
-  if (resumable) return { run: await runs.resume(resumable.id, trigger, worker), checkpoint: readCheckpoint(resumable.checkpoint) };
+  if (resumable) {
+    return { run: await runs.resume(resumable.id, trigger, worker), checkpoint: readCheckpoint(resumable.checkpoint), first: false };
+  }
   // A run still marked running died before its first commit (else it would
   // be resumable): close it rather than leave it running forever.
   const [latest] = await runs.list({ resource, limit: 1 });
   if (latest?.status === 'running')
     await runs.fail(latest.id, 'stalled: the process running it stopped before its first commit', 'interrupted');
-  return { run: await runs.start({ resource, trigger, worker }), checkpoint: undefined };
+  return { run: await runs.start({ resource, trigger, worker }), checkpoint: undefined, first: latest === undefined };
 }

@@ -99,7 +99,14 @@ export async function runResource(input: RunResourceOptions): Promise<RunOutcome
     const opened = await openRun(store.runs, resource.id, { trigger, worker, fresh: options.fresh ?? false });
     run = opened.run;
     const { checkpoint } = opened;
-    onEvent?.({ type: 'run-start', resource: resource.id, runId: run.id, attempt: run.attempt, resumed: checkpoint !== undefined });
+    onEvent?.({
+      type: 'run-start',
+      resource: resource.id,
+      runId: run.id,
+      attempt: run.attempt,
+      resumed: checkpoint !== undefined,
+      first: opened.first,
+    });
 
     const parent = resource.parent ? options.config.resources.find((r) => r.id === resource.parent?.resource) : undefined;
     const destination = await DestinationTable.open(store, resource, parent, checkpoint === undefined);

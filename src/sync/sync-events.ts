@@ -5,7 +5,15 @@ import type { RunRecord } from '../store/types.js';
 
 /** What a sync reports while it works: for progress bars, the runtime and the admin. */
 export type SyncEvent =
-  | { readonly type: 'run-start'; readonly resource: string; readonly runId: number; readonly attempt: number; readonly resumed: boolean }
+  | {
+      readonly type: 'run-start';
+      readonly resource: string;
+      readonly runId: number;
+      readonly attempt: number;
+      readonly resumed: boolean;
+      /** The resource had no run before this one (its table may not exist yet). */
+      readonly first: boolean;
+    }
   /** The tally is this attempt's so far (child walks included); `committed` counts earlier attempts too. */
   | (RunTally & {
       readonly type: 'progress';
