@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const entry = fileURLToPath(new URL('./siphon-cli.ts', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
+// Resolved here, not by name: a test may run the CLI in a directory outside the project, where `tsx` does not resolve.
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface CliResult {
   readonly code: number | null;
@@ -23,7 +26,7 @@ export function spawnCli(
   args: readonly string[],
   options: { cwd?: string; env?: Record<string, string | undefined> } = {},
 ): ChildProcess & { result: Promise<CliResult> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const child = spawn(process.execPath, ['--import', tsx, entry, ...args], {
     cwd: options.cwd ?? root,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
 import { ConfigError } from '../../errors/config-error.js';
 import type { ExportFormat } from '../../export/export-format.js';
+import { didYouMean } from '../../util/did-you-mean.js';
 import { openContext, withConfigOption } from '../context.js';
 import { formatTable } from '../print-table.js';
-import { formatOption } from './export.js';
+import { exportFormatFor, formatOption, writeExport } from './export.js';
 
 /** `siphon report <name>`: runs a report's SQL and prints or exports it. */
 export function reportCommand(): Command {
@@ -14,21 +15,23 @@ export function reportCommand(): Command {
       .addOption(formatOption())
       .addOption(new Option('-o, --output <file>', 'write to this file')),
   ).action(async (name: string, options: { config?: string; format?: ExportFormat; output?: string }) => {
-    const context = await openContext(options);
+    const context = await openContext(options, 'read');
     try {
       const report = context.config.reports[name];
       if (!report) {
         const names = Object.keys(context.config.reports);
-        throw new ConfigError(`reports.${name}`, `no such report; expected one of ${names.join(', ') || '(none declared)'}`);
+        throw new ConfigError(
+          `reports.${name}`,
+          `no such report${didYouMean(name, names)}; expected one of ${names.join(', ') || '(none declared)'}`,
+        );
       }
       const result = await context.store.query(report.sql);
       if (options.format || options.output) {
-        const { exportRows } = await import('../../export/export-rows.js');
-        const { rows } = await exportRows({
+        const rows = await writeExport({
           columns: result.columns.map((column) => ({ name: column })),
           rows: result.rows,
-          format: options.format ?? 'csv',
-          output: options.output ?? process.stdout,
+          format: exportFormatFor(options.format, options.output, 'csv'),
+          output: options.output,
           sheetName: name,
         });
         if (options.output) process.stderr.write(`exported ${rows} rows of report ${name} to ${options.output}\n`);
