@@ -1,3 +1,5 @@
+import { didYouMean } from '../util/did-you-mean.js';
+
 /**
  * The column types a resource can declare. Both dialects store each one
  * exactly; see the README's "Column types" table for the SQL behind them.
@@ -39,7 +41,7 @@ export function parseColumnType(text: string): ColumnType {
   const alias = ALIASES[source];
   if (alias) return alias;
   throw new TypeError(
-    `unknown column type "${text}"; expected one of text, integer, bigint, decimal(p,s), float, boolean, timestamp, json`,
+    `unknown column type "${text}"${didYouMean(source, Object.keys(ALIASES))}; expected one of text, integer, bigint, decimal(p,s), float, boolean, timestamp, json`,
   );
 }
 

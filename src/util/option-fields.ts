@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { expected } from './describe-value.js';
+import { didYouMean } from './did-you-mean.js';
 import { type Duration, parseDuration } from './duration.js';
 import { jsonPath } from './json-path.js';
 
@@ -29,9 +30,12 @@ export const nonEmptyString = z.string(expecting('a non-empty string')).refine((
 export const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 export const headerName = z.string(expecting('an HTTP header name')).regex(HTTP_TOKEN, expecting('an HTTP header name'));
 
-/** One of `values`. */
+/** One of `values`; a near miss (`Merge`, `apend`) gets a "did you mean" hint. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.enum(values, expecting(`one of ${values.join(', ')}`));
+  return z.enum(values, {
+    error: (issue) =>
+      `${expected(`one of ${values.join(', ')}`, issue.input)}${typeof issue.input === 'string' ? didYouMean(issue.input, values) : ''}`,
+  });
 }
 
 /** A span of time, `"60s"`, `"500ms"`, `"1m"`, or milliseconds; zero only where `allowZero`. */

@@ -33,7 +33,12 @@ export const optionalString = z.preprocess(
 export function optionalChoice<const T extends readonly [string, ...string[]]>(choices: T) {
   return z.preprocess(
     (value) => (value === null ? undefined : value),
-    z.enum(choices, { error: (issue) => expected(`one of ${choices.map((c) => `"${c}"`).join(', ')}`, issue.input) }).optional(),
+    z
+      .enum(choices, {
+        error: (issue) =>
+          `${expected(`one of ${choices.map((c) => `"${c}"`).join(', ')}`, issue.input)}${typeof issue.input === 'string' ? didYouMean(issue.input, choices) : ''}`,
+      })
+      .optional(),
   );
 }
 
