@@ -155,8 +155,10 @@ describe('embedded runtime', () => {
     const events = await startRuntime(config(api, YEARLY));
     await waitFor(async () => (await latest())?.status === 'succeeded');
     const history = await runs();
-    expect(history).toHaveLength(1);
-    expect(history[0]).toMatchObject({ trigger: 'retry', status: 'succeeded', attempt: 2, records: 30 });
+    // The failed attempt keeps its row, retries included; the run-level retry continues it as a new row.
+    expect(history).toHaveLength(2);
+    expect(history[0]).toMatchObject({ status: 'failed', attempt: 1, records: 10, retries: 3 });
+    expect(history[1]).toMatchObject({ trigger: 'retry', status: 'succeeded', attempt: 2, records: 30 });
     const retries = events.filter((event) => event.type === 'retry-scheduled');
     expect(retries).toHaveLength(1);
     expect(retries[0]).toMatchObject({ retry: 1, retries: 3 });

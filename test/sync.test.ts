@@ -283,13 +283,14 @@ describe.each(dialects)('sync runs (%s)', (dialect) => {
     expect(table).toHaveLength(40);
     expect(table.every((row) => row.v === 'old')).toBe(true);
 
-    // A fresh run ignores the failed run's checkpoint: it starts at page 1 and closes the old run.
+    // A fresh run starts at page 1 (a 404 left no checkpoint to continue from anyway).
     fail = false;
     api.requests.length = 0;
     const [fresh] = await syncResources({ config, store, fresh: true });
     expect(fresh?.run.status).toBe('succeeded');
     expect(fresh?.run.id).not.toBe(outcome?.run.id);
     expect(api.requests[0]?.url.searchParams.get('page')).toBe('1');
-    expect((await store.runs.get(outcome?.run.id ?? 0))?.error).toContain('abandoned');
+    // A failed run's row is never rewritten: it keeps its status and error.
+    expect(await store.runs.get(outcome?.run.id ?? 0)).toMatchObject({ status: 'failed', error: outcome?.run.error });
   });
 });

@@ -39,6 +39,18 @@ export type ClientEvent =
       readonly reason: string;
       /** Redacted URL of the request that waits. */
       readonly url: string;
+    }
+  | {
+      /**
+       * A response the request did not fail for but someone should know of:
+       * its body was not valid UTF-8 (`invalid-utf8`), and each bad byte
+       * sequence reads as U+FFFD.
+       */
+      readonly type: 'warning';
+      readonly code: 'invalid-utf8';
+      readonly message: string;
+      /** Redacted URL of the response. */
+      readonly url: string;
     };
 
 /** Options of {@link HttpClient}; every default lives in {@link CLIENT_DEFAULTS} and is applied by {@link resolveClientOptions}. */

@@ -28,6 +28,8 @@ const ANNOUNCED_WAIT_MS = 5000;
 export interface GetJsonInit {
   readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** This request's events (its retries, waits, warnings), besides the client's `onEvent`, which hears every request's. */
+  readonly onEvent?: ((event: ClientEvent) => void) | undefined;
 }
 
 /**
@@ -139,6 +141,10 @@ export class HttpClient {
    */
   async getJson(target: string | URL, init: GetJsonInit = {}): Promise<JsonResponse> {
     const { signal } = init;
+    const emit = (event: ClientEvent): void => {
+      this.#onEvent?.(event);
+      init.onEvent?.(event);
+    };
     let url = new URL(String(target));
     this.#origin ??= url.origin;
     let attempt = 0;
@@ -147,11 +153,11 @@ export class HttpClient {
     let reauthorized = false;
     for (;;) {
       attempt += 1;
-      this.#checkExhausted(url);
+      this.#checkExhausted(url, emit);
       const throttled = await this.budget.acquire(signal);
       if (throttled > 0) {
         waitedMs += throttled;
-        this.#onEvent?.({ type: 'throttle', waitMs: throttled, url: this.redact(url) });
+        emit({ type: 'throttle', waitMs: throttled, url: this.redact(url) });
       }
       let request: OutgoingRequest;
       try {
@@ -181,10 +187,15 @@ export class HttpClient {
       }
       if (outcome instanceof SiphonError) {
         if (outOfRetries !== undefined) throw outcome;
-        waitedMs += await this.#waitBeforeRetry(describeFailure(outcome), undefined, attempt, url, signal);
+        waitedMs += await this.#waitBeforeRetry(describeFailure(outcome), undefined, attempt, url, signal, emit);
         continue;
       }
       const raw = outcome;
+      if (raw.invalidUtf8) {
+        const at = this.redact(raw.url);
+        const message = `the body of ${at} (HTTP ${raw.status}) is not valid UTF-8; its bad bytes read as U+FFFD`;
+        emit({ type: 'warning', code: 'invalid-utf8', message, url: at });
+      }
       const info = parseRateLimitHeaders(raw.headers);
       this.#noteExhausted(info, raw.url);
       await this.budget.observe(info);
@@ -229,7 +240,7 @@ export class HttpClient {
         throw new HttpStatusError(summary, response, this.#bodySnippet(raw.text), { attempt, retryable: false });
       }
       if (retryNote !== undefined) throw failure;
-      waitedMs += await this.#waitBeforeRetry(reason, announced, attempt, url, signal);
+      waitedMs += await this.#waitBeforeRetry(reason, announced, attempt, url, signal, emit);
     }
   }
 
@@ -253,7 +264,7 @@ export class HttpClient {
    * longer than `retry.max` (a reset a year away must not hold the run, and
    * its lease, silently), and announces it when it is longer than 5 s.
    */
-  #checkExhausted(url: URL): void {
+  #checkExhausted(url: URL, emit: (event: ClientEvent) => void): void {
     const exhausted = this.#exhausted;
     if (exhausted === undefined) return;
     const waitMs = exhausted.until - Date.now();
@@ -264,7 +275,7 @@ export class HttpClient {
     const request = { method: 'GET', url: this.redact(url) };
     if (waitMs > this.#policy.maxMs) throw new RateLimitWaitError(request, waitMs, this.#policy.maxMs, exhausted.by);
     if (waitMs > ANNOUNCED_WAIT_MS) {
-      this.#onEvent?.({ type: 'wait', waitMs, reason: `rate limit used up (announced by ${exhausted.by})`, url: request.url });
+      emit({ type: 'wait', waitMs, reason: `rate limit used up (announced by ${exhausted.by})`, url: request.url });
     }
   }
 
@@ -275,18 +286,19 @@ export class HttpClient {
     attempt: number,
     url: URL,
     signal: AbortSignal | undefined,
+    emit: (event: ClientEvent) => void,
   ): Promise<number> {
     if (announced !== undefined && announced > 0) {
       // The server spoke for the whole source: every request of it waits, not
       // only this one; the next acquire() serves out the pause.
       await this.budget.pauseUntil(Date.now() + announced);
-      this.#onEvent?.({ type: 'retry', attempt, waitMs: announced, reason, announced: true, url: this.redact(url) });
+      emit({ type: 'retry', attempt, waitMs: announced, reason, announced: true, url: this.redact(url) });
       return 0;
     }
     let waitMs = backoffDelay(this.#policy, attempt);
     // `Retry-After: 0` on a refusal would otherwise allow an instant retry storm.
     if (announced === 0) waitMs = Math.max(waitMs, this.#policy.baseMs);
-    this.#onEvent?.({ type: 'retry', attempt, waitMs, reason, announced: false, url: this.redact(url) });
+    emit({ type: 'retry', attempt, waitMs, reason, announced: false, url: this.redact(url) });
     await delay(waitMs, signal);
     return waitMs;
   }

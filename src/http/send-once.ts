@@ -12,6 +12,8 @@ export interface RawResponse {
   readonly url: string;
   readonly headers: Headers;
   readonly text: string;
+  /** The body held bytes that are not UTF-8; `text` has U+FFFD in their place. */
+  readonly invalidUtf8: boolean;
 }
 
 export interface SendOptions {
@@ -56,13 +58,14 @@ export async function sendOnce(request: OutgoingRequest, options: SendOptions): 
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
     stage = 'body';
-    const text = await readText(response, options.maxBytes, summary, attempt);
+    const { text, invalidUtf8 } = await readText(response, options.maxBytes, summary, attempt);
     return {
       status: response.status,
       statusText: response.statusText,
       url: response.url || request.url.toString(),
       headers: response.headers as unknown as Headers,
       text,
+      invalidUtf8,
     };
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
@@ -82,10 +85,28 @@ export async function sendOnce(request: OutgoingRequest, options: SendOptions): 
  * gzip, deflate and brotli on the way): a small compressed body that inflates
  * past `maxBytes` is cut off there, never held in memory whole.
  */
-async function readText(response: Response, maxBytes: number, summary: RequestSummary, attempt: number): Promise<string> {
-  if (response.body === null) return '';
+async function readText(
+  response: Response,
+  maxBytes: number,
+  summary: RequestSummary,
+  attempt: number,
+): Promise<{ text: string; invalidUtf8: boolean }> {
+  if (response.body === null) return { text: '', invalidUtf8: false };
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
+  // A second, strict decoder only tells whether the lenient one replaced
+  // anything (U+FFFD may also be in the data itself); dropped at the first bad byte.
+  let strict: InstanceType<typeof TextDecoder> | undefined = new TextDecoder('utf-8', { fatal: true });
+  let invalidUtf8 = false;
+  const check = (bytes?: Uint8Array): void => {
+    if (strict === undefined) return;
+    try {
+      bytes === undefined ? strict.decode() : strict.decode(bytes, { stream: true });
+    } catch {
+      invalidUtf8 = true;
+      strict = undefined;
+    }
+  };
   let total = 0;
   let text = '';
   for (;;) {
@@ -97,8 +118,10 @@ async function readText(response: Response, maxBytes: number, summary: RequestSu
       throw new ResponseTooLargeError(summary, maxBytes, { attempt });
     }
     text += decoder.decode(value, { stream: true });
+    check(value);
   }
-  return text + decoder.decode();
+  check();
+  return { text: text + decoder.decode(), invalidUtf8 };
 }
 
 /** Digs the errno-style code out of undici's `TypeError: fetch failed` chain. */

@@ -43,7 +43,12 @@ export class RunLog implements StoreRuns {
     this.events = new RunEventLog(db, dialect);
   }
 
-  async start(start: { resource: string; trigger: RunTrigger; worker?: string | undefined; continues?: RunRecord | undefined }): Promise<RunRecord> {
+  async start(start: {
+    resource: string;
+    trigger: RunTrigger;
+    worker?: string | undefined;
+    continues?: RunRecord | undefined;
+  }): Promise<RunRecord> {
     const { resource, trigger, worker, continues } = start;
     const now = isoNow();
     const row = await this.#db

@@ -173,7 +173,12 @@ export interface StoreRuns {
    * committed batches hold) and its attempt + 1, and the failed row is left
    * as it was.
    */
-  start(start: { resource: string; trigger: RunTrigger; worker?: string | undefined; continues?: RunRecord | undefined }): Promise<RunRecord>;
+  start(start: {
+    resource: string;
+    trigger: RunTrigger;
+    worker?: string | undefined;
+    continues?: RunRecord | undefined;
+  }): Promise<RunRecord>;
   /** The newest run of `resource` that did not finish (`running`, `failed` or `interrupted` with a checkpoint and no later success). */
   findResumable(resource: string): Promise<RunRecord | undefined>;
   /** Marks a run `running` again with `attempt + 1`. */

@@ -18,15 +18,26 @@ export interface OpenRunOptions {
 
 /**
  * Resumes the resource's unfinished run from its checkpoint, or starts a new
- * one. Only for the holder of the resource's lease: holding it is what makes a
- * run still marked `running` a dead one.
+ * one. A run that was interrupted (or died: still marked `running`) is
+ * resumed as the same row; a failed one keeps its row as it ended, and a new
+ * run continues from its checkpoint (which a failure that cannot pass next
+ * time never leaves, see `runResource`). Only for the holder of the
+ * resource's lease: holding it is what makes a run still marked `running` a
+ * dead one.
  */
 export async function openRun(runs: StoreRuns, resource: string, options: OpenRunOptions): Promise<OpenedRun> {
   const { trigger, worker } = options;
   let resumable = await runs.findResumable(resource);
   if (resumable && options.fresh) {
-    await runs.fail(resumable.id, `abandoned: a fresh run was requested (it had reached ${resumable.pages} pages)`, 'failed');
+    // A failed run's row stays as it ended; an unfinished one is closed.
+    if (resumable.status !== 'failed') {
+      await runs.fail(resumable.id, `abandoned: a fresh run was requested (it had reached ${resumable.pages} pages)`, 'failed');
+    }
     resumable = undefined;
+  }
+  if (resumable?.status === 'failed') {
+    const run = await runs.start({ resource, trigger, worker, continues: resumable });
+    return { run, checkpoint: readCheckpoint(resumable.checkpoint), first: false };
   }
   if (resumable) {
     return { run: await runs.resume(resumable.id, trigger, worker), checkpoint: readCheckpoint(resumable.checkpoint), first: false };

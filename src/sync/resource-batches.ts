@@ -3,6 +3,7 @@ import { ConfigError } from '../errors/config-error.js';
 import { ParentValueError } from '../errors/parent-value-error.js';
 import { RecordError } from '../errors/record-error.js';
 import type { HttpClient } from '../http/client.js';
+import type { ClientEvent } from '../http/client-options.js';
 import type { QueryParams } from '../http/types.js';
 import { addTally, NO_TALLY, type RunTally } from '../store/run-tally.js';
 import type { Row, Store } from '../store/types.js';
@@ -53,6 +54,8 @@ export interface BatchSource {
   readonly earlier: { readonly pages: number; readonly records: number };
   /** Each walk's count when it has ended (the resource's walk, or each child walk). */
   readonly onWalkEnd: (count: WalkCount) => void;
+  /** Each request's events (retries, waits, warnings), of this run's walks only. */
+  readonly onRequest?: ((event: ClientEvent) => void) | undefined;
 }
 
 /**
@@ -119,6 +122,7 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
     signal: source.signal,
     onEvent: (event) => {
       if (event.type === 'detected') source.onDetected(event.description);
+      else source.onRequest?.(event);
     },
   })) {
     count.page(page);
@@ -197,6 +201,9 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
       maxPages: resource.maxPages,
       client: source.client,
       signal: source.signal,
+      onEvent: (event) => {
+        if (event.type !== 'detected') source.onRequest?.(event);
+      },
     })) {
       count.page(page);
       origins.push({ start: rows.length, page: page.index, url: page.response.url });

@@ -1,6 +1,7 @@
 import type { ResolvedConfig, ResolvedResource } from '../config/types.js';
 import { CoercionError } from '../errors/coercion-error.js';
-import { IncompleteSyncError } from '../errors/incomplete-sync-error.js';
+import { SiphonError } from '../errors/siphon-error.js';
+import type { ClientEvent } from '../http/client-options.js';
 import { widenedColumn } from '../store/column-widening.js';
 import { addTally, NO_TALLY } from '../store/run-tally.js';
 import type { RunRecord, RunTrigger, Store } from '../store/types.js';
@@ -11,6 +12,7 @@ import type { ClientPool } from './client-pool.js';
 import { DestinationTable } from './destination-table.js';
 import { defaultWorker, newLeaseOwner } from './lease-owner.js';
 import { openRun } from './open-run.js';
+import { RequestUsage } from './request-usage.js';
 import { recordPlace, resourceBatches } from './resource-batches.js';
 import { ResourceLease } from './resource-lease.js';
 import { RunEventRecorder } from './run-event-recorder.js';
@@ -94,7 +96,19 @@ export async function runResource(input: RunResourceOptions): Promise<RunOutcome
   // The walk stops when the caller aborts or the lease is lost; child walks
   // still in flight when the run ends stop with it.
   using abort = new LinkedAbort([options.signal, lease.lost], 'run finished');
-  const unlisten = options.clients.listen(resource.source.name, (event) => onEvent?.({ ...event, resource: resource.id }));
+  // A warning is said once per run (a body that is not UTF-8 on every page would flood the log).
+  const unlisten = options.clients.listen(resource.source.name, (event) => {
+    if (event.type !== 'warning') onEvent?.({ ...event, resource: resource.id });
+  });
+  const usage = new RequestUsage();
+  const warned = new Set<string>();
+  const onRequest = (event: ClientEvent): void => {
+    usage.observe(event);
+    if (event.type === 'warning' && !warned.has(event.code)) {
+      warned.add(event.code);
+      onEvent?.({ type: 'warning', resource: resource.id, message: `${event.message} (said once per run)` });
+    }
+  };
   try {
     const opened = await openRun(store.runs, resource.id, { trigger, worker, fresh: options.fresh ?? false });
     run = opened.run;
@@ -111,7 +125,17 @@ export async function runResource(input: RunResourceOptions): Promise<RunOutcome
     const parent = resource.parent ? options.config.resources.find((r) => r.id === resource.parent?.resource) : undefined;
     const destination = await DestinationTable.open(store, resource, parent, checkpoint === undefined);
     const since = await incrementalSince(store, resource, checkpoint);
-    const highWaterMark = await commitBatches({ options, run, parent, destination, checkpoint, since, signal: abort.signal });
+    const highWaterMark = await commitBatches({
+      options,
+      run,
+      parent,
+      destination,
+      checkpoint,
+      since,
+      signal: abort.signal,
+      usage,
+      onRequest,
+    });
 
     const { table, widen } = destination.finish();
     run = await store.runs.complete({
@@ -126,9 +150,19 @@ export async function runResource(input: RunResourceOptions): Promise<RunOutcome
   } catch (caught) {
     const error = asError(caught);
     if (!run) throw error;
-    // A walk that ended short of its total would end the same way resumed: the next run starts over.
-    const resumable = !(error instanceof IncompleteSyncError);
-    run = await store.runs.fail(run.id, error.message, abort.signal.aborted ? 'interrupted' : 'failed', { resumable });
+    const interrupted = abort.signal.aborted;
+    // Every batch commits with its checkpoint, so what is staged always
+    // matches it; whether to build on it is the failure's to say. An
+    // interruption (signal, lost lease) or a failure that may pass next time
+    // (retries used up on a 5xx, a network error, a lost database) is
+    // continued from the checkpoint; a failure that would recur (a value, the
+    // schema, a config, a walk short of its total) clears it, so the next run
+    // starts over and a replace never swaps in rows from two points in time.
+    const resumable = interrupted || !(error instanceof SiphonError) || error.retryable;
+    run = await store.runs.fail(run.id, error.message, interrupted ? 'interrupted' : 'failed', {
+      resumable,
+      uncommitted: usage.uncommitted(),
+    });
     onEvent?.({ type: 'run-end', resource: resource.id, run, error });
     return { run, error };
   } finally {
@@ -153,6 +187,10 @@ interface BatchLoop {
   readonly checkpoint: SyncCheckpoint | undefined;
   readonly since: string | null;
   readonly signal: AbortSignal;
+  /** Counts what the requests cost, committed or not. */
+  readonly usage: RequestUsage;
+  /** Each request's events. */
+  readonly onRequest: (event: ClientEvent) => void;
 }
 
 /**
@@ -161,7 +199,8 @@ interface BatchLoop {
  * and totals. Returns the largest incremental cursor committed; throws an
  * {@link IncompleteSyncError} when a walk got less than its API announced.
  */
-async function commitBatches({ options, run, parent, destination, checkpoint, since, signal }: BatchLoop): Promise<string | null> {
+async function commitBatches(loop: BatchLoop): Promise<string | null> {
+  const { options, run, parent, destination, checkpoint, since, signal, usage } = loop;
   const { resource, store, onEvent } = options;
   let highWaterMark = checkpoint?.maxCursor ?? null;
   let detected: string | undefined;
@@ -189,6 +228,7 @@ async function commitBatches({ options, run, parent, destination, checkpoint, si
     },
     earlier: { pages: run.pages, records: run.records },
     onWalkEnd: (count) => totals.walkEnded(count),
+    onRequest: loop.onRequest,
     onPage: (page) =>
       onEvent?.({
         type: 'page',
@@ -225,6 +265,7 @@ async function commitBatches({ options, run, parent, destination, checkpoint, si
     highWaterMark = batch.checkpoint.maxCursor ?? highWaterMark;
     committed += batch.tally.records;
     tally = addTally(tally, batch.tally);
+    usage.committed(batch.tally);
     if (batch.tally.pages > 0)
       onEvent?.({ type: 'progress', resource: resource.id, runId: run.id, committed, total: batch.total, ...tally });
   }

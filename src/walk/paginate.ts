@@ -1,4 +1,4 @@
-import { PaginationLoopError } from '../errors/pagination-error.js';
+import { PaginationError, PaginationLoopError } from '../errors/pagination-error.js';
 import { RepeatedPageError } from '../errors/repeated-page-error.js';
 import { HttpClient } from '../http/client.js';
 import type { JsonResponse } from '../http/types.js';
@@ -41,7 +41,9 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
     const controller = new AbortController();
     const url = buildPageUrl(baseUrl, options.params, step.patch, (value) => client.secrets.occursIn(value));
     const signal = AbortSignal.any([walk.signal, controller.signal]);
-    const result = client.getJson(url, { signal, headers: step.patch.headers });
+    // A client of the walk's own already reports to `onEvent`; a shared one reports each request's events here.
+    const onEvent = options.client ? options.onEvent : undefined;
+    const result = client.getJson(url, { signal, headers: step.patch.headers, onEvent });
     // Prefetched pages may fail after the walk has stopped; nobody awaits them then.
     result.catch(() => undefined);
     queue.push({ step, url, controller, result });
@@ -63,7 +65,7 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
       }
       const head = queue.shift() as InFlight;
       const response = await head.result;
-      const records = selectRecords(response.body, options.records);
+      const records = recordsOf(response, options.records, client);
       const next = paginator.next({
         index,
         step: head.step,
@@ -121,6 +123,19 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
 /** Every record of every page, in order. */
 export async function* fetchRecords<T = unknown>(options: PaginateOptions): AsyncGenerator<T, void, undefined> {
   for await (const page of paginate<T>(options)) yield* page.records;
+}
+
+/** The page's records; a body without them fails naming the page's URL and status (an empty body reads as `null`). */
+function recordsOf(response: JsonResponse, path: string | undefined, client: HttpClient): unknown[] {
+  try {
+    return selectRecords(response.body, path);
+  } catch (error) {
+    if (!(error instanceof PaginationError)) throw error;
+    const reason = error.message.slice(`${error.paginator} paginator: `.length).replace('the body is null', 'the body is empty or null');
+    throw new PaginationError(error.paginator, `${reason} (GET ${client.redact(response.url)} answered HTTP ${response.status})`, {
+      cause: error,
+    });
+  }
 }
 
 /** `maxPages` may sit on the walk or, as a stop option, on the paginator: the smaller wins. */
