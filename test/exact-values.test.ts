@@ -4,6 +4,7 @@ import { syncResources } from 'siphon-sync/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableRows } from './helpers/async.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
+import { numberValue } from './helpers/exact-number.js';
 import { type RawPagesApi, rawPagesResource, startRawPagesApi } from './helpers/raw-pages-api.js';
 import { startServer } from './helpers/test-server.js';
 
@@ -13,19 +14,6 @@ import { startServer } from './helpers/test-server.js';
 
 const TINY = `0.${'0'.repeat(399)}1`; // 1e-400
 const HUGE = `1${'0'.repeat(400)}`; // 1e400
-
-/** A JSON number's value, canonical: `1e400` and `1000…0` compare equal, `1.50` and `1.5` too. */
-function numberValue(value: unknown): string {
-  const text = value instanceof LosslessNumber ? value.value : String(value);
-  const match = /^(-?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
-  if (!match) return `not a number: ${text}`;
-  const [, sign, whole = '', fraction = '', exponent = '0'] = match;
-  const digits = `${whole}${fraction}`.replace(/^0+/, '');
-  if (digits === '') return '0';
-  const trimmed = digits.replace(/0+$/, '');
-  const scale = fraction.length - Number(exponent) - (digits.length - trimmed.length);
-  return `${sign}${trimmed}e${-scale}`;
-}
 
 describe('exact numbers through the JSON parser', () => {
   it('keeps numbers a double would change as their digits, whatever else the body holds', () => {

@@ -1,6 +1,7 @@
+import ExcelJS from 'exceljs';
 import type { ExportColumn } from 'siphon-sync/export';
 import { describe, expect, it } from 'vitest';
-import { exportToBuffer, readCsvStrictly } from './helpers/strict-csv.js';
+import { excelText, exportToBuffer, readCsvStrictly } from './helpers/strict-csv.js';
 
 // RFC 4180: a field holding a line break, of any kind, is quoted. Excel and
 // Python split a record on a lone LF or CR too, so one left bare would cut
@@ -37,5 +38,16 @@ describe('CSV read back strictly', () => {
     expect(records).toEqual([['id', 'note'], ...notes.map((note, index) => [String(index + 1), note])]);
     // Every record is whole: no cell, hence no row a spreadsheet makes, starts a formula.
     for (const cell of records.flat()) expect(cell).not.toMatch(/^[=+\-@]/);
+  });
+});
+
+describe('XLSX read back', () => {
+  it('keeps a CR, NUL and other control characters (XML cannot carry them as they are), and text that looks like an escape', async () => {
+    const notes = ['a\rb', 'nul\u0000x', 'bell\u0007 and DEL\u007f', '_x0041_ stays', 'tab\tand\nlf', '\r\n'];
+    const rows = notes.map((note, index) => ({ id: index + 1, note }));
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await exportToBuffer('xlsx', columns, rows)) as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0];
+    expect(notes.map((_, index) => excelText(sheet?.getRow(index + 2).getCell(2).value))).toEqual(notes);
   });
 });

@@ -4,6 +4,7 @@ import type { ColumnType } from '../store/column-type.js';
 import { stringifyJson } from '../util/exact-json.js';
 import { exactDouble } from './exact-double.js';
 import { isNumericType } from './export-column.js';
+import { xlsxText } from './xlsx-text.js';
 
 /** Excel refuses (“repairs”) cells holding more characters than this. */
 export const MAX_CELL_TEXT = 32_767;
@@ -55,8 +56,8 @@ function excelDate(date: Date): Date | undefined {
 
 function fitCell(text: string): string | null {
   if (text === '') return null;
-  if (text.length <= MAX_CELL_TEXT) return text;
+  if (text.length <= MAX_CELL_TEXT) return xlsxText(text);
   // Cut before a split surrogate pair rather than leave half a character.
   const end = /[\uD800-\uDBFF]/.test(text.charAt(MAX_CELL_TEXT - 1)) ? MAX_CELL_TEXT - 1 : MAX_CELL_TEXT;
-  return text.slice(0, end);
+  return xlsxText(text.slice(0, end));
 }

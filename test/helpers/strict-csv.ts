@@ -31,3 +31,14 @@ export async function exportToBuffer(format: ExportFormat, columns: readonly Exp
   output.end();
   return Buffer.concat(chunks);
 }
+
+/**
+ * A cell's text as Excel shows it: Office Open XML's `_xHHHH_` escapes
+ * (ECMA-376 Part 1, ST_Xstring) decoded, left to right, as Excel does;
+ * exceljs hands them over undecoded.
+ */
+export function excelText(value: unknown): unknown {
+  return typeof value === 'string'
+    ? value.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+    : value;
+}
