@@ -101,6 +101,28 @@ describe('siphon check on an address nothing answers', () => {
       await failing.close();
     }
   });
+
+  it('a report reading a table whose columns nothing settles yet is not checked, and does not fail the check', async () => {
+    const empty = await startServer((_req, res) => sendJson(res, 200, []));
+    try {
+      const file = writeConfig(db, 'empty.yaml', [
+        'sources:',
+        '  quiet:',
+        `    baseUrl: ${empty.url}`,
+        '    resources:',
+        '      events: { path: /events }',
+        'reports:',
+        '  recent: { sql: "SELECT kind FROM events" }',
+      ]);
+      const result = await runCli(['check', '--json', '--config', file]);
+      expect(result.code, result.stderr).toBe(0);
+      const document = parseJson(result.stdout) as CheckJson;
+      expect(document.reports).toEqual([{ report: 'recent', status: 'unchecked', error: expect.stringContaining('reads events') }]);
+      expect(result.stderr).toContain('report recent: not checked');
+    } finally {
+      await empty.close();
+    }
+  });
 });
 
 describe.each(dialects)('siphon check against the demo API on %s', (dialect) => {
@@ -145,7 +167,10 @@ describe.each(dialects)('siphon check against the demo API on %s', (dialect) => 
     // The child walks once per post: the check takes a post id from the sampled page of posts, whose table is empty.
     const comments = document.resources.find((check) => check.resource === 'demo.comments');
     expect(comments?.status).toBe('ok');
+    // Post 1 has no comments in the demo's data: the check tries further posts until one shows the columns.
     expect(comments?.request?.url).toMatch(/\/posts\/\d+\/comments$/);
+    expect(comments?.records?.count).toBeGreaterThan(0);
+    expect(comments?.columns.map((column) => column.name)).toContain('posts_id');
     expect(document.reports).toEqual([{ report: 'per_user', status: 'ok' }]);
     const store = await openStore(db.url);
     try {

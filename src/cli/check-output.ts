@@ -5,8 +5,9 @@ import { formatTable } from './print-table.js';
 /** What `siphon check` found for one report. */
 export interface ReportCheck {
   readonly report: string;
-  readonly status: 'ok' | 'failed';
-  /** The database's message, and the tables a run had not settled yet. */
+  /** `unchecked`: it reads a table whose columns are not known before a run. */
+  readonly status: 'ok' | 'failed' | 'unchecked';
+  /** The database's message, or why it could not be checked. */
   readonly error?: string | undefined;
 }
 

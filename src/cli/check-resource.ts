@@ -1,11 +1,13 @@
 import { LosslessNumber } from 'lossless-json';
-import type { ResolvedResource } from '../config/types.js';
+import type { ParentLink, ResolvedResource } from '../config/types.js';
 import { NetworkError } from '../errors/network-error.js';
 import { SiphonError } from '../errors/siphon-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import type { HttpClient } from '../http/client.js';
+import type { JsonResponse } from '../http/types.js';
 import { describeRecordsPath, selectRecords } from '../pagination/records.js';
 import { createPaginator } from '../pagination/registry.js';
+import type { Paginator } from '../pagination/types.js';
 import { type ColumnType, formatColumnType } from '../store/column-type.js';
 import type { ColumnInfo, Store, TableDef } from '../store/types.js';
 import type { ClientPool } from '../sync/client-pool.js';
@@ -57,8 +59,9 @@ export interface ResourceCheck {
  * Fetches the first page of one resource with one attempt (the pool's
  * clients do not retry) and describes what a run would make of it: the
  * paginator and records path, and the columns of its table. A child
- * resource takes its parent value from the parent's table or, when that is
- * empty, from the parent's sampled page.
+ * resource takes its parent values from the parent's table or, when that is
+ * empty, from the parent's sampled page, trying a few parent rows until one
+ * has records.
  */
 export async function checkResource(
   resource: ResolvedResource,
@@ -71,47 +74,47 @@ export async function checkResource(
   const exists = await store.hasTable(resource.table.name);
   const existing = exists ? await store.tableColumns(resource.table.name) : [];
   const table = { name: resource.table.name, write: resource.write, primaryKey: resource.table.primaryKey, exists };
-  const settled = (records: readonly unknown[], parentValues: Record<string, unknown> = {}) => {
+  const settled = (records: readonly unknown[], parentValues: Readonly<Record<string, unknown>> = {}) => {
     const mapper = new RecordMapper(resource, { existing, tableExists: exists });
     for (const record of records) mapper.map(record, parentValues);
     const { table: def } = mapper.needs();
     return { def, columns: describeColumns(resource, def, existing, records, sqlType), warnings: decimalWarnings(resource, records) };
   };
 
-  let url = resource.url;
-  const parentValues: Record<string, unknown> = {};
-  for (const link of resource.parent?.links ?? []) {
-    const value = (await firstParentValue(store, parent, link.parentColumn)) ?? firstSampleValue(parentRecords, link.parentField);
-    if (value === undefined) {
-      const { def, columns } = settled([]);
-      return {
-        resource: resource.id,
-        status: 'skipped',
-        table,
-        columns,
-        warnings: [],
-        tableDef: def,
-        reason: {
-          name: 'Skipped',
-          message: `walks once per row of ${resource.parent?.resource}, whose table is empty and whose first page gave no ${link.parentField}`,
-          hint: `run ${resource.parent?.resource} first`,
-        },
-      };
-    }
-    parentValues[link.column] = value;
-    url = url.replaceAll(link.placeholder, encodeURIComponent(String(value)));
+  const links = resource.parent?.links ?? [];
+  const candidates = links.length === 0 ? [{}] : await parentRows(store, parent, parentRecords, links);
+  if (candidates.length === 0) {
+    const { def, columns } = settled([]);
+    return {
+      resource: resource.id,
+      status: 'skipped',
+      table,
+      columns,
+      warnings: [],
+      tableDef: def,
+      reason: {
+        name: 'Skipped',
+        message: `walks once per row of ${resource.parent?.resource}, whose table is empty and whose first page gave no ${links.map((link) => link.parentField).join(', ')}`,
+        hint: `run ${resource.parent?.resource} first`,
+      },
+    };
   }
 
   const client = clients.get(resource.source);
-  const paginator = createPaginator(resource.paginator, { params: resource.params });
-  const step = paginator.start();
-  const requestUrl = buildPageUrl(url, resource.params, step.patch);
-  const started = performance.now();
-  let response: Awaited<ReturnType<HttpClient['getJson']>>;
-  try {
-    response = await client.getJson(requestUrl, { headers: { ...resource.headers, ...step.patch.headers } });
-  } catch (error) {
-    const elapsedMs = Math.round(performance.now() - started);
+  let attempt: PageAttempt | undefined;
+  // A child's first parent may have nothing (a post without comments): a few more show its columns.
+  for (const values of candidates) {
+    let url = resource.url;
+    const parentValues: Record<string, unknown> = {};
+    for (const link of links) {
+      parentValues[link.column] = values[link.parentColumn];
+      url = url.replaceAll(link.placeholder, encodeURIComponent(String(values[link.parentColumn])));
+    }
+    attempt = await firstPage(resource, client, url, parentValues);
+    if (attempt.error !== undefined || attempt.records.length > 0) break;
+  }
+  const { requestUrl, elapsedMs, error } = attempt as PageAttempt;
+  if (error !== undefined) {
     const { def, columns } = settled([]);
     const unreachable = error instanceof NetworkError || error instanceof TimeoutError;
     return {
@@ -131,15 +134,7 @@ export async function checkResource(
       },
     };
   }
-  const elapsedMs = Math.round(performance.now() - started);
-  const records = selectRecords(response.body, resource.records);
-  paginator.next({
-    index: 0,
-    step,
-    requestUrl: requestUrl.toString(),
-    response: { status: response.status, url: response.url, headers: response.headers, body: response.body },
-    records,
-  });
+  const { records, response, paginator, parentValues } = attempt as PageAttempt & { response: JsonResponse };
   const { def, columns, warnings } = settled(records, parentValues);
   return {
     resource: resource.id,
@@ -157,6 +152,47 @@ export async function checkResource(
     page: records,
     tableDef: def,
   };
+}
+
+/** Parent rows a child check may walk under, at most this many. */
+const PARENT_ROWS_TRIED = 5;
+
+interface PageAttempt {
+  readonly requestUrl: URL;
+  readonly elapsedMs: number;
+  readonly error?: unknown;
+  readonly response?: JsonResponse | undefined;
+  readonly records: readonly unknown[];
+  readonly paginator: Paginator;
+  readonly parentValues: Readonly<Record<string, unknown>>;
+}
+
+/** The first page of `url`, one attempt; the paginator has seen it (so it can say what it detected). */
+async function firstPage(
+  resource: ResolvedResource,
+  client: HttpClient,
+  url: string,
+  parentValues: Readonly<Record<string, unknown>>,
+): Promise<PageAttempt> {
+  const paginator = createPaginator(resource.paginator, { params: resource.params });
+  const step = paginator.start();
+  const requestUrl = buildPageUrl(url, resource.params, step.patch);
+  const started = performance.now();
+  try {
+    const response = await client.getJson(requestUrl, { headers: { ...resource.headers, ...step.patch.headers } });
+    const elapsedMs = Math.round(performance.now() - started);
+    const records = selectRecords(response.body, resource.records);
+    paginator.next({
+      index: 0,
+      step,
+      requestUrl: requestUrl.toString(),
+      response: { status: response.status, url: response.url, headers: response.headers, body: response.body },
+      records,
+    });
+    return { requestUrl, elapsedMs, response, records, paginator, parentValues };
+  } catch (error) {
+    return { requestUrl, elapsedMs: Math.round(performance.now() - started), error, records: [], paginator, parentValues };
+  }
 }
 
 /** The table's columns in table order, each with where it comes from. */
@@ -227,18 +263,33 @@ function numberText(value: unknown): string | undefined {
   return undefined;
 }
 
-async function firstParentValue(store: Store, parent: ResolvedResource | undefined, column: string): Promise<unknown> {
-  if (!parent || !(await store.hasTable(parent.table.name))) return undefined;
-  const { rows } = await store.readTable(parent.table.name, { columns: [column], batchSize: 1 });
-  for await (const row of rows) return row[column] ?? undefined;
-  return undefined;
-}
-
-function firstSampleValue(records: readonly unknown[] | undefined, field: string): unknown {
-  const path = jsonPath(field);
-  for (const record of records ?? []) {
-    const value = path.get(record);
-    if (value !== null && value !== undefined) return value;
+/**
+ * Up to {@link PARENT_ROWS_TRIED} parent rows with a value for every link, by
+ * parent column: from the parent's table, or from its sampled page when the
+ * table is empty or missing.
+ */
+async function parentRows(
+  store: Store,
+  parent: ResolvedResource | undefined,
+  sample: readonly unknown[] | undefined,
+  links: readonly ParentLink[],
+): Promise<Record<string, unknown>[]> {
+  const complete = (row: Record<string, unknown>): boolean =>
+    links.every((link) => row[link.parentColumn] !== null && row[link.parentColumn] !== undefined);
+  const rows: Record<string, unknown>[] = [];
+  if (parent && (await store.hasTable(parent.table.name))) {
+    const columns = [...new Set(links.map((link) => link.parentColumn))];
+    const { rows: stored } = await store.readTable(parent.table.name, { columns, batchSize: PARENT_ROWS_TRIED });
+    for await (const row of stored) {
+      if (complete(row)) rows.push(row);
+      if (rows.length === PARENT_ROWS_TRIED) break;
+    }
   }
-  return undefined;
+  if (rows.length > 0) return rows;
+  for (const record of sample ?? []) {
+    const row = Object.fromEntries(links.map((link) => [link.parentColumn, jsonPath(link.parentField).get(record)]));
+    if (complete(row)) rows.push(row);
+    if (rows.length === PARENT_ROWS_TRIED) break;
+  }
+  return rows;
 }

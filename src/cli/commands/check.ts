@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { ReportCheck } from '../check-output.js';
 import { openContext, withConfigOption } from '../context.js';
 
 /**
@@ -29,6 +30,7 @@ export function checkCommand(): Command {
     const { selectResources } = await import('../../sync/sync-resources.js');
     const { checkResource } = await import('../check-resource.js');
     const { formatCheckJson, formatColumnsBlock, formatResourceCheck } = await import('../check-output.js');
+    const { checkReports, reportLine } = await import('../check-reports.js');
     const context = await openContext(options);
     const { config, store } = context;
     const dialect =
@@ -38,7 +40,7 @@ export function checkCommand(): Command {
     const clients = new ClientPool({ override: CHECK_REQUEST });
     const text = !options.json && !options.columns;
     const resources: Awaited<ReturnType<typeof checkResource>>[] = [];
-    const reports: { report: string; status: 'ok' | 'failed'; error?: string }[] = [];
+    const reports: ReportCheck[] = [];
     try {
       if (text) process.stdout.write(`config OK: ${config.resources.length} resources, database ${store.dialect}\n\n`);
       const selected = selectResources(config, only);
@@ -71,32 +73,17 @@ export function checkCommand(): Command {
       }
       // Reports read tables of any resource, so they are checked only when every resource was.
       if (selected.length === config.resources.length) {
-        const tables = new Map(resources.flatMap((check) => (check.tableDef ? [[check.tableDef.name, check.tableDef] as const] : [])));
-        const unsettled = resources.filter((check) => !check.tableDef).map((check) => `${check.table.name} (${check.status})`);
-        for (const [name, report] of Object.entries(config.reports)) {
-          try {
-            await store.checkQuery(report.sql, [...tables.values()]);
-            reports.push({ report: name, status: 'ok' });
-          } catch (error) {
-            const detail = error instanceof Error ? error.message : String(error);
-            const note = unsettled.length > 0 ? ` (tables whose columns the check could not settle: ${unsettled.join(', ')})` : '';
-            reports.push({ report: name, status: 'failed', error: `${detail}${note}` });
-          }
-        }
+        reports.push(...(await checkReports(config, store, resources)));
         for (const report of reports) {
-          const line =
-            report.status === 'ok'
-              ? `report ${report.report}: OK (compiled by ${store.dialect} against the tables above, not run)\n`
-              : `report ${report.report}: FAILED: ${store.dialect} cannot run its SQL: ${report.error}\n`;
-          if (text) process.stdout.write(line);
-          else if (report.status === 'failed') process.stderr.write(line);
+          if (text) process.stdout.write(reportLine(report, store.dialect));
+          else if (report.status !== 'ok') process.stderr.write(reportLine(report, store.dialect));
         }
       }
     } finally {
       await clients.close();
       await context.close();
     }
-    const ok = resources.every((check) => check.status !== 'failed') && reports.every((report) => report.status === 'ok');
+    const ok = resources.every((check) => check.status !== 'failed') && reports.every((report) => report.status !== 'failed');
     if (options.json) {
       process.stdout.write(
         formatCheckJson({

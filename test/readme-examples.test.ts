@@ -1,0 +1,103 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { demoDataset } from 'siphon-sync/demo-api';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli, spawnCli } from './helpers/cli.js';
+import { freePort } from './setup/free-port.js';
+
+// The README's examples run as a reader would run them: copied out of
+// README.md verbatim and run against `siphon demo-api`.
+//
+// Convention: a fenced block meant to run is preceded, on the line above its
+// opening fence, by an HTML comment `<!-- readme-example: FILE -->` (invisible
+// on GitHub); FILE is the name the block is saved under. The one change made
+// to a block is the demo's documented address, 127.0.0.1:9000, which becomes
+// the free port this test started `siphon demo-api` on — what a reader does
+// who runs the demo on another port.
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const DEMO_ADDRESS = '127.0.0.1:9000';
+const dataset = demoDataset({ seed: 1 });
+
+/** Every marked block of the README, by the file name its marker gives. */
+function readmeExamples(text: string): Map<string, string> {
+  const blocks = new Map<string, string>();
+  const marked = /^<!-- readme-example: (\S+) -->\n```[^\n]*\n([\s\S]*?)^```$/gm;
+  for (const match of text.matchAll(marked)) blocks.set(match[1] as string, match[2] as string);
+  return blocks;
+}
+
+const examples = readmeExamples(README);
+let port: number;
+let demo: ReturnType<typeof spawnCli>;
+let dir: string;
+
+function example(name: string): string {
+  const text = examples.get(name);
+  if (text === undefined) throw new Error(`README.md has no block marked <!-- readme-example: ${name} -->`);
+  return text.replaceAll(DEMO_ADDRESS, `127.0.0.1:${port}`);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'siphon-readme-'));
+  port = await freePort();
+  demo = spawnCli(['demo-api', '--port', String(port)]);
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    demo.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('listening on')) resolve();
+    });
+    demo.on('close', () => reject(new Error(`siphon demo-api ended: ${out}`)));
+  });
+});
+afterAll(async () => {
+  demo.kill('SIGINT');
+  await demo.result;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('README examples', () => {
+  it('marks the examples this test runs', () => {
+    expect([...examples.keys()].sort()).toEqual(['siphon.yaml', 'walk.ts']);
+  });
+
+  it('"Declare a sync": siphon.yaml checks, runs, reports and exports as written', async () => {
+    writeFileSync(join(dir, 'siphon.yaml'), example('siphon.yaml'));
+    // The commands the README shows after it, in the folder of the config.
+    const env = { SIPHON_DATABASE: undefined };
+    const check = await runCli(['check'], { cwd: dir, env });
+    expect(check.code, `${check.stdout}${check.stderr}`).toBe(0);
+    expect(check.stdout).toContain('report engagement: OK');
+    const run = await runCli(['run'], { cwd: dir, env, timeoutMs: 90_000 });
+    expect(run.code, `${run.stdout}${run.stderr}`).toBe(0);
+    expect(`${run.stdout}${run.stderr}`).toContain(`${dataset.coins.length} records`);
+    const report = await runCli(['report', 'engagement', '--format', 'json'], { cwd: dir, env });
+    expect(report.code, report.stderr).toBe(0);
+    const rows = JSON.parse(report.stdout) as Record<string, unknown>[];
+    expect(rows.length).toBeGreaterThan(0);
+    const exported = await runCli(['export', 'full_coin', '-o', 'coins.xlsx'], { cwd: dir, env });
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(existsSync(join(dir, 'coins.xlsx'))).toBe(true);
+  }, 120_000);
+
+  it('"Walk an API from code" runs as written', async () => {
+    const file = join(dir, 'walk.ts');
+    writeFileSync(file, example('walk.ts'));
+    const lines: unknown[][] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args));
+    try {
+      await import(pathToFileURL(file).href);
+    } finally {
+      log.mockRestore();
+    }
+    // A line per page of coins (index, records, token), then one per post.
+    const pages = lines.filter((line) => typeof line[0] === 'number');
+    expect(pages.map((line) => line[0])).toEqual([...pages.keys()]);
+    expect(pages.reduce((sum, line) => sum + (line[1] as number), 0)).toBe(dataset.coins.length);
+    const posts = lines.slice(pages.length).map((line) => (line[0] as { id: number }).id);
+    expect(posts).toEqual(dataset.posts.map((post) => post.id));
+  });
+});
