@@ -26,6 +26,13 @@ describe('exact numbers through the JSON parser', () => {
     expect(body.small).toBe(12);
   });
 
+  it('which parser reads a body changes nothing else: a repeated key keeps its last value, as JSON.parse does', () => {
+    expect(parseJson('{"a": 1, "a": 2}')).toEqual({ a: 2 });
+    const exact = parseJson('{"a": 1, "a": 2, "n": 1e400}') as { a: unknown; n: unknown };
+    expect(exact.a).toBe(2);
+    expect(String(exact.n)).toBe('1e400');
+  });
+
   it('numbers a double holds stay plain numbers, exponent or not', () => {
     expect(parseJson('[1e5, 2.5E-3, 0.1, -0, 9007199254740991, 1.50]')).toEqual([100000, 0.0025, 0.1, -0, 9007199254740991, 1.5]);
     expect(parseJson('{"id": "3e4f", "n": 7}')).toEqual({ id: '3e4f', n: 7 });

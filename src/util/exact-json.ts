@@ -105,8 +105,11 @@ function closingQuote(text: string, open: number): number {
 export function parseJson(text: string, mode: NumberMode = 'exact'): unknown {
   const { exact } = scan(text, MAX_JSON_DEPTH);
   if (mode === 'double' || !exact) return JSON.parse(text);
-  return parse(text, null, parseNumber);
+  return parse(text, null, EXACT_OPTIONS);
 }
+
+// As JSON.parse: a repeated key keeps its last value (lossless-json would throw).
+const EXACT_OPTIONS = { parseNumber, onDuplicateKey: ({ newValue }: { newValue: unknown }) => newValue };
 
 /** Serializes values produced by {@link parseJson}, writing big numbers with their exact digits. */
 export function stringifyJson(value: unknown, space?: number): string {
