@@ -96,8 +96,9 @@ export function createRuntimeReporter(out: NodeJS.WriteStream): (event: RuntimeE
         );
         break;
       case 'recovery':
+        // Only the lease tells whether its process stopped: another scheduler may still be running it (then this one skips).
         write(
-          `${event.resource}: recovering run ${event.runId}, left running by a stopped process (last heartbeat ${event.heartbeatAt ?? 'none'})`,
+          `${event.resource}: recovering run ${event.runId}, left running (last heartbeat ${event.heartbeatAt ?? 'none'}), unless its process still holds the lease`,
         );
         break;
       case 'retry-scheduled':
