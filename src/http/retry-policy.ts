@@ -23,7 +23,11 @@ export interface RetryPolicy {
   readonly statuses: ReadonlySet<number>;
 }
 
-const httpStatus = scalar<number>('an HTTP status (100–599)', (v) => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599);
+const httpStatus = scalar<number>('an HTTP status (100–599)', (v) => Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 599, {
+  type: 'integer',
+  minimum: 100,
+  maximum: 599,
+});
 
 /** The keys of {@link RetryOptions}, for the client and (with `backoff`) the config file's sources. */
 export const retryOptionsShape = {

@@ -16,9 +16,13 @@ export function expecting(what: string): { error: (issue: { readonly input?: unk
   return { error: (issue) => expected(what, issue.input) };
 }
 
-/** Any value `test` accepts, described as `what` when it does not. */
-export function scalar<T>(what: string, test: (value: unknown) => boolean) {
-  return z.custom<T>(test, expecting(what));
+/**
+ * Any value `test` accepts, described as `what` when it does not. `json` is
+ * the same rule as JSON Schema, for the generated config schema (a test
+ * function cannot be translated).
+ */
+export function scalar<T>(what: string, test: (value: unknown) => boolean, json: Record<string, unknown> = {}) {
+  return z.custom<T>(test, expecting(what)).meta({ description: what, ...json });
 }
 
 export const positiveInteger = z.int(expecting('a positive integer')).min(1, expecting('a positive integer'));
@@ -38,19 +42,32 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
   });
 }
 
+/** `parseDuration`'s strings, as JSON Schema spells a pattern. */
+const DURATION_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*(ms|sec|s|min|m|h|d)\\s*$';
+
 /** A span of time, `"60s"`, `"500ms"`, `"1m"`, or milliseconds; zero only where `allowZero`. */
 export function duration(allowZero = false) {
-  return scalar<Duration>('a duration such as "60s", "500ms" or "1m"', (v) => typeof v === 'number' || typeof v === 'string').superRefine(
-    (value, ctx) => {
-      let ms: number;
-      try {
-        ms = parseDuration(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        return;
-      }
-      if (ms === 0 && !allowZero) ctx.addIssue({ code: 'custom', message: 'must be longer than 0 ms' });
-    },
+  const what = 'a duration such as "60s", "500ms" or "1m"';
+  return (
+    scalar<Duration>(what, (v) => typeof v === 'number' || typeof v === 'string')
+      .superRefine((value, ctx) => {
+        let ms: number;
+        try {
+          ms = parseDuration(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return;
+        }
+        if (ms === 0 && !allowZero) ctx.addIssue({ code: 'custom', message: 'must be longer than 0 ms' });
+      })
+      // After the refinement: metadata stays with the instance it was given to.
+      .meta({
+        description: `${what}, or milliseconds`,
+        anyOf: [
+          { type: 'string', pattern: DURATION_PATTERN },
+          { type: 'number', minimum: 0 },
+        ],
+      })
   );
 }
 
