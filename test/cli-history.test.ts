@@ -73,12 +73,16 @@ describe.each(dialects)('siphon runs and state on %s', (dialect) => {
     expect(run.code, run.stderr).toBe(1);
     store = await openStore(db.url);
     // An interrupted run whose checkpoint holds the secret, as a next-page URL would.
+    // It widened a column on the way, as inference does when 1.5 follows 1.
     const started = await store.runs.start({ resource: 'shop.posts', trigger: 'manual' });
+    await store.ensureTable({ name: 'wide', columns: [{ name: 'price', type: { kind: 'bigint' } }], primaryKey: [] });
+    const decimal = { kind: 'decimal', precision: 0, scale: 0 } as const;
     await store.writeBatch({
       runId: started.id,
-      table: { name: 'posts', columns: [], primaryKey: [] },
+      table: { name: 'wide', columns: [{ name: 'price', type: decimal }], primaryKey: [] },
       mode: 'append',
-      rows: [],
+      rows: [{ price: '1.5' }],
+      evolve: { widen: [{ table: 'wide', column: 'price', from: { kind: 'bigint' }, to: decimal }] },
       checkpoint: { url: `${api.url}/posts?_start=10&key=${SECRET}` },
       pages: 1,
       records: 10,
@@ -130,6 +134,7 @@ describe.each(dialects)('siphon runs and state on %s', (dialect) => {
     expect(masked.stdout).toMatch(/status|interrupted/);
     expect(masked.stdout).toMatch(/records:\s+10/);
     expect(masked.stdout).toContain('_start=10');
+    expect(masked.stdout).toMatch(/widened:\s+wide\.price bigint → decimal/);
     expect(masked.stdout).not.toContain(SECRET);
   });
 

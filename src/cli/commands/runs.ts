@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { formatDuration } from '../../admin/format.js';
 import type { ResolvedConfig } from '../../config/types.js';
 import { ConfigError } from '../../errors/config-error.js';
 import type { RunRecord, RunStatus, Store } from '../../store/types.js';
@@ -142,12 +143,12 @@ function formatDetail(run: RunDetail): string {
     field('worker', run.worker ?? ''),
     field('started', run.startedAt),
     field('finished', run.finishedAt ?? '(not finished)'),
-    field('duration', run.durationMs === null ? '' : seconds(run.durationMs)),
+    field('duration', run.durationMs === null ? '' : formatDuration(run.durationMs)),
     field('heartbeat', run.heartbeatAt ?? ''),
     field('pages', run.pages),
     field('records', run.records),
     field('retries', run.retries),
-    field('waited', seconds(run.waitedMs)),
+    field('waited', formatDuration(run.waitedMs)),
     field('widened', run.widened.length === 0 ? 'none' : run.widened.map((w) => `${w.table}.${w.column} ${w.from} → ${w.to}`).join('; ')),
     field('checkpoint', run.checkpoint === null ? 'none' : cellText(run.checkpoint)),
   ];
