@@ -152,6 +152,25 @@ describe.each(dialects)('runs, resuming and requests (%s)', (dialect) => {
     expect((await store.runs.get(failed?.run.id as number))?.retries).toBe(3);
   });
 
+  it('a run that succeeded also counts the retries of pages it fetched ahead and never needed', async () => {
+    // Pages 1–4 hold records; page 5 (the end) answers late, while page 6, fetched
+    // ahead, is refused once: its retry happens before the walk knows it is over.
+    const { api, hits } = await versionedApi((page) => (page === 6 ? { status: 503 } : undefined));
+    const slowEnd = await server(async (req, res) => {
+      const target = new URL(req.url ?? '/', api.url);
+      if (target.searchParams.get('page') === '5') await new Promise((resolve) => setTimeout(resolve, 1000));
+      const answer = await fetch(target);
+      sendJson(res, answer.status, await answer.text());
+    });
+    const config = configOf(slowEnd.url, { items: { ...pagedResource('merge'), concurrency: 3 } }, { retry: fastRetry });
+    const [outcome] = await syncResources({ config, store });
+    expect(outcome?.error).toBeUndefined();
+    expect(hits(6)).toBeGreaterThanOrEqual(1);
+    expect(outcome?.run).toMatchObject({ status: 'succeeded', records: 20 });
+    expect(outcome?.run.retries).toBeGreaterThanOrEqual(1);
+    expect((await store.runs.get(outcome?.run.id as number))?.retries).toBe(outcome?.run.retries);
+  });
+
   it('an empty 200 body fails naming the URL and the status', async () => {
     const api = await server((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '0' });

@@ -7,6 +7,7 @@ import { RunEventLog } from './run-events.js';
 import type { RunPage, RunPageQuery, StoreRunEvents } from './run-history-types.js';
 import { RunPager } from './run-pager.js';
 import { RecordReader } from './run-record.js';
+import type { RunTally } from './run-tally.js';
 import type { RunsTable, SiphonTables } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
 import type { BatchWrite, CompleteRun, FailOptions, ResourceState, RunRecord, RunTrigger, StateReset, StoreRuns } from './types.js';
@@ -132,16 +133,16 @@ export class RunLog implements StoreRuns {
   complete(complete: CompleteRun): Promise<RunRecord> {
     return this.#db.transaction().execute(async (trx) => {
       await this.#commitWithSuccess(trx, complete);
-      return this.#succeed(trx, complete.runId, complete.highWaterMark);
+      return this.#succeed(trx, complete);
     });
   }
 
   /** Closes the run as a success and updates the resource's state, in the caller's transaction. */
-  async #succeed(db: Kysely<SiphonTables>, runId: number, highWaterMark: string | null | undefined): Promise<RunRecord> {
+  async #succeed(db: Kysely<SiphonTables>, { runId, highWaterMark, uncommitted }: CompleteRun): Promise<RunRecord> {
     const now = isoNow();
     const row = await db
       .updateTable(RUNS_TABLE)
-      .set({ status: 'succeeded', finished_at: now, heartbeat_at: now, error: null })
+      .set({ status: 'succeeded', finished_at: now, heartbeat_at: now, error: null, ...spent(uncommitted) })
       .where('id', '=', runId)
       .returningAll()
       .executeTakeFirst();
@@ -172,13 +173,7 @@ export class RunLog implements StoreRuns {
         finished_at: now,
         heartbeat_at: now,
         ...(options.resumable === false ? { checkpoint: null } : {}),
-        // What the attempt spent on pages it never committed counts too.
-        ...(options.uncommitted
-          ? {
-              retries: sql<number>`${sql.ref('retries')} + ${options.uncommitted.retries}`,
-              waited_ms: sql<number>`${sql.ref('waited_ms')} + ${options.uncommitted.waitedMs}`,
-            }
-          : {}),
+        ...spent(options.uncommitted),
       })
       .where('id', '=', runId)
       .returningAll()
@@ -246,6 +241,15 @@ export class RunLog implements StoreRuns {
     if (!row) throw runNotFound(runId);
     return this.#records.run(row);
   }
+}
+
+/** What an attempt spent on pages it never committed, added to the run's counters: they count every retry and wait. */
+function spent(uncommitted: Pick<RunTally, 'retries' | 'waitedMs'> | undefined) {
+  if (!uncommitted) return {};
+  return {
+    retries: sql<number>`${sql.ref('retries')} + ${uncommitted.retries}`,
+    waited_ms: sql<number>`${sql.ref('waited_ms')} + ${uncommitted.waitedMs}`,
+  };
 }
 
 function isoNow(): string {

@@ -105,6 +105,8 @@ export interface CompleteRun {
   readonly widen?: readonly ColumnWidening[] | undefined;
   /** Stored with the run's success, in the same transaction (incremental syncs). */
   readonly highWaterMark?: string | null | undefined;
+  /** Retries made and time waited since the last committed batch (pages fetched ahead and not needed), added to the run's totals. */
+  readonly uncommitted?: Pick<RunTally, 'retries' | 'waitedMs'> | undefined;
 }
 
 export interface ColumnInfo {

@@ -5,8 +5,9 @@ import type { RunTally } from '../store/run-tally.js';
  * What an attempt's requests cost, from their events: retries and time
  * waited, whether or not the pages they were for were committed. A batch's
  * tally reaches the run's row with the batch; what is left when the attempt
- * fails (a page retried to exhaustion, pages fetched after the last commit)
- * is added as the run closes, so a failed run never reads `retries = 0`.
+ * ends (a page retried to exhaustion, pages fetched after the last commit or
+ * ahead of the end) is added as the run closes, so a failed run never reads
+ * `retries = 0`.
  */
 export class RequestUsage {
   #retries = 0;

@@ -144,6 +144,7 @@ export async function runResource(input: RunResourceOptions): Promise<RunOutcome
       widen,
       mode: resource.write,
       ...(resource.incremental ? { highWaterMark: highWaterMark ?? since } : {}),
+      uncommitted: usage.uncommitted(),
     });
     onEvent?.({ type: 'run-end', resource: resource.id, run, error: undefined });
     return { run, error: undefined };
