@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseJson } from 'siphon-sync';
 import { type DemoApiServer, startDemoApi } from 'siphon-sync/demo-api';
@@ -172,9 +172,11 @@ describe.each(dialects)('siphon check against the demo API on %s', (dialect) => 
     expect(comments?.records?.count).toBeGreaterThan(0);
     expect(comments?.columns.map((column) => column.name)).toContain('posts_id');
     expect(document.reports).toEqual([{ report: 'per_user', status: 'ok' }]);
+    // A dry run: no database file, none of Siphon's own tables, no table of the config.
+    if (dialect === 'sqlite') expect(existsSync(db.url.replace(/^sqlite:/, ''))).toBe(false);
     const store = await openStore(db.url);
     try {
-      for (const table of ['users', 'posts', 'comments']) expect(await store.hasTable(table), table).toBe(false);
+      for (const table of ['users', 'posts', 'comments', '_siphon_runs']) expect(await store.hasTable(table), table).toBe(false);
     } finally {
       await store.close();
     }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { ReportCheck } from '../check-output.js';
-import { openContext, withConfigOption } from '../context.js';
+import { loadCliConfig, withConfigOption } from '../context.js';
 
 /**
  * The budget of each request of a check: one attempt within 5 s, so a wrong
@@ -12,7 +12,8 @@ export const CHECK_REQUEST = { retry: false, timeout: '5s' } as const;
  * `siphon check`: a dry run. Validates the config, fetches the first page of
  * each resource once, shows what a run would make of it (paginator, records
  * path, the columns of its table) and has the database compile each report
- * against those tables, without writing anything.
+ * against those tables. It writes nothing: not the database file, not
+ * Siphon's own tables.
  */
 export function checkCommand(): Command {
   return withConfigOption(
@@ -31,8 +32,9 @@ export function checkCommand(): Command {
     const { checkResource } = await import('../check-resource.js');
     const { formatCheckJson, formatColumnsBlock, formatResourceCheck } = await import('../check-output.js');
     const { checkReports, reportLine } = await import('../check-reports.js');
-    const context = await openContext(options);
-    const { config, store } = context;
+    const { openCheckStore } = await import('../check-store.js');
+    const config = await loadCliConfig(options);
+    const { store, missing } = await openCheckStore(config.database);
     const dialect =
       store.dialect === 'postgres'
         ? (await import('../../store/postgres/dialect.js')).postgresDialect
@@ -42,7 +44,10 @@ export function checkCommand(): Command {
     const resources: Awaited<ReturnType<typeof checkResource>>[] = [];
     const reports: ReportCheck[] = [];
     try {
-      if (text) process.stdout.write(`config OK: ${config.resources.length} resources, database ${store.dialect}\n\n`);
+      if (text) {
+        const database = missing ? `${store.dialect} (its file does not exist yet; a run creates it)` : store.dialect;
+        process.stdout.write(`config OK: ${config.resources.length} resources, database ${database}\n\n`);
+      }
       const selected = selectResources(config, only);
       for (const resource of selected) {
         const parent = config.resources.find((candidate) => candidate.id === resource.parent?.resource);
@@ -81,7 +86,7 @@ export function checkCommand(): Command {
       }
     } finally {
       await clients.close();
-      await context.close();
+      await store.close();
     }
     const ok = resources.every((check) => check.status !== 'failed') && reports.every((report) => report.status !== 'failed');
     if (options.json) {
