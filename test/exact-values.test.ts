@@ -203,4 +203,25 @@ describe.each(dialects)('exact values into tables (%s)', (dialect) => {
     expect(escaped.outcome.error).toBeUndefined();
     expect((await tableRows(store, 'nul_json_ok'))[0]?.j).toEqual({ a: '\\u0000 is text' });
   });
+
+  it(`a lone surrogate (half a UTF-16 pair) is refused in text; in json it is ${dialect === 'sqlite' ? 'kept exactly' : 'refused'}`, async () => {
+    const text = await sync(
+      ['[{"id": 1, "t": "ok"}, {"id": 2, "t": "a\\ud800b"}]'],
+      rawPagesResource({ table: 'half_text', columns: { t: 'text' } }),
+    );
+    expect(text.outcome.error).toBeInstanceOf(CoercionError);
+    expect(text.outcome.error?.message).toContain('half_text.t (text)');
+    expect(text.outcome.error?.message).toContain('surrogate');
+    expect(text.outcome.error?.message).toContain('record 2 of page 1');
+
+    const json = await sync(['[{"id": 1, "j": {"x": "\\udc00"}}]'], rawPagesResource({ table: 'half_json', columns: { j: 'json' } }));
+    if (dialect === 'sqlite') {
+      expect(json.outcome.error).toBeUndefined();
+      expect((await tableRows(store, 'half_json'))[0]?.j).toEqual({ x: '\udc00' });
+    } else {
+      expect(json.outcome.error).toBeInstanceOf(CoercionError);
+      expect(json.outcome.error?.message).toContain('half_json.j (json)');
+      expect(json.outcome.error?.message).toContain('record 1 of page 1');
+    }
+  });
 });

@@ -11,8 +11,10 @@ import { excelText, exportToBuffer, readCsvStrictly } from './helpers/strict-csv
 
 // Properties of values, over generated inputs: any JSON number the API can
 // send reaches a decimal, bigint, text or json column exactly (bigint: rounded
-// as documented) or fails with a CoercionError; any string survives CSV, XLSX
-// and JSON exports and reads back the same. SIPHON_PROPERTY_RUNS raises the
+// as documented) or fails with a CoercionError; any string reaches a text or
+// json column exactly or is refused where the database cannot hold it (NUL in
+// PostgreSQL, half a surrogate pair); any string survives CSV, XLSX and JSON
+// exports and reads back the same. SIPHON_PROPERTY_RUNS raises the
 // number of runs (e.g. 10000 for a long search); the defaults keep the file fast.
 
 const RUNS = Number(process.env.SIPHON_PROPERTY_RUNS) || undefined;
@@ -164,7 +166,81 @@ describe.each(dialects)('property: JSON numbers stored exactly or refused (%s)',
         if ('error' in json) expect(beyondExponents, `${text} into json: ${json.error.message}`).toBe(true);
         else expect(numberValue((json.stored as unknown[])[0]), `${text} into json`).toBe(numberValue(text));
       }),
-      runs(dialect === 'sqlite' ? 100 : 40),
+      runs(dialect === 'sqlite' ? 100 : 30),
+    );
+  });
+});
+
+describe.each(dialects)('property: strings stored exactly or refused (%s)', (dialect) => {
+  let db: TestDatabase;
+  let store: Store;
+  const tables = new Map<string, { table: TableDef; runId: number }>();
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+    store = await openStore(db.url);
+    await store.init();
+    for (const kind of ['text', 'json'] as const) {
+      const table: TableDef = {
+        name: `strings_${kind}`,
+        primaryKey: ['id'],
+        columns: [
+          { name: 'id', type: { kind: 'integer' } },
+          { name: 'v', type: { kind } },
+        ],
+      };
+      await store.ensureTable(table);
+      const run = await store.runs.start({ resource: `property.${kind}`, trigger: 'manual' });
+      tables.set(kind, { table, runId: run.id });
+    }
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  const halves = fc.constantFrom('\uD800', '\uDBFF', '\uDC00', '\uDFFF');
+  const anyText = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 30 }),
+    fc.string({ unit: fc.oneof(fc.constantFrom('\u0000', '\\', '"', '\r', '\n', 'a', '😀', '\\u0000'), halves), maxLength: 12 }),
+  );
+  const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+  it('text and json columns give back the string, or refuse it where the database cannot hold it', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyText, async (value) => {
+        const nul = value.includes('\u0000');
+        const lone = LONE.test(value);
+        for (const kind of ['text', 'json'] as const) {
+          const target = tables.get(kind);
+          if (!target) throw new Error(kind);
+          const stored = kind === 'json' ? { s: value } : value;
+          const allowed = dialect === 'sqlite' ? !(kind === 'text' && lone) : !nul && !lone;
+          let error: unknown;
+          try {
+            await store.writeBatch({
+              runId: target.runId,
+              table: target.table,
+              mode: 'merge',
+              rows: [{ id: 1, v: stored }],
+              checkpoint: null,
+              pages: 1,
+              records: 1,
+              retries: 0,
+              waitedMs: 0,
+            });
+          } catch (caught) {
+            error = caught;
+          }
+          if (!allowed) {
+            expect(error, `${JSON.stringify(value)} into ${kind}`).toBeInstanceOf(CoercionError);
+            continue;
+          }
+          expect(error, `${JSON.stringify(value)} into ${kind}`).toBeUndefined();
+          const [row] = await tableRows(store, target.table.name);
+          expect(row?.v, `${JSON.stringify(value)} into ${kind}`).toEqual(stored);
+        }
+      }),
+      runs(dialect === 'sqlite' ? 150 : 30),
     );
   });
 });

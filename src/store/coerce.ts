@@ -65,8 +65,13 @@ const COERCERS: Record<ColumnType['kind'], Coercer> = {
   json: toJson,
 };
 
-function toText(value: unknown): string {
-  if (typeof value === 'string') return value;
+// Half of a UTF-16 surrogate pair: no UTF-8 for it, so either database would store U+FFFD instead.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function toText(value: unknown): string | Refusal {
+  if (typeof value === 'string') {
+    return LONE_SURROGATE.test(value) ? refuse('it holds half of a UTF-16 surrogate pair, which UTF-8 text cannot store') : value;
+  }
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   if (isLosslessNumber(value)) return value.value;
   return stringifyJson(value);

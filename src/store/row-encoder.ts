@@ -22,11 +22,16 @@ export class RowEncoder {
     this.#encoders = table.columns.map((column) => {
       const where = { table: table.name, column: column.name };
       const toDriver = dialect.toDriver(column.type);
-      const nul = dialect.textHoldsNul ? undefined : NUL_IN[column.type.kind];
-      const coerce: Encode = nul
+      const refusals = dialectRefusals(column.type, dialect);
+      const coerce: Encode = refusals
         ? (value) => {
             const result = coerceValue(value, column.type, where);
-            if (typeof result === 'string' && nul.test(result)) throw nulRefused(table.name, column.type, column.name, value, dialect);
+            if (typeof result !== 'string') return result;
+            for (const refusal of refusals) {
+              if (refusal.pattern.test(result)) {
+                throw new CoercionError(table.name, column.name, formatColumnType(column.type), shortValue(value), refusal.reason);
+              }
+            }
             return result;
           }
         : (value) => coerceValue(value, column.type, where);
@@ -72,14 +77,27 @@ export class RowEncoder {
   }
 }
 
-/** Where a NUL would hide in a coerced value: the character in text, its escape in JSON text (not an escaped backslash before `u0000`). */
-const NUL_IN: Partial<Record<ColumnType['kind'], { test(text: string): boolean }>> = {
-  text: { test: (text) => text.includes('\u0000') },
-  json: /(?<!\\)(?:\\\\)*\\u0000/,
-};
+interface Refusal {
+  readonly pattern: { test(text: string): boolean };
+  readonly reason: string;
+}
 
-function nulRefused(table: string, type: ColumnType, column: string, value: unknown, dialect: StoreDialect): CoercionError {
-  const where = type.kind === 'json' ? 'strings inside json' : 'text';
-  const reason = `${where} cannot hold the NUL character (U+0000) in this database (${dialect.name})`;
-  return new CoercionError(table, column, formatColumnType(type), shortValue(value), reason);
+// In JSON text an escape counts when an even number of backslashes precedes it
+// (`\\u0000` is a backslash and the text u0000). JSON.stringify escapes only
+// lone surrogates, so any `\udXXX` in its output is one.
+const NUL_CHARACTER = { test: (text: string) => text.includes('\u0000') };
+const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
+const LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/;
+
+/** What a column of `type` cannot hold in this database beyond what coercion refuses everywhere; `undefined` for nothing. */
+function dialectRefusals(type: ColumnType, dialect: StoreDialect): Refusal[] | undefined {
+  const refusals: Refusal[] = [];
+  const nul = `cannot hold the NUL character (U+0000) in this database (${dialect.name})`;
+  if (type.kind === 'text' && !dialect.textHoldsNul) refusals.push({ pattern: NUL_CHARACTER, reason: `text ${nul}` });
+  if (type.kind === 'json' && !dialect.textHoldsNul) refusals.push({ pattern: NUL_ESCAPE, reason: `strings inside json ${nul}` });
+  if (type.kind === 'json' && !dialect.jsonHoldsLoneSurrogates) {
+    const reason = `strings inside json cannot hold half of a UTF-16 surrogate pair in this database (${dialect.name})`;
+    refusals.push({ pattern: LONE_SURROGATE_ESCAPE, reason });
+  }
+  return refusals.length > 0 ? refusals : undefined;
 }

@@ -31,6 +31,13 @@ export interface StoreDialect {
    * `CoercionError` naming the column and the record, never stripped.
    */
   readonly textHoldsNul: boolean;
+  /**
+   * Whether a string inside json may be half of a UTF-16 surrogate pair
+   * (kept as a `\udXXX` escape). Where it may not (PostgreSQL's jsonb), such
+   * a value is refused with a `CoercionError`. Text columns refuse it on every
+   * database: UTF-8 has no encoding for it.
+   */
+  readonly jsonHoldsLoneSurrogates: boolean;
 
   /** The declared SQL type of a column of `type`. */
   sqlType(type: ColumnType): string;

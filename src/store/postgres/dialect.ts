@@ -37,6 +37,7 @@ export const postgresDialect: StoreDialect = {
   rowPosition: 'ctid',
   // text and jsonb refuse U+0000 ("invalid byte sequence", "unsupported Unicode escape sequence").
   textHoldsNul: false,
+  jsonHoldsLoneSurrogates: false,
 
   sqlType(type) {
     if (type.kind !== 'decimal') return SQL_TYPES[type.kind];

@@ -58,6 +58,8 @@ export const sqliteDialect: StoreDialect = {
   rowPosition: 'rowid',
   // Strings are bound with their length: a NUL is stored and read back like any character.
   textHoldsNul: true,
+  // json is kept as its text, where a lone surrogate is an ASCII escape.
+  jsonHoldsLoneSurrogates: true,
 
   sqlType(type) {
     if (type.kind !== 'decimal') return SQL_TYPES[type.kind];
