@@ -164,6 +164,8 @@ describe('options', () => {
     expect((await rejected({ headers: { 'x-team': 'a\nb' } })).path).toBe('headers.x-team');
     expect((await rejected({ timeout: 'soon' as never })).path).toBe('timeout');
     expect((await rejected({ numbers: 'float' as never })).path).toBe('numbers');
+    expect((await rejected({ records: 'data[' })).message).toMatch(/^records: invalid JSON path "data\["/);
+    expect((await rejected({ records: 5 as never })).message).toMatch(/^records: expected "auto" or a JSON path .*, got 5$/);
     const fromFetchRecords = await collect(fetchRecords({ url: api.url, crossOrigin: 'allow' as never })).catch((e: unknown) => e);
     expect(fromFetchRecords).toBeInstanceOf(ConfigError);
     expect(api.requests).toHaveLength(0);

@@ -4,10 +4,10 @@ import { clientOptionFields } from '../http/client-options.js';
 import { rateLimitOptionsSchema } from '../http/rate-budget/rate-limit-options.js';
 import { headersSchema, queryParamsSchema } from '../http/request-fields.js';
 import { checkRetryBounds, retryOptionsShape } from '../http/retry-policy.js';
+import { recordsPathSchema } from '../pagination/records.js';
 import { paginatorConfigSchema } from '../pagination/registry.js';
 import { parseColumnType } from '../store/column-type.js';
 import { expected } from '../util/describe-value.js';
-import { jsonPath } from '../util/json-path.js';
 import { checkedString, expecting, jsonPathString, oneOf, positiveInteger, thrown } from '../util/option-fields.js';
 import { strictOptions } from '../util/strict-options.js';
 import { isTimeZone, scheduleProblem } from './check-schedule.js';
@@ -26,9 +26,6 @@ import type { ReportConfig, ResourceConfig, SiphonConfig, SourceConfig } from '.
 
 // ─── Scalars ────────────────────────────────────────────────────────────────
 
-const recordsPath = checkedString('"auto" or a JSON path such as "data.items" or "$"', (v) =>
-  v === 'auto' ? undefined : thrown(() => jsonPath(v)),
-);
 const timeZone = checkedString('an IANA time zone such as "Europe/Paris" or "UTC"', (v) =>
   isTimeZone(v) ? undefined : `unknown time zone "${v}"; expected an IANA name such as "Europe/Paris", "America/New_York" or "UTC"`,
 );
@@ -82,7 +79,7 @@ const endpointShape = {
   params: queryParamsSchema.optional(),
   headers: headersSchema.optional(),
   paginator: paginatorConfigSchema.optional(),
-  records: recordsPath.optional(),
+  records: recordsPathSchema.optional(),
   // Pages in flight; for a child resource, parents walked at once (types.ts).
   concurrency: positiveInteger.optional(),
   maxPages: positiveInteger.optional(),

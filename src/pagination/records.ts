@@ -1,6 +1,12 @@
 import { ConfigError } from '../errors/config-error.js';
 import { PaginationError } from '../errors/pagination-error.js';
 import { type JsonPath, jsonPath } from '../util/json-path.js';
+import { checkedString, thrown } from '../util/option-fields.js';
+
+/** The `records` option, for the config file and the walk alike: `'auto'` or a JSON path. */
+export const recordsPathSchema = checkedString('"auto" or a JSON path such as "data.items" or "$"', (v) =>
+  v === 'auto' ? undefined : thrown(() => jsonPath(v)),
+);
 
 /** Keys searched, in order, for the records array of an object body. */
 export const RECORDS_KEYS: readonly string[] = ['data', 'results', 'items', 'records'];

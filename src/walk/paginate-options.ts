@@ -4,6 +4,7 @@ import type { HttpClient } from '../http/client.js';
 import type { ClientEvent, HttpClientOptions } from '../http/client-options.js';
 import { headersSchema, queryParamsSchema } from '../http/request-fields.js';
 import type { QueryParams } from '../http/types.js';
+import { recordsPathSchema } from '../pagination/records.js';
 import type { PaginatorConfig } from '../pagination/registry.js';
 import type { PageToken, Paginator } from '../pagination/types.js';
 import { expecting, positiveInteger } from '../util/option-fields.js';
@@ -97,6 +98,7 @@ const walkOptions = z.object({
   // Checked here too: with a `client` given, the client's own check never sees them.
   params: queryParamsSchema.optional(),
   headers: headersSchema.optional(),
+  records: recordsPathSchema.optional(),
   concurrency: positiveInteger.optional(),
   maxPages: positiveInteger.optional(),
 });
