@@ -242,5 +242,17 @@ describe.each(dialects)('siphon check against the demo API on %s', (dialect) => 
     expect(result.code, result.stderr).toBe(0);
     const block = parseYaml(result.stdout) as { columns: Record<string, unknown> };
     expect(block.columns).toEqual({ id: 'bigint', userId: { name: 'user_id', type: 'bigint' }, title: 'text', body: 'text' });
+    // A child on its own: a row of its parent's first page gives the walk; the parent column is the walk's, not a field.
+    const child = await runCli(['check', '--columns', 'demo.comments', '--config', file]);
+    expect(child.code, child.stderr).toBe(0);
+    expect(child.stdout).not.toContain('demo.posts');
+    const comments = parseYaml(child.stdout) as { columns: Record<string, unknown> };
+    expect(comments.columns).toEqual({
+      postId: { name: 'post_id', type: 'bigint' },
+      id: 'bigint',
+      name: 'text',
+      email: 'text',
+      body: 'text',
+    });
   });
 });

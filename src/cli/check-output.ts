@@ -65,7 +65,8 @@ export function formatColumnsBlock(check: ResourceCheck): string {
   ];
   for (const warning of check.warnings) lines.push(`# warning: ${warning}`);
   lines.push('columns:');
-  for (const column of check.columns) if (column.field !== undefined) lines.push(`  ${columnEntry(column)}`);
+  // A parent column is filled by the walk itself, not from a record field.
+  for (const column of check.columns) if (column.field !== undefined && column.from !== 'parent') lines.push(`  ${columnEntry(column)}`);
   return `${lines.join('\n')}\n\n`;
 }
 

@@ -17,7 +17,7 @@ import { snakeCase } from '../util/snake-case.js';
 import { buildPageUrl } from '../walk/build-url.js';
 
 /** Where a column of the would-be table comes from. */
-export type ColumnOrigin = 'declared' | 'inferred' | 'table';
+export type ColumnOrigin = 'declared' | 'inferred' | 'table' | 'parent';
 
 /** One column of the table a run would write. */
 export interface CheckedColumn {
@@ -28,7 +28,10 @@ export interface CheckedColumn {
   readonly type: string;
   /** The type the database declares for it (`numeric(20,2)` on PostgreSQL, `TEXT` for a decimal on SQLite). */
   readonly sqlType: string;
-  /** `declared` in the config, `inferred` from the sampled page, or already in the `table` from earlier runs. */
+  /**
+   * `declared` in the config, `inferred` from the sampled page, already in the
+   * `table` from earlier runs, or the `parent` value a child row records.
+   */
   readonly from: ColumnOrigin;
   readonly key: boolean;
   /** The table has it with a narrower type, which a run would widen first (`bigint`). */
@@ -213,9 +216,16 @@ function describeColumns(
   for (const column of resource.columns) fields.set(column.name, column.field);
   const before = new Map(existing.map((column) => [column.name, column.type]));
   const keys = new Set(resource.table.primaryKey);
+  const linked = new Set(resource.parent?.links.map((link) => link.column) ?? []);
   return (def?.columns ?? resource.table.columns).map((column): CheckedColumn => {
     const was = before.get(column.name);
-    const from: ColumnOrigin = declared.has(column.name) ? 'declared' : was !== undefined ? 'table' : 'inferred';
+    const from: ColumnOrigin = linked.has(column.name)
+      ? 'parent'
+      : declared.has(column.name)
+        ? 'declared'
+        : was !== undefined
+          ? 'table'
+          : 'inferred';
     const widens = was !== undefined && !sameType(was, column.type) ? formatColumnType(was) : undefined;
     return {
       name: column.name,

@@ -51,7 +51,13 @@ export function checkCommand(): Command {
       const selected = selectResources(config, only);
       for (const resource of selected) {
         const parent = config.resources.find((candidate) => candidate.id === resource.parent?.resource);
-        const parentPage = resources.find((checked) => checked.resource === parent?.id)?.page;
+        let parentPage = resources.find((checked) => checked.resource === parent?.id)?.page;
+        if (parent && !selected.includes(parent) && !parent.parent) {
+          // A child checked on its own walks under a parent row: the parent's first page gives one, unprinted.
+          parentPage = (
+            await checkResource(parent, undefined, undefined, store, clients, (type) => dialect.sqlType(type)).catch(() => undefined)
+          )?.page;
+        }
         let check: Awaited<ReturnType<typeof checkResource>>;
         try {
           check = await checkResource(resource, parent, parentPage, store, clients, (type) => dialect.sqlType(type));
