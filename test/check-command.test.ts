@@ -79,6 +79,31 @@ describe('siphon check on an address nothing answers', () => {
     expect(text.stdout).not.toContain('gone-secret-value');
   });
 
+  it('gives up on a server that never answers after 5 s, once', async () => {
+    const silent = await startServer(() => {});
+    try {
+      const file = writeConfig(db, 'silent.yaml', [
+        'sources:',
+        '  silent:',
+        `    baseUrl: ${silent.url}`,
+        '    timeout: 60s',
+        '    resources:',
+        '      things: { path: /things }',
+      ]);
+      const result = await runCli(['check', '--json', '--config', file]);
+      expect(result.code).toBe(1);
+      const [things] = (parseJson(result.stdout) as CheckJson).resources;
+      expect(things?.reason?.name).toBe('TimeoutError');
+      expect(things?.reason?.hint).toBe(`is baseUrl right? sources.silent.baseUrl is ${silent.url}/`);
+      // 5 s, not the source's 60 s; the upper bound leaves room for a loaded machine.
+      expect(things?.request?.elapsedMs).toBeGreaterThanOrEqual(4900);
+      expect(things?.request?.elapsedMs).toBeLessThan(20_000);
+      expect(silent.requests).toHaveLength(1);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('makes one request where a run would retry', async () => {
     const failing = await startServer((_req, res) => sendJson(res, 503, { error: 'down for maintenance' }));
     try {
