@@ -103,7 +103,10 @@ export function exportCommand(): Command {
       .argument('<name>', 'table or report name')
       .addOption(formatOption())
       .addOption(
-        new Option('-o, --output <file>', 'write to this file (default: stdout; required for xlsx); its extension sets the format'),
+        new Option(
+          '-o, --output <file>',
+          'write to this file (default: stdout, which for xlsx must be a file or a pipe); its extension sets the format',
+        ),
       ),
   ).action(async (name: string, options: { config?: string; format?: ExportFormat; output?: string }) => {
     const format = exportFormatFor(options.format, options.output, 'csv');
