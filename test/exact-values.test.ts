@@ -91,11 +91,14 @@ describe.each(dialects)('exact values into tables (%s)', (dialect) => {
     await db.drop();
   });
 
-  async function sync(pages: string[], resource: Record<string, unknown>) {
+  async function sync(pages: string[], resource: Record<string, unknown>, source: Record<string, unknown> = {}) {
     const api = await startRawPagesApi(pages);
     apis.push(api);
     // A resource of its own per case: a failed run must not be resumed by the next case.
-    const config = parseConfig({ database: db.url, sources: { api: { baseUrl: api.url, resources: { [`r${apis.length}`]: resource } } } });
+    const config = parseConfig({
+      database: db.url,
+      sources: { api: { baseUrl: api.url, ...source, resources: { [`r${apis.length}`]: resource } } },
+    });
     const [outcome] = await syncResources({ config, store });
     if (!outcome) throw new Error('no run');
     return { outcome, url: api.url };
@@ -159,6 +162,21 @@ describe.each(dialects)('exact values into tables (%s)', (dialect) => {
       expect(message).not.toContain('cannot be NULL');
       expect(outcome.run.status).toBe('failed');
     }
+  });
+
+  it('the page URL in the message carries no credential', async () => {
+    const auth = { type: 'apiKey', in: 'query', name: 'api_key', value: 'sekret-query-key-42' };
+    const { outcome, url } = await sync(['[{"id": 1}, 7]'], rawPagesResource({ table: 'shapes_secret' }), { auth });
+    expect(outcome.error).toBeInstanceOf(RecordError);
+    expect(outcome.error?.message).toContain('record 2 of page 1');
+    expect(outcome.error?.message).toContain(`${url}/items?`);
+    expect(outcome.error?.message).not.toContain('sekret-query-key-42');
+    const coerced = await sync(['[{"id": 1, "n": "abc"}]'], rawPagesResource({ table: 'coerced_secret', columns: { n: 'bigint' } }), {
+      auth,
+    });
+    expect(coerced.outcome.error).toBeInstanceOf(CoercionError);
+    expect(coerced.outcome.error?.message).toContain('record 1 of page 1');
+    expect(coerced.outcome.error?.message).not.toContain('sekret-query-key-42');
   });
 
   it('a long record that is not an object is shortened in the message', async () => {
