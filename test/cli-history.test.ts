@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
 
-// `siphon runs`, `runs show` and `state show|reset` through the real CLI, on both databases.
+// `siphon runs`, `runs show` and `state show|reset` through the real CLI, on both databases. A test starts
+// several siphon processes, each a second or more on a loaded machine: hence the longer timeouts.
 const SECRET = 'k3y-from-the-environment';
 
 let api: DemoApiServer;
@@ -112,7 +113,7 @@ describe.each(dialects)('siphon runs and state on %s', (dialect) => {
     expect((JSON.parse(posts.stdout) as RunJson[]).map((run) => run.id)).toEqual([interrupted]);
     // The checkpoint is masked as the admin masks it: the secret never reaches the output.
     expect(all.stdout).not.toContain(SECRET);
-  });
+  }, 90_000);
 
   it('runs show prints the error with its cause chain, counters and the masked checkpoint', async () => {
     const [down] = await store.runs.list({ resource: 'down.items' });
@@ -136,7 +137,7 @@ describe.each(dialects)('siphon runs and state on %s', (dialect) => {
     expect(masked.stdout).toContain('_start=10');
     expect(masked.stdout).toMatch(/widened:\s+wide\.price bigint → decimal/);
     expect(masked.stdout).not.toContain(SECRET);
-  });
+  }, 90_000);
 
   // Commander and the config decide these, whatever the database.
   it.runIf(dialect === 'sqlite')(
@@ -184,5 +185,5 @@ describe.each(dialects)('siphon runs and state on %s', (dialect) => {
 
     const missingArgument = await cli(['state', 'reset']);
     expect(missingArgument.code).toBe(2);
-  });
+  }, 90_000);
 });

@@ -10,6 +10,7 @@ import { runCli, spawnCli } from './helpers/cli.js';
 
 // The config's surroundings (.env, SIPHON_CONFIG, SIPHON_* in --help) and the commands that send no
 // requests: they need no API secret and never create a database; exports pick their format from the file name.
+// Several tests start a few siphon processes each, a second or more apiece on a loaded machine: hence the longer timeouts.
 let api: DemoApiServer;
 let dir: string;
 /** Has a .env holding the API token, and the database once synced. */
@@ -67,7 +68,7 @@ describe('commands that send no requests', () => {
     const run = await runCli(['run'], { cwd: bare, env: { DRF_TOKEN: undefined } });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('environment variable DRF_TOKEN is not set');
-  });
+  }, 90_000);
 });
 
 describe('.env and SIPHON_CONFIG', () => {
@@ -88,7 +89,7 @@ describe('.env and SIPHON_CONFIG', () => {
     expect(report.stdout.split('\n').filter((line) => /^\s*\d/.test(line))).toHaveLength(3);
     expect(runs.code, runs.stderr).toBe(0);
     expect((JSON.parse(runs.stdout) as { records: number }[])[0]?.records).toBe(120);
-  });
+  }, 90_000);
 
   it('--help lists every SIPHON_* variable the sources read, and so does the README', async () => {
     const src = fileURLToPath(new URL('../src', import.meta.url));
@@ -168,5 +169,5 @@ describe('siphon export', () => {
     expect(first).toBe('line');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-  });
+  }, 90_000);
 });
