@@ -51,6 +51,7 @@ export interface PaginateOptions extends Omit<HttpClientOptions, 'onEvent' | 'or
   signal?: AbortSignal | undefined;
   /** A client to reuse, e.g. one per source so its walks share one rate budget. */
   client?: HttpClient | undefined;
+  /** The walk's events: `detected`, and its own requests' retries, waits and warnings, also on a shared `client`. */
   onEvent?: ((event: WalkEvent) => void) | undefined;
 }
 
