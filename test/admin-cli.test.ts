@@ -92,6 +92,11 @@ describe('the admin from the command line', () => {
       await waitFor(async () => (await store.runs.get(body.runId ?? 0))?.status === 'succeeded', 15_000, 'the run to succeed');
       const overview = await fetch(`${url}/`, { headers });
       expect(await overview.text()).toContain('api.items');
+      // The scheduler's runs are counted in its /metrics (the catch-up run and this one), behind the token.
+      expect((await fetch(`${url}/metrics`)).status).toBe(401);
+      const metrics = await (await fetch(`${url}/metrics`, { headers })).text();
+      expect(Number(/^siphon_runs_total\{resource="api\.items",status="succeeded"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+      expect(metrics).toMatch(/^siphon_last_success_timestamp_seconds\{resource="api\.items"\} \d/m);
     } finally {
       child.kill('SIGTERM');
     }

@@ -42,6 +42,9 @@ export function createAdminApp(options: AdminAppOptions): AdminApp {
   const state = new AdminState(options);
   const app = new Hono<AdminEnv>();
   app.use(securityHeaders());
+  const { metrics } = options;
+  // Registered before the guard, a public /metrics answers without it; otherwise it sits behind it like everything else.
+  if (metrics && options.metricsPublic) app.get('/metrics', (c) => metrics(c.req.raw));
   app.use(tokenGuard({ secrets: state.secrets, loginPage: (c) => loginPage(c, { status: 401 }) }));
   app.use(csrfGuard({ secrets: state.secrets }));
 
@@ -57,9 +60,7 @@ export function createAdminApp(options: AdminAppOptions): AdminApp {
   mountApiRoutes(app, routes);
   const document = openApiDocument(routes, packageVersion());
   app.get('/api/v1/openapi.json', () => exactJson(document));
-  // The place for Prometheus metrics: behind the same guard as everything else.
-  const { metrics } = options;
-  if (metrics) app.get('/metrics', (c) => metrics(c.req.raw));
+  if (metrics && !options.metricsPublic) app.get('/metrics', (c) => metrics(c.req.raw));
 
   app.notFound((c) => errorResponse(c, state, new AdminHttpError(404, `nothing at ${c.req.path}`)));
   app.onError((error, c) => errorResponse(c, state, error));

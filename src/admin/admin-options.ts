@@ -16,6 +16,11 @@ export interface AdminAppOptions {
    */
   readonly metrics?: ((request: Request) => Promise<Response>) | undefined;
   /**
+   * Serves `/metrics` without the token, for a scraper that cannot send one.
+   * @default false
+   */
+  readonly metricsPublic?: boolean | undefined;
+  /**
    * Runs each overview sparkline (and the API's resource summaries) covers.
    * @default 30
    */

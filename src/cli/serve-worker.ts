@@ -1,7 +1,9 @@
+import type { ServeMetricsOptions } from '../metrics/serve-metrics.js';
 import type { DistributedEvent } from '../runtime/distributed/distributed-events.js';
 import { tuningFromEnv } from '../runtime/distributed/distributed-options.js';
 import { DistributedRuntime } from '../runtime/distributed/distributed-runtime.js';
 import { redactRedisUrl } from '../runtime/distributed/redis-connection.js';
+import { defaultWorker } from '../sync/lease-owner.js';
 import type { SyncEvent } from '../sync/sync-events.js';
 import { logLine, logStream } from './log-output.js';
 import { createProgressReporter } from './progress-reporter.js';
@@ -13,10 +15,29 @@ const CLOSE_TIMEOUT_MS = 10_000;
 
 /** Runs a distributed worker until SIGINT/SIGTERM, logging its events as timestamped lines. */
 export async function serveWorker(
-  options: Pick<ConstructorParameters<typeof DistributedRuntime>[0], 'config' | 'store' | 'redisUrl' | 'concurrency'>,
+  options: Pick<ConstructorParameters<typeof DistributedRuntime>[0], 'config' | 'store' | 'redisUrl' | 'concurrency'> & {
+    /** Serves this worker's Prometheus metrics (`--metrics-port`). */
+    readonly metrics?: Omit<ServeMetricsOptions, 'metrics'> | undefined;
+  },
 ): Promise<void> {
+  const { metrics: metricsServer, ...runtimeOptions } = options;
   const log = createWorkerLog();
-  const runtime = new DistributedRuntime({ ...tuningFromEnv(), ...options, onEvent: log });
+  // prom-client loads only when metrics are asked for.
+  const metrics = metricsServer
+    ? new (await import('../metrics/siphon-metrics.js')).SiphonMetrics({
+        config: options.config,
+        store: options.store,
+        labels: { worker: defaultWorker() },
+      })
+    : undefined;
+  const served =
+    metricsServer && metrics ? await (await import('../metrics/serve-metrics.js')).serveMetrics({ ...metricsServer, metrics }) : undefined;
+  if (served) line(`metrics: ${served.url}/metrics`);
+  const onEvent = (event: DistributedEvent): void => {
+    log(event);
+    metrics?.observe(event);
+  };
+  const runtime = new DistributedRuntime({ ...tuningFromEnv(), ...runtimeOptions, onEvent });
   // First signal: finish or hand back the jobs; second: leave now (BullMQ hands the jobs to others once their lock expires).
   const shutdown = onShutdownSignals({ message: 'stopping the worker' });
   try {
@@ -32,6 +53,7 @@ export async function serveWorker(
       line('worker stopped');
     } finally {
       shutdown.dispose();
+      await served?.close();
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { RunNow } from '../admin/run-now.js';
 import type { AdminServer } from '../admin/serve-admin.js';
 import type { ResolvedConfig } from '../config/types.js';
+import type { SiphonMetrics } from '../metrics/siphon-metrics.js';
 import type { Store } from '../store/types.js';
 import { logLine } from './log-output.js';
 
@@ -17,6 +18,9 @@ export interface StartAdminOptions {
    * login link (`/login?ticket=…`).
    */
   readonly link: 'token' | 'ticket';
+  /** Served at `/metrics`, behind the token unless `metricsPublic`. */
+  readonly metrics?: SiphonMetrics | undefined;
+  readonly metricsPublic?: boolean | undefined;
   /** @default process.stdout */
   readonly out?: NodeJS.WritableStream | undefined;
   /** @default process.env */
@@ -33,7 +37,14 @@ export async function startAdmin(options: StartAdminOptions): Promise<AdminServe
   const { adminTokenFrom, ADMIN_TOKEN_ENV } = await import('../admin/admin-token-source.js');
   const { serveAdmin } = await import('../admin/serve-admin.js');
   const source = adminTokenFrom(options.env ?? process.env);
-  const app = createAdminApp({ config: options.config, store: options.store, token: source.token, runNow: options.runNow });
+  const app = createAdminApp({
+    config: options.config,
+    store: options.store,
+    token: source.token,
+    runNow: options.runNow,
+    metrics: options.metrics?.handler(),
+    metricsPublic: options.metricsPublic,
+  });
   const server = await serveAdmin({ fetch: app.fetch, host: options.host, port: options.port, tokenConfigured: source.configured });
   const out = options.out ?? process.stdout;
   if (source.configured) logLine(out, `admin: ${server.url}/ (log in with the token in ${ADMIN_TOKEN_ENV})`);

@@ -11,21 +11,37 @@ export function adminCommand(): Command {
     ),
   );
   for (const option of adminServerOptions('')) command.addOption(option);
-  return command.action(async (options: { config?: string; port: number; host: string }) => {
+  command.option('--metrics-public', 'serve /metrics (Prometheus) without the token');
+  return command.action(async (options: { config?: string; port: number; host: string; metricsPublic?: boolean }) => {
     const context = await openContext(options);
     try {
       const { startAdmin } = await import('../start-admin.js');
       const { onShutdownSignals } = await import('../shutdown-signals.js');
+      const { SiphonMetrics } = await import('../../metrics/siphon-metrics.js');
+      // Runs started here count in this process; with workers, each worker exposes its own (siphon worker --metrics-port).
+      const metrics = new SiphonMetrics({ config: context.config, store: context.store });
       const redisUrl = process.env.REDIS_URL;
       const runNow = redisUrl
         ? await (await import('../../admin/queue-run-now.js')).queueRunNow({
             redisUrl,
             prefix: process.env.SIPHON_QUEUE_PREFIX || undefined,
           })
-        : new (await import('../../admin/direct-run-now.js')).DirectRunNow({ config: context.config, store: context.store });
+        : new (await import('../../admin/direct-run-now.js')).DirectRunNow({
+            config: context.config,
+            store: context.store,
+            onEvent: (event) => metrics.observe(event),
+          });
       const shutdown = onShutdownSignals({ message: 'stopping the admin (runs it started keep their checkpoint)', hardExitMs: 9_500 });
       try {
-        const admin = await startAdmin({ ...context, host: options.host, port: options.port, runNow, link: 'token' });
+        const admin = await startAdmin({
+          ...context,
+          host: options.host,
+          port: options.port,
+          runNow,
+          link: 'token',
+          metrics,
+          metricsPublic: options.metricsPublic,
+        });
         try {
           await shutdown.requested;
         } finally {
