@@ -12,6 +12,7 @@ import { type ColumnType, formatColumnType } from '../store/column-type.js';
 import type { ColumnInfo, Store, TableDef } from '../store/types.js';
 import type { ClientPool } from '../sync/client-pool.js';
 import { RecordMapper } from '../sync/record-mapper.js';
+import { pathSegment } from '../sync/resource-batches.js';
 import { jsonPath } from '../util/json-path.js';
 import { snakeCase } from '../util/snake-case.js';
 import { buildPageUrl } from '../walk/build-url.js';
@@ -111,7 +112,8 @@ export async function checkResource(
     const parentValues: Record<string, unknown> = {};
     for (const link of links) {
       parentValues[link.column] = values[link.parentColumn];
-      url = url.replaceAll(link.placeholder, encodeURIComponent(String(values[link.parentColumn])));
+      // As the run builds it: one encoded segment, `.` and `..` refused.
+      url = url.replaceAll(link.placeholder, pathSegment(resource, link.placeholder, String(values[link.parentColumn])));
     }
     attempt = await firstPage(resource, client, url, parentValues);
     if (attempt.error !== undefined || attempt.records.length > 0) break;

@@ -304,7 +304,7 @@ function checkRecord(source: BatchSource, record: unknown, pageIndex: number, pa
  * and spaces included), so it can never change the path around it. `.` and
  * `..` have no encoding URLs keep (`%2E%2E` resolves like `..`): refused.
  */
-function pathSegment(resource: ResolvedResource, placeholder: string, value: string): string {
+export function pathSegment(resource: ResolvedResource, placeholder: string, value: string): string {
   if (value === '.' || value === '..') throw new ParentValueError(resource.id, placeholder, value);
   return encodeURIComponent(value);
 }
