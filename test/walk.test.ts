@@ -1,4 +1,4 @@
-import { ConfigError, fetchRecords, type Page, PaginationLoopError, paginate, type WalkEvent } from 'siphon-sync';
+import { ConfigError, fetchRecords, HttpClient, type Page, PaginationLoopError, paginate, type WalkEvent } from 'siphon-sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect, sleep } from './helpers/async.js';
 import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
@@ -169,6 +169,20 @@ describe('options', () => {
     const fromFetchRecords = await collect(fetchRecords({ url: api.url, crossOrigin: 'allow' as never })).catch((e: unknown) => e);
     expect(fromFetchRecords).toBeInstanceOf(ConfigError);
     expect(api.requests).toHaveLength(0);
+  });
+
+  it("hears its own requests' retries on a shared client", async () => {
+    const api = await server((_req, res, _seen, index) => (index === 0 ? sendJson(res, 503, {}) : sendJson(res, 200, [{ id: 1 }])));
+    const shared = new HttpClient({ retry: { base: '10ms', max: '50ms' } });
+    const events: WalkEvent[] = [];
+    try {
+      expect(await collect(fetchRecords({ url: api.url, paginator: 'single', client: shared, onEvent: (e) => events.push(e) }))).toEqual([
+        { id: 1 },
+      ]);
+    } finally {
+      await shared.close();
+    }
+    expect(events).toMatchObject([{ type: 'retry', attempt: 1, reason: 'HTTP 503' }]);
   });
 
   it('aborts waits and requests when the signal fires', async () => {
