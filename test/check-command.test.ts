@@ -104,6 +104,26 @@ describe('siphon check on an address nothing answers', () => {
     }
   });
 
+  it('warns where a declared decimal(p,s) would round digits the sample has', async () => {
+    const file = writeConfig(db, 'coins.yaml', [
+      'sources:',
+      '  demo:',
+      `    baseUrl: ${demo.url}/api/v3`,
+      '    resources:',
+      '      coins:',
+      '        path: /coins/markets',
+      '        params: { vs_currency: usd, per_page: 20 }',
+      '        columns: { current_price: "decimal(20,2)", market_cap_rank: integer }',
+    ]);
+    const result = await runCli(['check', '--json', '--config', file]);
+    expect(result.code, result.stderr).toBe(0);
+    const [coins] = (parseJson(result.stdout) as CheckJson & { resources: { warnings: string[] }[] }).resources;
+    expect(coins?.warnings).toEqual([
+      expect.stringMatching(/^column current_price is declared decimal\(20,2\), which rounds -?\d+\.\d{3,} to 2 decimal places/),
+    ]);
+    expect(coins?.columns.find((column) => column.name === 'market_cap_rank')).toMatchObject({ type: 'integer', from: 'declared' });
+  });
+
   it('makes one request where a run would retry', async () => {
     const failing = await startServer((_req, res) => sendJson(res, 503, { error: 'down for maintenance' }));
     try {
