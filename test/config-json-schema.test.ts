@@ -19,6 +19,8 @@ async function validator() {
 }
 
 const valid = {
+  // A JSON config names the schema for its editor; the loader ignores it.
+  $schema: `./node_modules/siphon-sync/${CONFIG_SCHEMA_FILE}`,
   database: 'sqlite:./siphon.db',
   sources: {
     shop: {

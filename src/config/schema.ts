@@ -121,6 +121,8 @@ export const sourceSchema = strictOptions({ ...sourceShape, resources: nonEmptyR
 export const reportSchema = strictOptions({ sql: checkedString('an SQL query'), description: z.string().optional() });
 
 const topShape = {
+  // What a JSON config names for editors (YAML uses a comment instead).
+  $schema: checkedString('the path or URL of siphon.schema.json').optional(),
   database: checkedString('a database URL such as "sqlite:./siphon.db" or "postgres://user@host:5432/db"').optional(),
   timezone: timeZone.optional(),
   reports: z.record(z.string(), reportSchema).optional(),

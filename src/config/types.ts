@@ -120,6 +120,11 @@ export interface ReportConfig {
 
 export interface SiphonConfig {
   /**
+   * The config's JSON Schema, for editors of a JSON config
+   * (`./node_modules/siphon-sync/siphon.schema.json`); Siphon ignores it.
+   */
+  $schema?: string;
+  /**
    * `sqlite:./siphon.db`, `sqlite::memory:` or `postgres://user@host:5432/db`;
    * the `SIPHON_DATABASE` environment variable overrides it.
    * @default 'sqlite:./siphon.db'
