@@ -72,6 +72,19 @@ describe('siphon check on an address nothing answers', () => {
     expect(things?.request?.elapsedMs).toBeLessThan(6000);
     expect(`${json.stdout}${json.stderr}`).not.toContain('gone-secret-value');
 
+    // A port fetch refuses to call is a wrong baseUrl too, and the message says why.
+    writeConfig(db, 'port-one.yaml', [
+      'sources:',
+      '  odd:',
+      '    baseUrl: http://127.0.0.1:1',
+      '    resources:',
+      '      things: { path: /things }',
+    ]);
+    const odd = await runCli(['check', '--config', join(db.dir, 'port-one.yaml')]);
+    expect(odd.code).toBe(1);
+    expect(odd.stdout).toContain('fetch failed: bad port');
+    expect(odd.stdout).toContain('is baseUrl right? sources.odd.baseUrl is http://127.0.0.1:1/');
+
     const text = await runCli(['check', '--config', file], { env: { GONE_KEY: 'gone-secret-value' } });
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(`is baseUrl right? sources.gone.baseUrl is ${closed.url}/api`);

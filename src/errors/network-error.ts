@@ -16,6 +16,9 @@ export class NetworkError extends SiphonError {
 }
 
 function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return cause.message;
-  return String(cause ?? 'unknown failure');
+  if (!(cause instanceof Error)) return String(cause ?? 'unknown failure');
+  // undici's own message is only "fetch failed"; what failed (`bad port`, …) is further down the chain.
+  let deepest: Error = cause;
+  for (let depth = 0; depth < 5 && deepest.cause instanceof Error; depth += 1) deepest = deepest.cause;
+  return deepest === cause ? cause.message : `${cause.message}: ${deepest.message}`;
 }
