@@ -103,6 +103,29 @@ function canonical(row: Row, columns: readonly string[]): string {
   return JSON.stringify(columns.map((column) => (row[column] === null || row[column] === undefined ? null : String(row[column]))));
 }
 
+/** What every sync met, summed and printed at the end, for docs/reliability.md. */
+const totals = {
+  syncs: 0,
+  records: 0,
+  requests: 0,
+  timeouts: 0,
+  refetched: 0,
+  serverError: 0,
+  tooManyRequests: 0,
+  reset: 0,
+  truncate: 0,
+  stall: 0,
+};
+afterAll(() => {
+  if (totals.syncs === 0) return;
+  const faults = totals.serverError + totals.tooManyRequests + totals.reset + totals.truncate + totals.stall;
+  console.log(
+    `faults suite: ${totals.syncs} syncs, ${totals.records} records, ${totals.requests} requests, ${faults} faults ` +
+      `(5xx ${totals.serverError}, 429 ${totals.tooManyRequests}, reset ${totals.reset}, truncated ${totals.truncate}, stalled ${totals.stall}); ` +
+      `${totals.timeouts} client timeouts, ${totals.refetched} pages answered twice (each after a timeout); every table exact, history equal to the server`,
+  );
+});
+
 describe.each(dialects)('full syncs under faults (%s)', (dialect) => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -120,7 +143,8 @@ describe.each(dialects)('full syncs under faults (%s)', (dialect) => {
     { timeout: RELIABILITY.timeoutMs },
     async ([styleName, write, style], { expect }) => {
       for (let round = 0; round < RELIABILITY.rounds; round += 1) {
-        const seed = 100 + round;
+        // A seed per case and round: each meets its own sequence of faults.
+        const seed = 100 + round * 31 + STYLES.indexOf(style) * 3 + WRITES.indexOf(write);
         const size = { comments: RELIABILITY.records, posts: 100, drfItems: RELIABILITY.records, cursorEvents: RELIABILITY.records };
         const expected = style.expected(demoDataset({ seed, size }));
         const columns = Object.keys(expected[0] ?? {});
@@ -144,23 +168,37 @@ describe.each(dialects)('full syncs under faults (%s)', (dialect) => {
         });
         const store = await openStore(database);
         try {
-          const [outcome] = await syncResources({ config, store });
+          // A request the client gave up on (its timeout) may still have been answered: the only page a sync may fetch twice.
+          let timeouts = 0;
+          const [outcome] = await syncResources({
+            config,
+            store,
+            onEvent: (event) => {
+              if (event.type === 'retry' && /timeout/i.test(event.reason)) timeouts += 1;
+            },
+          });
           expect(outcome?.error, `round ${round}`).toBeUndefined();
           const rows = await tableRows(store, table);
           // Exact: same multiset of rows, so nothing lost, duplicated (append has no key to hide a repeat) or changed.
           expect(rows.map((row) => canonical(row, columns)).sort()).toEqual(expected.map((row) => canonical(row, columns)).sort());
 
           const stats = api.stats();
-          expect(stats.refetched, 'pages fetched twice after a success').toBe(0);
+          expect(stats.refetched, 'pages fetched twice after a success, beyond requests that timed out').toBeLessThanOrEqual(timeouts);
           const [run] = await store.runs.list({ resource: `demo.${table}`, limit: 1 });
           expect(run?.status).toBe('succeeded');
           expect(run?.records).toBe(expected.length);
           const faults =
             stats.faults.serverError + stats.faults.tooManyRequests + stats.faults.reset + stats.faults.truncate + stats.faults.stall;
-          // Each fault cost the run one retry, and the server saw every page once plus every failed attempt.
-          expect(run?.retries).toBe(faults);
-          expect(stats.requests).toBe((run?.pages ?? 0) + faults);
+          // Every request beyond one per page was a retry, and the history counted each: the faults, and timeouts the machine's load caused.
+          expect(run?.retries).toBe(stats.requests - (run?.pages ?? 0));
+          expect(run?.retries).toBeGreaterThanOrEqual(faults);
           if (RELIABILITY.rounds === 1) expect(faults, 'the short version still meets faults').toBeGreaterThan(0);
+          totals.syncs += 1;
+          totals.records += expected.length;
+          totals.requests += stats.requests;
+          totals.timeouts += timeouts;
+          totals.refetched += stats.refetched;
+          for (const kind of ['serverError', 'tooManyRequests', 'reset', 'truncate', 'stall'] as const) totals[kind] += stats.faults[kind];
         } finally {
           await store.close();
           await api.close();
