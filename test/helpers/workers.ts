@@ -27,10 +27,16 @@ export function workerEnv(prefix: string): Record<string, string> {
   };
 }
 
-/** Starts `siphon worker` processes and resolves once each has said it started. */
-export async function startWorkers(count: number, file: string, prefix: string, concurrency = 4): Promise<WorkerProcess[]> {
+/** Starts `siphon worker` processes (`env` on top of {@link workerEnv}) and resolves once each has said it started. */
+export async function startWorkers(
+  count: number,
+  file: string,
+  prefix: string,
+  concurrency = 4,
+  env: Record<string, string> = {},
+): Promise<WorkerProcess[]> {
   const workers = Array.from({ length: count }, () => {
-    const child = spawnCli(['worker', '--config', file, '--concurrency', String(concurrency)], { env: workerEnv(prefix) });
+    const child = spawnCli(['worker', '--config', file, '--concurrency', String(concurrency)], { env: { ...workerEnv(prefix), ...env } });
     let text = '';
     child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
