@@ -190,7 +190,11 @@ describe.each(dialects)('full syncs under faults (%s)', (dialect) => {
           const faults =
             stats.faults.serverError + stats.faults.tooManyRequests + stats.faults.reset + stats.faults.truncate + stats.faults.stall;
           // Every request beyond one per page was a retry, and the history counted each: the faults, and timeouts the machine's load caused.
-          expect(run?.retries).toBe(stats.requests - (run?.pages ?? 0));
+          // The history may count a few more: a retry scheduled for a page read ahead, cancelled in its
+          // backoff when the walk ended, never reached the server (at most one per request in flight).
+          const unsent = (run?.retries ?? 0) - (stats.requests - (run?.pages ?? 0));
+          expect(unsent).toBeGreaterThanOrEqual(0);
+          expect(unsent).toBeLessThanOrEqual(4);
           expect(run?.retries).toBeGreaterThanOrEqual(faults);
           if (RELIABILITY.rounds === 1) expect(faults, 'the short version still meets faults').toBeGreaterThan(0);
           totals.syncs += 1;
