@@ -9,6 +9,7 @@ import { asError } from '../util/as-error.js';
 import { LinkedAbort } from '../util/linked-abort.js';
 import type { SyncCheckpoint } from './checkpoint.js';
 import type { ClientPool } from './client-pool.js';
+import { type OutageOptions, rideOutOutage } from './database-outage.js';
 import { DestinationTable } from './destination-table.js';
 import { defaultWorker, newLeaseOwner } from './lease-owner.js';
 import { openRun } from './open-run.js';
@@ -52,7 +53,18 @@ export interface RunResourceOptions {
    * @default 0
    */
   readonly leaseWaitMs?: number | undefined;
+  /**
+   * How long a lost database connection (a restart, a failover, a network
+   * blip) is waited out: the batch, or the run's completion, is tried again
+   * on a new connection with a doubling wait, each wait logged as a
+   * warning. Longer, and the run fails (resumable) with the connection error.
+   * @default 60_000
+   */
+  readonly databaseOutageMs?: number | undefined;
 }
+
+/** @see RunResourceOptions.databaseOutageMs */
+const DATABASE_OUTAGE_MS = 60_000;
 
 /** A finished run and, when it did not succeed, why. */
 export interface RunOutcome {
@@ -138,14 +150,23 @@ export async function runResource(input: RunResourceOptions): Promise<RunOutcome
     });
 
     const { table, widen } = destination.finish();
-    run = await store.runs.complete({
-      runId: run.id,
-      table,
-      widen,
-      mode: resource.write,
-      ...(resource.incremental ? { highWaterMark: highWaterMark ?? since } : {}),
-      uncommitted: usage.uncommitted(),
-    });
+    const runId = run.id;
+    run = await rideOutOutage(
+      () =>
+        store.runs.complete({
+          runId,
+          table,
+          widen,
+          mode: resource.write,
+          ...(resource.incremental ? { highWaterMark: highWaterMark ?? since } : {}),
+          uncommitted: usage.uncommitted(),
+        }),
+      outage(options, abort.signal, 'completing the run'),
+      async () => {
+        const stored = await store.runs.get(runId);
+        return stored?.status === 'succeeded' ? { value: stored } : undefined;
+      },
+    );
     onEvent?.({ type: 'run-end', resource: resource.id, run, error: undefined });
     return { run, error: undefined };
   } catch (caught) {
@@ -160,15 +181,31 @@ export async function runResource(input: RunResourceOptions): Promise<RunOutcome
     // schema, a config, a walk short of its total) clears it, so the next run
     // starts over and a replace never swaps in rows from two points in time.
     const resumable = interrupted || !(error instanceof SiphonError) || error.retryable;
-    run = await store.runs.fail(run.id, error.message, interrupted ? 'interrupted' : 'failed', {
-      resumable,
-      uncommitted: usage.uncommitted(),
-    });
+    const runId = run.id;
+    // Not on the run's signal: an interrupted run is recorded as such, outage or not.
+    run = await rideOutOutage(
+      () => store.runs.fail(runId, error.message, interrupted ? 'interrupted' : 'failed', { resumable, uncommitted: usage.uncommitted() }),
+      outage(options, options.signal ?? new AbortController().signal, 'recording the run as failed'),
+      async () => {
+        const stored = await store.runs.get(runId);
+        return stored && stored.status !== 'running' ? { value: stored } : undefined;
+      },
+    );
     onEvent?.({ type: 'run-end', resource: resource.id, run, error });
     return { run, error };
   } finally {
     unlisten();
   }
+}
+
+function outage(options: RunResourceOptions, signal: AbortSignal, what: string): OutageOptions {
+  const resource = options.resource.id;
+  return {
+    outageMs: options.databaseOutageMs ?? DATABASE_OUTAGE_MS,
+    signal,
+    what,
+    onWait: (message) => options.onEvent?.({ type: 'warning', resource, message }),
+  };
 }
 
 /** Incremental: the high-water mark this attempt asks from (its run's, the resource's last, or the configured start). */
@@ -213,6 +250,7 @@ async function commitBatches(loop: BatchLoop): Promise<string | null> {
     return highWaterMark;
   }
   let committed = run.records;
+  let committedPages = run.pages;
   let tally = NO_TALLY;
   const batches = resourceBatches({
     resource,
@@ -244,27 +282,41 @@ async function commitBatches(loop: BatchLoop): Promise<string | null> {
       }),
   });
   for await (const batch of batches) {
-    const target = await destination.prepare(batch.rows.length);
-    await store
-      .writeBatch({
-        runId: run.id,
-        // No table yet and no rows to need one: the batch only moves the checkpoint.
-        table: target?.table ?? resource.table,
-        evolve: target?.evolve,
-        mode: resource.write,
-        rows: batch.rows,
-        checkpoint: { ...batch.checkpoint },
-        ...batch.tally,
-      })
-      .catch((error: unknown) => {
-        // The store knows the row; the batch knows the page and record it came from.
-        if (!(error instanceof CoercionError) || error.row === undefined || error.record !== undefined) throw error;
-        throw error.placed({ record: recordPlace(batch.origins, error.row) });
-      });
+    const what = `committing pages ${committedPages + 1}–${committedPages + batch.tally.pages}`;
+    const target = await rideOutOutage(() => destination.prepare(batch.rows.length), outage(options, signal, what));
+    const write = {
+      runId: run.id,
+      // No table yet and no rows to need one: the batch only moves the checkpoint.
+      table: target?.table ?? resource.table,
+      evolve: target?.evolve,
+      mode: resource.write,
+      rows: batch.rows,
+      checkpoint: { ...batch.checkpoint },
+      ...batch.tally,
+    };
+    const expected = { pages: committedPages + batch.tally.pages, records: committed + batch.tally.records };
+    await rideOutOutage(
+      () =>
+        store.writeBatch(write).catch((error: unknown) => {
+          // The store knows the row; the batch knows the page and record it came from.
+          if (!(error instanceof CoercionError) || error.row === undefined || error.record !== undefined) throw error;
+          throw error.placed({ record: recordPlace(batch.origins, error.row) });
+        }),
+      outage(options, signal, what),
+      // The batch commits with the run's counters: had the COMMIT landed before the connection dropped, they
+      // would already count its pages, and writing it again would repeat its rows (append has no key to merge
+      // them). A batch of no pages carries no rows: writing it twice is harmless.
+      async () => {
+        if (batch.tally.pages === 0) return undefined;
+        const stored = await store.runs.get(run.id);
+        return stored?.pages === expected.pages && stored.records === expected.records ? { value: undefined } : undefined;
+      },
+    );
     destination.committed(target);
     for (const widened of target?.evolve?.widen ?? []) onEvent?.({ type: 'widened', resource: resource.id, ...widenedColumn(widened) });
     highWaterMark = batch.checkpoint.maxCursor ?? highWaterMark;
     committed += batch.tally.records;
+    committedPages += batch.tally.pages;
     tally = addTally(tally, batch.tally);
     usage.committed(batch.tally);
     if (batch.tally.pages > 0)

@@ -5,7 +5,9 @@
 //
 // Prints one JSON line, { url, version }, once the server takes connections;
 // stops the server and removes its files when stdin closes (the test run
-// ended, or died).
+// ended, or died). A line `stop` on stdin shuts the server down (fast
+// shutdown: sessions are ended with 57P01) keeping its data, `start` starts
+// it again on the same port; each answers `stopped` or `started`.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { chmod, mkdtemp } from 'node:fs/promises';
@@ -27,7 +29,8 @@ const server = new EmbeddedPostgres({
   port,
   user: 'postgres',
   password,
-  persistent: false,
+  // Kept across a stop and start; the directory goes when this process exits.
+  persistent: true,
   // PostgreSQL refuses to run as root; this makes it run as a `postgres` system user (created if missing).
   createPostgresUser: userInfo().uid === 0,
   initdbFlags: ['--no-sync'],
@@ -56,8 +59,26 @@ try {
   process.exit(1);
 }
 
-process.stdin.resume();
+let commands = Promise.resolve();
+let pending = '';
+process.stdin.on('data', (chunk: Buffer) => {
+  pending += chunk.toString();
+  const lines = pending.split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) {
+    commands = commands.then(async () => {
+      if (line === 'stop') {
+        await server.stop();
+        process.stdout.write('stopped\n');
+      } else if (line === 'start') {
+        await server.start();
+        process.stdout.write('started\n');
+      }
+    });
+  }
+});
 process.stdin.once('end', async () => {
+  await commands.catch(() => undefined);
   await server.stop();
   process.exit(0);
 });

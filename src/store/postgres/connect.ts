@@ -49,6 +49,11 @@ export async function connectPostgres(options: PostgresOptions): Promise<StoreCo
   // An idle connection the server drops must not crash the process; the next
   // query on a fresh connection reports any real trouble.
   pool.on('error', () => {});
+  // The same for a connection checked out between two statements (inside a
+  // transaction, or a stream's): without a listener the server going away
+  // would crash the process; its next statement fails instead, as a lost
+  // connection the run can wait out.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<SiphonTables>({ dialect: new PostgresDialect({ pool }) });
   const streams = new Set<pg.PoolClient>();
   const connection: StoreConnection = {
