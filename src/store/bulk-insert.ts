@@ -48,6 +48,7 @@ export class BulkInsert {
     rows: readonly (readonly unknown[])[],
     upsertKey?: readonly string[],
   ): Promise<void> {
+    if (this.#dialect.bulkLoad) return this.#dialect.bulkLoad(db, target, columns, rows, upsertKey);
     const arrays = this.#dialect.arrayParameters;
     const limit = arrays ? this.#maxRows : Math.floor(this.#dialect.maxParameters / columns.length);
     const perStatement = Math.max(1, Math.min(this.#maxRows, limit));
@@ -91,7 +92,8 @@ function valuesList(width: number, count: number): RawBuilder<unknown> {
   return sql`VALUES ${sql.join(Array.from({ length: count }, () => placeholders))}`;
 }
 
-function insertSql(
+/** `INSERT INTO target (columns) <source>`, with `upsertKey` an upsert that updates every other column. */
+export function insertSql(
   target: string,
   columns: readonly ColumnDef[],
   source: RawBuilder<unknown>,

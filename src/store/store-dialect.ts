@@ -1,7 +1,7 @@
 import type { CompiledQuery, Kysely, RawBuilder } from 'kysely';
 import type { ColumnType } from './column-type.js';
 import type { SiphonTables } from './siphon-tables.js';
-import type { ColumnInfo, Row } from './types.js';
+import type { ColumnDef, ColumnInfo, Row } from './types.js';
 
 /** What the database knows of a table. */
 export interface TableShape {
@@ -21,6 +21,11 @@ export interface StoreDialect {
   readonly maxParameters: number;
   /** Binds a JS array as one typed array parameter, so bulk inserts unnest one array per column. */
   readonly arrayParameters: boolean;
+  /**
+   * How this database loads a batch faster than multi-row INSERTs can
+   * (PostgreSQL's COPY); `undefined` when those statements ({@link BulkInsert}) are the fastest way.
+   */
+  readonly bulkLoad?: BulkLoad | undefined;
   /** Column definition of `_siphon_runs.id`: an integer key that only grows. */
   readonly identityColumn: string;
   /** Expression of a row's physical position: insertion order for a table without a key. */
@@ -63,6 +68,19 @@ export interface StoreDialect {
   /** Inside a transaction: waits until no other process is changing Siphon's schema. */
   lockSchema(db: Kysely<SiphonTables>): Promise<void>;
 }
+
+/**
+ * Writes coerced rows (values in `columns` order) into `target` inside the
+ * caller's transaction; with `upsertKey`, a row whose key is there already is
+ * updated instead. Rows of one batch never share a key.
+ */
+export type BulkLoad = (
+  db: Kysely<SiphonTables>,
+  target: string,
+  columns: readonly ColumnDef[],
+  rows: readonly (readonly unknown[])[],
+  upsertKey?: readonly string[],
+) => Promise<void>;
 
 export interface StreamColumn {
   readonly name: string;

@@ -4,6 +4,7 @@ import { ConfigError } from '../../errors/config-error.js';
 import { closeAll } from '../../util/close-all.js';
 import type { SiphonTables } from '../siphon-tables.js';
 import type { StoreConnection } from '../store-dialect.js';
+import { copyingPool } from './copy-pool.js';
 import { openCursorStream } from './cursor-stream.js';
 import { postgresDialect } from './dialect.js';
 import { storeTypeParsers } from './type-parsers.js';
@@ -54,7 +55,7 @@ export async function connectPostgres(options: PostgresOptions): Promise<StoreCo
   // would crash the process; its next statement fails instead, as a lost
   // connection the run can wait out.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<SiphonTables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<SiphonTables>({ dialect: new PostgresDialect({ pool: copyingPool(pool) }) });
   const streams = new Set<pg.PoolClient>();
   const connection: StoreConnection = {
     db,
