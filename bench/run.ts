@@ -10,8 +10,9 @@ import { distributed } from './scenarios/distributed.js';
 import { latency } from './scenarios/latency.js';
 import { rateLimit } from './scenarios/rate-limit.js';
 import { startup } from './scenarios/startup.js';
+import { store } from './scenarios/store.js';
 
-const scenarios: readonly Scenario[] = [startup, rateLimit, latency, distributed, admin];
+const scenarios: readonly Scenario[] = [startup, store, rateLimit, latency, distributed, admin];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
