@@ -9,7 +9,7 @@ import { spawnCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
 import { type PagedApi, pagedResource, startPagedApi } from './helpers/paged-api.js';
 
-/** Resolves with the first stdout match of `pattern`; fails if the process ends first. */
+/** Resolves with the first match of `pattern` in the log (stderr); fails if the process ends first. */
 function lineOf(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let seen = '';
@@ -17,11 +17,11 @@ function lineOf(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> 
       seen += chunk.toString();
       const match = pattern.exec(seen);
       if (match) {
-        child.stdout?.off('data', onData);
+        child.stderr?.off('data', onData);
         resolve(match);
       }
     };
-    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
     child.once('close', () => reject(new Error(`exited before printing ${pattern}:\n${seen}`)));
   });
 }
@@ -102,6 +102,6 @@ describe('the admin from the command line', () => {
     }
     const done = await child.result;
     expect(done.code, done.stderr).toBe(0);
-    expect(done.stdout).not.toContain(ADMIN_TOKEN);
+    expect(`${done.stdout}${done.stderr}`).not.toContain(ADMIN_TOKEN);
   }, 40_000);
 });

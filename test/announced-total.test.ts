@@ -157,7 +157,7 @@ describe.each(dialects)('announced totals (%s)', (dialect) => {
     );
     const check = await runCli(['check', '--config', file]);
     expect(check.stdout).toContain('X-Total-Count announces 100 records');
-    const run = await runCli(['run', '--config', file]);
+    const run = await runCli(['run', '--config', file], { env: { SIPHON_LOG_FORMAT: 'pretty' } });
     expect(run.code).toBe(1);
     expect(`${run.stdout}${run.stderr}`).toContain('got 10 of 100 announced');
     expect(`${run.stdout}${run.stderr}`).toContain(OFFSET_HINT);

@@ -38,6 +38,8 @@ const heavy = [
   'hono',
   '@hono/node-server',
   'prom-client',
+  // The commands that log load it; `--version` and `--help` must not pay for it.
+  'pino',
 ];
 
 /** Every package a fresh process loads for `args` (ESM imports and CJS requires alike). */

@@ -22,19 +22,25 @@ afterAll(() => {
 it('runs the example against the demo on the port given, into siphon.db in the current directory, logging the first run', async () => {
   const before = readdirSync(examples).sort();
   const port = await freePort();
-  const child = spawnCli(['quickstart', '--port', String(port), '--no-admin'], { cwd: dir, env: { SIPHON_DATABASE: undefined } });
+  const child = spawnCli(['quickstart', '--port', String(port), '--no-admin'], {
+    cwd: dir,
+    env: { SIPHON_DATABASE: undefined, SIPHON_LOG_FORMAT: 'pretty' },
+  });
+  // The guide on stdout, the log on stderr.
   let out = '';
+  let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "Synced" line within 45 s:\n${out}`)), 45_000);
+      const timer = setTimeout(() => reject(new Error(`no "Synced" line within 45 s:\n${out}\n${log}`)), 45_000);
       child.stdout?.on('data', () => {
         if (out.includes('Synced ')) {
           clearTimeout(timer);
           resolve();
         }
       });
-      child.on('close', () => reject(new Error(`quickstart ended early:\n${out}`)));
+      child.on('close', () => reject(new Error(`quickstart ended early:\n${out}\n${log}`)));
     });
   } finally {
     child.kill('SIGINT');
@@ -42,7 +48,7 @@ it('runs the example against the demo on the port given, into siphon.db in the c
   const result = await child.result;
   expect(result.signal).toBeNull();
   expect(out).toContain(`demo API listening on http://127.0.0.1:${port}`);
-  expect(out).toMatch(/coingecko\.coins: run \d+ started \(first run\)/);
+  expect(log).toMatch(/^\S+Z coingecko\.coins: run \d+ started \(first run\)$/m);
   expect(out).toMatch(/Synced \d+ records into full_coin/);
   expect(out).toContain('SIPHON_DATABASE=sqlite:./siphon.db npx siphon export full_coin');
   expect(existsSync(join(dir, 'siphon.db'))).toBe(true);

@@ -265,7 +265,7 @@ describe('siphon start', () => {
   it('stops at a page boundary on SIGTERM and resumes the run when started again', async () => {
     api = await startPagedApi({ pages: 16, latencyMs: 150 });
     const file = writeConfig(api);
-    const first = spawnCli(['start', '-c', file], { env: { REDIS_URL: undefined } });
+    const first = spawnCli(['start', '-c', file], { env: { REDIS_URL: undefined, SIPHON_LOG_FORMAT: 'pretty' } });
     await waitFor(async () => ((await latest())?.pages ?? 0) >= 3);
     const sent = Date.now();
     first.kill('SIGTERM');
@@ -273,19 +273,19 @@ describe('siphon start', () => {
     expect(Date.now() - sent).toBeLessThan(10_000);
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.stdout).toMatch(/api\.items\s+0 0 1 1 \*\s+UTC\s+\d{4}-01-01T00:00:00\.000Z/);
-    expect(stopped.stdout).toContain('api.items: catch-up run (missed the');
+    expect(stopped.stderr).toContain('api.items: catch-up run (missed the');
     expect(stopped.stderr).toContain('SIGTERM received');
     const interrupted = await latest();
     expect(interrupted?.status).toBe('interrupted');
     expect(interrupted?.checkpoint).not.toBeNull();
     const committed = interrupted?.pages ?? 0;
 
-    const again = spawnCli(['start', '-c', file], { env: { REDIS_URL: undefined } });
+    const again = spawnCli(['start', '-c', file], { env: { REDIS_URL: undefined, SIPHON_LOG_FORMAT: 'pretty' } });
     await waitFor(async () => (await latest())?.status === 'succeeded');
     again.kill('SIGTERM');
     const done = await again.result;
     expect(done.code, done.stderr).toBe(0);
-    expect(done.stdout).toContain(`catch-up run (run ${interrupted?.id} was interrupted`);
+    expect(done.stderr).toContain(`catch-up run (run ${interrupted?.id} was interrupted`);
     expect(await latest()).toMatchObject({ id: interrupted?.id, trigger: 'catch-up', attempt: 2, records: 80 });
     // Committed pages were not fetched again.
     for (let page = 1; page <= committed; page++) expect(api.hits(page)).toBe(1);
@@ -295,7 +295,7 @@ describe('siphon start', () => {
   it('recovers a run left running by a killed process', async () => {
     api = await startPagedApi({ pages: 16, latencyMs: 150 });
     const file = writeConfig(api);
-    const first = spawnCli(['start', '-c', file], { env: { REDIS_URL: undefined } });
+    const first = spawnCli(['start', '-c', file], { env: { REDIS_URL: undefined, SIPHON_LOG_FORMAT: 'pretty' } });
     await waitFor(async () => ((await latest())?.pages ?? 0) >= 3);
     first.kill('SIGKILL');
     expect((await first.result).signal).toBe('SIGKILL');
@@ -303,12 +303,12 @@ describe('siphon start', () => {
     expect(dead?.status).toBe('running');
     const committed = dead?.pages ?? 0;
 
-    const again = spawnCli(['start', '-c', file], { env: { REDIS_URL: undefined } });
+    const again = spawnCli(['start', '-c', file], { env: { REDIS_URL: undefined, SIPHON_LOG_FORMAT: 'pretty' } });
     await waitFor(async () => (await latest())?.status === 'succeeded');
     again.kill('SIGTERM');
     const done = await again.result;
     expect(done.code, done.stderr).toBe(0);
-    expect(done.stdout).toContain(`api.items: recovering run ${dead?.id}`);
+    expect(done.stderr).toContain(`api.items: recovering run ${dead?.id}`);
     expect(await runs()).toHaveLength(1);
     expect(await latest()).toMatchObject({ id: dead?.id, trigger: 'recovery', attempt: 2, records: 80 });
     for (let page = 1; page <= committed; page++) expect(api.hits(page)).toBe(1);

@@ -247,9 +247,9 @@ describe.each(dialects)('schema that follows the data (%s)', (dialect) => {
     const first = await runCli(['run', '--config', file]);
     expect(first.code, first.stderr).toBe(0);
     api.pages[0] = '[{"id": 1, "current_price": 3.25}]';
-    const second = await runCli(['run', '--config', file]);
+    const second = await runCli(['run', '--config', file], { env: { SIPHON_LOG_FORMAT: 'pretty' } });
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toContain('api.ticks: widened current_price bigint → decimal');
+    expect(second.stderr).toContain('api.ticks: widened current_price bigint → decimal');
     expect((await tableRows(store, 'ticks')).map((row) => row.current_price)).toEqual(['3.25']);
   });
 });

@@ -4,6 +4,7 @@ import { type Command, Option } from 'commander';
 import type { ResolvedConfig } from '../config/types.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Store } from '../store/types.js';
+import { addLogSecrets } from './log-settings.js';
 
 /** The variable naming the config file when `--config` does not. */
 export const CONFIG_ENV = 'SIPHON_CONFIG';
@@ -40,7 +41,10 @@ export async function loadCliConfig(options: { config?: string | undefined }, ac
   const file = await locateConfigFile({ file: options.config });
   const envFile = join(dirname(file), '.env');
   if (existsSync(envFile)) process.loadEnvFile(envFile);
-  return loadConfig({ file, missingEnv: access === 'write' ? 'error' : 'keep' });
+  const config = await loadConfig({ file, missingEnv: access === 'write' ? 'error' : 'keep' });
+  const { envSubstitutions } = await import('../config/env-substitutions.js');
+  addLogSecrets(envSubstitutions(config).map((substitution) => substitution.value));
+  return config;
 }
 
 /** Loads the config and opens its database; `close` releases both. */

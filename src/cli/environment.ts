@@ -6,6 +6,8 @@
 export const ENVIRONMENT_VARIABLES: readonly (readonly [name: string, meaning: string])[] = [
   ['SIPHON_CONFIG', 'the config file when --config is not given'],
   ['SIPHON_DATABASE', "database URL; wins over the config's database"],
+  ['SIPHON_LOG_FORMAT', 'log lines on stderr: json or pretty (--log-format; default: pretty on a terminal, else json)'],
+  ['SIPHON_LOG_LEVEL', 'least severe log line written: trace, debug, info, warn, error or silent (--log-level; default info)'],
   ['SIPHON_ADMIN_TOKEN', "the web admin's token (at least 16 characters); required to serve it beyond loopback"],
   ['REDIS_URL', 'distributed mode: the Redis the workers share (siphon worker, Run now from the admin)'],
   ['SIPHON_QUEUE_PREFIX', 'distributed mode: namespace of every Redis key (default siphon)'],

@@ -12,6 +12,7 @@ import { stateCommand } from './commands/state.js';
 import { workerCommand } from './commands/worker.js';
 import { environmentHelp } from './environment.js';
 import { ExitCode, exitCodeFor } from './exit-code.js';
+import { addLogOptions, configureLogs } from './log-settings.js';
 import { packageVersion } from './version.js';
 
 /** Builds the `siphon` command line; exported for tests. */
@@ -20,7 +21,11 @@ export function createProgram(): Command {
     .description('Keep SQL tables in step with paginated REST APIs.')
     .version(packageVersion(), '-v, --version')
     .showHelpAfterError()
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', environmentHelp);
+  addLogOptions(program);
+  // Before any command runs: its log (and only a command that logs loads pino) reads the settings.
+  program.hook('preAction', (root) => void configureLogs(root.opts()));
   program.addCommand(runCommand());
   program.addCommand(startCommand());
   program.addCommand(workerCommand());
@@ -32,6 +37,8 @@ export function createProgram(): Command {
   program.addCommand(stateCommand());
   program.addCommand(demoApiCommand());
   program.addCommand(quickstartCommand());
+  // Each command's --help lists the log options it takes too.
+  for (const command of program.commands) command.configureHelp({ ...command.configureHelp(), showGlobalOptions: true });
   return program;
 }
 

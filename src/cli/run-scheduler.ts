@@ -5,7 +5,7 @@ import { scheduleTable } from '../runtime/embedded/schedule-table.js';
 import type { Runtime, RuntimeEvent } from '../runtime/runtime.js';
 import type { Store } from '../store/types.js';
 import type { SyncEvent } from '../sync/sync-events.js';
-import { logLine, logStream } from './log-output.js';
+import type { CliLog } from './cli-log.js';
 import { formatTable } from './print-table.js';
 import { createProgressReporter } from './progress-reporter.js';
 import { gaveUpLine, retryLine } from './runtime-lines.js';
@@ -21,8 +21,10 @@ export interface RunSchedulerOptions {
   readonly store: Store;
   /** Called with every event after it is logged. */
   readonly onEvent?: ((event: RuntimeEvent) => void) | undefined;
-  /** @default process.stdout */
+  /** Where the schedule table goes: it is data, the log is not. @default process.stdout */
   readonly out?: NodeJS.WritableStream | undefined;
+  /** @default createCliLog() */
+  readonly log?: CliLog | undefined;
   /**
    * Whether `REDIS_URL` hands the schedules to the distributed mode.
    * @default true
@@ -38,7 +40,8 @@ export interface RunSchedulerOptions {
  * checkpoint stays), a second exits at once with code 130.
  */
 export async function runScheduler(options: RunSchedulerOptions): Promise<void> {
-  const out = logStream(options.out ?? process.stdout);
+  const out = options.out ?? process.stdout;
+  const log = options.log ?? (await import('./cli-log.js')).createCliLog();
   const rows = scheduleTable(options.config);
   if (rows.length === 0) {
     throw new ConfigError('', 'no resource has a `schedule` (e.g. schedule: "*/15 * * * *"); `siphon run` syncs resources once');
@@ -49,7 +52,7 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<void> 
       rows.map((row) => [row.resource, row.schedule, row.timezone, row.nextRun?.toISOString() ?? 'never']),
     ),
   );
-  const reporter = createRuntimeReporter(out);
+  const reporter = createRuntimeReporter(log);
   const onEvent = (event: RuntimeEvent): void => {
     reporter(event);
     options.onEvent?.(event);
@@ -67,51 +70,71 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<void> 
   try {
     await runtime.start();
     await options.onStarted?.(runtime);
-    logLine(out, `scheduler started (pid ${process.pid}); SIGINT or SIGTERM stops it`);
+    log.info(`scheduler started (pid ${process.pid}); SIGINT or SIGTERM stops it`, { event: 'started' });
     await shutdown.requested;
   } finally {
     try {
       await runtime.close({ timeoutMs: CLOSE_TIMEOUT_MS });
-      logLine(out, 'scheduler stopped');
+      log.info('scheduler stopped', { event: 'stopped' });
     } finally {
       shutdown.dispose();
     }
   }
 }
 
-/** Plain timestamped lines for runs (the `siphon run` line reporter) and for the scheduler's own events. */
-export function createRuntimeReporter(out: NodeJS.WriteStream): (event: RuntimeEvent) => void {
-  const runs = createProgressReporter(out);
-  const write = (line: string): void => logLine(out, line);
+/** The log of runs (the `siphon run` progress log) and of the scheduler's own events. */
+export function createRuntimeReporter(
+  log: CliLog,
+  options: { readonly progressIntervalMs?: number | undefined } = {},
+): (event: RuntimeEvent) => void {
+  const runs = createProgressReporter({ log, intervalMs: options.progressIntervalMs });
   return (event) => {
+    const fields = { event: event.type, resource: 'resource' in event ? event.resource : undefined };
     switch (event.type) {
       case 'tick':
-        write(`${event.resource}: scheduled run (${event.schedule})`);
+        log.info(`${event.resource}: scheduled run (${event.schedule})`, { ...fields, schedule: event.schedule });
         break;
       case 'catch-up':
-        write(
+        log.info(
           event.lastRun?.status === 'interrupted'
             ? `${event.resource}: catch-up run (run ${event.lastRun.id} was interrupted; resuming it from its checkpoint)`
             : `${event.resource}: catch-up run (missed the ${event.missedAt?.toISOString() ?? 'last'} tick; last run ${event.lastRun?.startedAt ?? 'never'})`,
+          { ...fields, lastRunId: event.lastRun?.id, missedAt: event.missedAt },
         );
         break;
       case 'recovery':
         // Only the lease tells whether its process stopped: another scheduler may still be running it (then this one skips).
-        write(
+        log.info(
           `${event.resource}: recovering run ${event.runId}, left running (last heartbeat ${event.heartbeatAt ?? 'none'}), unless its process still holds the lease`,
+          { ...fields, runId: event.runId, heartbeatAt: event.heartbeatAt },
         );
         break;
       case 'retry-scheduled':
-        write(retryLine(event));
+        log.warn(retryLine(event), {
+          ...fields,
+          runId: event.run?.id,
+          retry: event.retry,
+          retries: event.retries,
+          delayMs: event.delayMs,
+          error: event.error,
+        });
         break;
       case 'gave-up':
-        write(gaveUpLine(event));
+        log.warn(gaveUpLine(event), { ...fields, runId: event.run?.id, retried: event.retried, error: event.error });
         break;
       case 'runtime-error':
-        write(`${event.resource ?? 'scheduler'}: error: ${event.error.message}`);
+        log.error(`${event.resource ?? 'scheduler'}: error: ${event.error.message}`, {
+          ...fields,
+          trigger: event.trigger,
+          error: event.error,
+        });
         break;
       case 'close-timeout':
-        write(`scheduler: still running after ${event.timeoutMs} ms: ${event.resources.join(', ')}`);
+        log.warn(`scheduler: still running after ${event.timeoutMs} ms: ${event.resources.join(', ')}`, {
+          event: event.type,
+          timeoutMs: event.timeoutMs,
+          resources: event.resources,
+        });
         break;
       default:
         runs(event satisfies SyncEvent);

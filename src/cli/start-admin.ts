@@ -3,7 +3,7 @@ import type { AdminServer } from '../admin/serve-admin.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { SiphonMetrics } from '../metrics/siphon-metrics.js';
 import type { Store } from '../store/types.js';
-import { logLine } from './log-output.js';
+import type { CliLog } from './cli-log.js';
 
 export interface StartAdminOptions {
   readonly config: ResolvedConfig;
@@ -21,8 +21,8 @@ export interface StartAdminOptions {
   /** Served at `/metrics`, behind the token unless `metricsPublic`. */
   readonly metrics?: SiphonMetrics | undefined;
   readonly metricsPublic?: boolean | undefined;
-  /** @default process.stdout */
-  readonly out?: NodeJS.WritableStream | undefined;
+  /** Where the address is logged. @default createCliLog() */
+  readonly log?: CliLog | undefined;
   /** @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
@@ -46,9 +46,14 @@ export async function startAdmin(options: StartAdminOptions): Promise<AdminServe
     metricsPublic: options.metricsPublic,
   });
   const server = await serveAdmin({ fetch: app.fetch, host: options.host, port: options.port, tokenConfigured: source.configured });
-  const out = options.out ?? process.stdout;
-  if (source.configured) logLine(out, `admin: ${server.url}/ (log in with the token in ${ADMIN_TOKEN_ENV})`);
-  else if (options.link === 'ticket') logLine(out, `admin: ${server.url}${app.loginLink()} (a one-time login link)`);
-  else logLine(out, `admin: ${server.url}/?token=${source.token} (token generated for this process; set ${ADMIN_TOKEN_ENV} to choose one)`);
+  const log = options.log ?? (await import('./cli-log.js')).createCliLog();
+  const fields = { event: 'admin', url: server.url };
+  if (source.configured) log.info(`admin: ${server.url}/ (log in with the token in ${ADMIN_TOKEN_ENV})`, fields);
+  else if (options.link === 'ticket') log.info(`admin: ${server.url}${app.loginLink()} (a one-time login link)`, fields);
+  else
+    log.info(
+      `admin: ${server.url}/?token=${source.token} (token generated for this process; set ${ADMIN_TOKEN_ENV} to choose one)`,
+      fields,
+    );
   return server;
 }

@@ -34,6 +34,14 @@ export interface Batch {
   /** What fetching these rows took. */
   readonly tally: RunTally;
   readonly total: number | undefined;
+  /** A fan-out child's walk: parent rows whose walks are committed, of how many. */
+  readonly parents?: ParentProgress | undefined;
+}
+
+/** A fan-out child's walk: parent rows done, of how many. */
+export interface ParentProgress {
+  readonly done: number;
+  readonly total: number;
 }
 
 export interface BatchSource {
@@ -49,7 +57,7 @@ export interface BatchSource {
   readonly signal: AbortSignal;
   readonly onDetected: (description: string) => void;
   /** Each page as it arrives, before its batch commits. */
-  readonly onPage?: ((page: Page) => void) | undefined;
+  readonly onPage?: ((page: Page, parents?: ParentProgress) => void) | undefined;
   /** What earlier attempts of the run committed, counted into the walk's total. */
   readonly earlier: { readonly pages: number; readonly records: number };
   /** Each walk's count when it has ended (the resource's walk, or each child walk). */
@@ -177,6 +185,8 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
   let highest = checkpoint?.maxCursor ?? null;
   let pending: { rows: Row[]; origins: RowOrigin[]; tally: RunTally } = { rows: [], origins: [], tally: NO_TALLY };
   let index = -1;
+  // Walks end out of order; how many have is what a progress display can say before their batch commits.
+  let walked = start;
 
   const walkParent = async (parentRow: Row): Promise<ChildResult> => {
     let url = resource.url;
@@ -214,9 +224,10 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
         childHighest = maxCursor(childHighest, cursor(record));
       }
       tally = addTally(tally, pageTally(page));
-      source.onPage?.(page);
+      source.onPage?.(page, { done: walked, total: parentRows.length });
     }
     source.onWalkEnd(count);
+    walked += 1;
     return { rows, origins, tally, highest: childHighest };
   };
 
@@ -234,6 +245,7 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
         ...pending,
         checkpoint: { page: null, done: false, parent: { index: head.index + 1, key: head.key }, since: source.since, maxCursor: highest },
         total: undefined,
+        parents: { done: head.index + 1, total: parentRows.length },
       };
       pending = { rows: [], origins: [], tally: NO_TALLY };
     }
@@ -258,6 +270,7 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
     ...pending,
     checkpoint: { page: null, done: true, parent: { index: index + 1, key: [] }, since: source.since, maxCursor: highest },
     total: undefined,
+    parents: { done: parentRows.length, total: parentRows.length },
   };
 }
 

@@ -268,7 +268,7 @@ async function commitBatches(loop: BatchLoop): Promise<string | null> {
     earlier: { pages: run.pages, records: run.records },
     onWalkEnd: (count) => totals.walkEnded(count),
     onRequest: loop.onRequest,
-    onPage: (page) =>
+    onPage: (page, parents) =>
       onEvent?.({
         type: 'page',
         resource: resource.id,
@@ -279,6 +279,7 @@ async function commitBatches(loop: BatchLoop): Promise<string | null> {
         waitedMs: page.waitedMs,
         status: page.response.status,
         url: page.response.url,
+        parents,
       }),
   });
   for await (const batch of batches) {
@@ -320,7 +321,15 @@ async function commitBatches(loop: BatchLoop): Promise<string | null> {
     tally = addTally(tally, batch.tally);
     usage.committed(batch.tally);
     if (batch.tally.pages > 0)
-      onEvent?.({ type: 'progress', resource: resource.id, runId: run.id, committed, total: batch.total, ...tally });
+      onEvent?.({
+        type: 'progress',
+        resource: resource.id,
+        runId: run.id,
+        committed,
+        total: batch.total,
+        parents: batch.parents,
+        ...tally,
+      });
   }
   totals.settle(onEvent);
   return highWaterMark;

@@ -23,6 +23,8 @@ export type SyncEvent =
       readonly committed: number;
       /** Records the API announced for the walk, when it did (for an ETA). */
       readonly total: number | undefined;
+      /** A fan-out child: parent rows whose walks are committed, of how many (the child's own total is rarely known). */
+      readonly parents?: { readonly done: number; readonly total: number } | undefined;
     })
   /** A page arrived; it commits with its batch (see `progress`). */
   | {
@@ -38,6 +40,8 @@ export type SyncEvent =
       readonly status: number;
       /** Redacted. */
       readonly url: string;
+      /** A fan-out child: parent rows whose walks have ended, of how many. */
+      readonly parents?: { readonly done: number; readonly total: number } | undefined;
     }
   | { readonly type: 'detected'; readonly resource: string; readonly description: string }
   /** An inferred column was retyped in place, committed with the batch that needed it (`current_price` bigint → decimal). */

@@ -31,6 +31,10 @@ export function quickstartCommand(): Command {
       const { runScheduler } = await import('../run-scheduler.js');
       const { startAdmin } = await import('../start-admin.js');
       const { SchedulerRunNow } = await import('../scheduler-run-now.js');
+      const { createCliLog } = await import('../cli-log.js');
+      const { addLogSecrets } = await import('../log-settings.js');
+      const { envSubstitutions } = await import('../../config/env-substitutions.js');
+      const log = createCliLog();
       const api = await startDemoApi({ port: options.port });
       try {
         process.stdout.write(`demo API listening on ${api.url}\n`);
@@ -40,6 +44,7 @@ export function quickstartCommand(): Command {
           cwd: process.cwd(),
           env: { ...process.env, SIPHON_DATABASE: process.env.SIPHON_DATABASE ?? QUICKSTART_DATABASE },
         });
+        addLogSecrets(envSubstitutions(loaded).map((substitution) => substitution.value));
         const config = pointAt(loaded, EXAMPLE_ORIGIN, api.url);
         const inside = relative(process.cwd(), EXAMPLE);
         const example = inside.startsWith('..') || isAbsolute(inside) ? EXAMPLE : inside;
@@ -53,7 +58,7 @@ export function quickstartCommand(): Command {
         try {
           await store.init();
           const admin = options.admin
-            ? await startAdmin({ config, store, host: ADMIN_HOST, port: options.adminPort, runNow, link: 'ticket' })
+            ? await startAdmin({ config, store, host: ADMIN_HOST, port: options.adminPort, runNow, link: 'ticket', log })
             : undefined;
           const table = config.resources[0]?.table.name ?? 'full_coin';
           let shown = false;
@@ -61,6 +66,7 @@ export function quickstartCommand(): Command {
             await runScheduler({
               config,
               store,
+              log,
               // The demo is the embedded runtime, whatever the environment says.
               allowDistributed: false,
               onStarted: (runtime) => runNow.attach(runtime, undefined),

@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { ConfigError } from '../../errors/config-error.js';
 import { adminServerOptions } from '../admin-cli-options.js';
 import { openContext, withConfigOption } from '../context.js';
-import { logLine } from '../log-output.js';
 
 /** `siphon start`: runs every scheduled resource on its cron until SIGINT/SIGTERM, with the web admin beside it. */
 export function startCommand(): Command {
@@ -21,8 +20,9 @@ export function startCommand(): Command {
       const context = await openContext(options);
       try {
         const { runScheduler } = await import('../run-scheduler.js');
+        const log = (await import('../cli-log.js')).createCliLog();
         if (!options.admin) {
-          await runScheduler({ config: context.config, store: context.store });
+          await runScheduler({ config: context.config, store: context.store, log });
           return;
         }
         const { startAdmin } = await import('../start-admin.js');
@@ -38,17 +38,19 @@ export function startCommand(): Command {
           link: 'token',
           metrics,
           metricsPublic: options.metricsPublic,
+          log,
         }).catch((error: unknown) => {
           // The schedules matter more than the admin: a default port someone else holds is a warning, not a stop.
           const busy = error instanceof ConfigError && error.path === 'admin' && /is in use/.test(error.detail);
           if (!busy || self.getOptionValueSource('adminPort') !== 'default') throw error;
-          logLine(process.stdout, `admin: not started: ${error.detail} (or --no-admin)`);
+          log.warn(`admin: not started: ${error.detail} (or --no-admin)`, { event: 'admin', error });
           return undefined;
         });
         try {
           await runScheduler({
             config: context.config,
             store: context.store,
+            log,
             onStarted: (runtime) => runNow.attach(runtime, process.env.REDIS_URL),
             onEvent: (event) => metrics.observe(event),
           });
