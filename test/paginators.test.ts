@@ -899,7 +899,7 @@ describe('createPaginator', () => {
     const error = configError({ type: 'offset', limt: 5 });
     expect(error.path).toBe('paginator.limt');
     expect(error.message).toBe(
-      'paginator.limt: unknown option "limt" for the offset paginator (did you mean "limit"?); valid options: type, offsetParam, limitParam, limit, start, stopOnEmpty, pageSize, totalPath, totalPagesPath, hasMorePath, maxPages',
+      'paginator.limt: unknown option "limt" for the offset paginator (did you mean "limit"?); valid options: type, offsetParam, limitParam, in, limit, start, stopOnEmpty, pageSize, totalPath, totalPagesPath, hasMorePath, maxPages',
     );
     expect(configError({ type: 'single', pageSize: 5 }).message).toBe(
       'paginator.pageSize: unknown option "pageSize" for the single paginator; valid options: type',

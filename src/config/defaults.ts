@@ -20,6 +20,11 @@ export const CONFIG_DEFAULTS = {
    */
   concurrency: 2,
   /**
+   * The method of a resource's requests.
+   * @default 'GET'
+   */
+  method: 'GET',
+  /**
    * Rows per transaction.
    * @default 1000
    */

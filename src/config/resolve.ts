@@ -1,4 +1,6 @@
+import { bodyParams, requestBodyProblem } from '../http/request-body.js';
 import type { QueryParams, RetryOptions } from '../http/types.js';
+import { paramLocationOf } from '../pagination/option-fields.js';
 import { type PaginatorConfig, paginatorInitIssue } from '../pagination/registry.js';
 import type { ColumnDef } from '../store/types.js';
 import { joinPath } from '../util/option-path.js';
@@ -121,6 +123,20 @@ function finishResource(draft: Draft, parent: ParentInfo | undefined, topTimezon
   const params: QueryParams = { ...inherited.params, ...config.params };
   const headers = { ...inherited.headers, ...config.headers };
   const paginator = resolvePaginator(draft, params, issues);
+  const method = config.method ?? CONFIG_DEFAULTS.method;
+  const location = paramLocationOf(paginator);
+  const bodyProblem = requestBodyProblem(method, config.json !== undefined, config.form !== undefined, location);
+  if (bodyProblem !== undefined && intact('method', 'json', 'form', 'paginator')) {
+    // An inherited paginator's `in` is written at the source.
+    const at = bodyProblem.path === 'paginator.in' && config.paginator === undefined ? draft.sourcePath : path;
+    issues.add(joinPath(at, ...bodyProblem.path.split('.')), bodyProblem.message);
+  }
+  if (config.includeFromParent !== undefined && parent === undefined && intact('includeFromParent', 'path')) {
+    issues.add(
+      joinPath(path, 'includeFromParent'),
+      'copies fields of the parent row into a child resource; this resource has no parent ({parent.field} in its path)',
+    );
+  }
   const hasKey = draft.columns.primaryKeyFields.length > 0;
 
   const write = config.write ?? defaultWriteMode(hasKey);
@@ -161,6 +177,15 @@ function finishResource(draft: Draft, parent: ParentInfo | undefined, topTimezon
     headers,
     paginator,
     records: config.records ?? inherited.records,
+    method,
+    json: config.json,
+    form: config.form,
+    responseActions: config.responseActions ?? inherited.responseActions,
+    filter: config.filter,
+    map: config.map,
+    exclude: config.exclude,
+    addFields: config.addFields,
+    includeFromParent: config.includeFromParent,
     concurrency: config.concurrency ?? inherited.concurrency ?? CONFIG_DEFAULTS.concurrency,
     maxPages: config.maxPages ?? inherited.maxPages,
     write,
@@ -192,7 +217,8 @@ function resolvePaginator(draft: Draft, params: QueryParams, issues: IssueList):
   const declared = own ?? draft.sourceConfig.paginator ?? CONFIG_DEFAULTS.paginator;
   const config: PaginatorConfig = typeof declared === 'string' ? ({ type: declared } as PaginatorConfig) : declared;
   if (!draft.intact('paginator', 'params') || !draft.sourceIntact('paginator', 'params')) return config;
-  const issue = paginatorInitIssue(config, { params });
+  const { json, form } = draft.config;
+  const issue = paginatorInitIssue(config, { params: paramLocationOf(config) === 'body' ? bodyParams({ json, form }) : params });
   // Problems of an inherited paginator point at the source, where it is written.
   if (issue !== undefined)
     issues.add(joinPath(own !== undefined ? draft.path : draft.sourcePath, 'paginator', ...issue.path), issue.message);

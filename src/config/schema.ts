@@ -2,17 +2,21 @@ import * as z from 'zod';
 import { authConfigSchema } from '../http/auth/registry.js';
 import { clientOptionFields } from '../http/client-options.js';
 import { rateLimitOptionsSchema } from '../http/rate-budget/rate-limit-options.js';
+import { jsonBodySchema, requestMethodSchema } from '../http/request-body.js';
 import { headersSchema, queryParamsSchema } from '../http/request-fields.js';
+import { responseActionsSchema } from '../http/response-actions.js';
 import { checkRetryBounds, retryOptionsShape } from '../http/retry-policy.js';
 import { recordsPathSchema } from '../pagination/records.js';
 import { paginatorConfigSchema } from '../pagination/registry.js';
 import { parseColumnType } from '../store/column-type.js';
 import { expected } from '../util/describe-value.js';
-import { checkedString, expecting, jsonPathString, oneOf, positiveInteger, thrown } from '../util/option-fields.js';
+import { checkedString, expecting, jsonPathString, oneOf, positiveInteger, scalar, thrown } from '../util/option-fields.js';
 import { strictOptions } from '../util/strict-options.js';
 import { isTimeZone, scheduleProblem } from './check-schedule.js';
 import { identifierProblem } from './identifier.js';
-import type { ReportConfig, ResourceConfig, SiphonConfig, SourceConfig } from './types.js';
+import { addedFieldSchema } from './record-fields.js';
+import { recordFilterSchema } from './record-filter.js';
+import type { RecordMap, ReportConfig, ResourceConfig, SiphonConfig, SourceConfig } from './types.js';
 
 /*
  * The shape of a config, strict everywhere: an unknown key is an error (with
@@ -84,7 +88,13 @@ const endpointShape = {
   concurrency: positiveInteger.optional(),
   maxPages: positiveInteger.optional(),
   timezone: timeZone.optional(),
+  responseActions: responseActionsSchema.optional(),
 };
+
+const fieldList = z.array(checkedString('a record field'), expecting('a list of record fields'));
+
+// A function cannot be written in YAML or JSON: for an editor the key holds nothing valid.
+const recordMap = scalar<RecordMap>('a function of the record (siphon.config.ts only)', (v) => typeof v === 'function', { not: {} });
 
 function nonEmptyRecord<T extends z.ZodType>(value: T, what: string) {
   return z.record(z.string(), value).refine((record) => Object.keys(record).length > 0, `must define at least one ${what}`);
@@ -102,6 +112,14 @@ export const resourceSchema = strictOptions({
   expectTotal: z.boolean(expecting('true or false')).optional(),
   incremental: incremental.optional(),
   batchSize: positiveInteger.optional(),
+  method: requestMethodSchema.optional(),
+  json: jsonBodySchema.optional(),
+  form: queryParamsSchema.optional(),
+  filter: recordFilterSchema.optional(),
+  map: recordMap.optional(),
+  exclude: fieldList.optional(),
+  addFields: z.record(z.string(), addedFieldSchema).optional(),
+  includeFromParent: fieldList.optional(),
 });
 
 const sourceShape = {

@@ -1,9 +1,12 @@
 import type { AuthConfig } from '../http/auth/index.js';
+import type { FormBody, JsonBody, RequestMethod } from '../http/request-body.js';
+import type { ResponseAction } from '../http/response-actions.js';
 import type { QueryParams, RateLimitedWhen, RateLimitOptions, RetryOptions } from '../http/types.js';
 import type { PaginatorConfig } from '../pagination/registry.js';
 import type { ColumnType } from '../store/column-type.js';
 import type { TableDef, WriteMode } from '../store/types.js';
 import type { Duration } from '../util/duration.js';
+import type { FilterExpression, RecordPredicate } from './record-filter.js';
 
 // ─── What users write (siphon.yaml / siphon.config.ts) ──────────────────────
 
@@ -61,11 +64,45 @@ export interface EndpointDefaults {
   concurrency?: number;
   maxPages?: number;
   timezone?: string;
+  /**
+   * Rules on a response's status and body, tried in order before the
+   * default handling (other 4xx fail the run): `{ status: 404, action: ignore }`
+   * ends that walk without records and the run goes on.
+   */
+  responseActions?: ResponseAction[];
 }
+
+/** A value `addFields` adds: a scalar, or a string with `{run.startedAt}`, `{run.id}`, `{source.name}`, `{resource.name}` in it. */
+export type AddedField = string | number | boolean | null;
+
+/** `map` in siphon.config.ts: the record to store, or `null`/`undefined` to drop it. */
+export type RecordMap = (record: Record<string, unknown>) => Record<string, unknown> | null | undefined;
 
 export interface ResourceConfig extends EndpointDefaults {
   /** Path under the source's `baseUrl`; `{parent.field}` placeholders make it a child walked once per parent row. */
   path: string;
+  /**
+   * The method of every page request; `json` and `form` need POST or PUT.
+   * @default 'GET'
+   */
+  method?: RequestMethod;
+  /** A JSON body for every page request; a paginator with `in: body` sets its parameter in it. */
+  json?: JsonBody;
+  /** A form body (`application/x-www-form-urlencoded`) for every page request. */
+  form?: FormBody;
+  /**
+   * Keeps the records it matches (the others are not stored). Stop conditions
+   * of the paginator (a short page, an empty page) see every record the API sent.
+   */
+  filter?: FilterExpression | RecordPredicate;
+  /** siphon.config.ts only: turns each record into what is stored, before `filter`; `null` drops it. */
+  map?: RecordMap;
+  /** Top-level fields dropped from each record before it becomes a row. */
+  exclude?: string[];
+  /** Fields added to each record (over the API's own of that name). */
+  addFields?: Record<string, AddedField>;
+  /** Child resources: fields of the parent row copied into each child row, under their own names. */
+  includeFromParent?: string[];
   /** Field(s) of the record forming the primary key. */
   primaryKey?: string | string[];
   /** Destination table; defaults to the resource name. */
@@ -185,6 +222,16 @@ export interface ResolvedResource {
   readonly headers: Readonly<Record<string, string>>;
   readonly paginator: PaginatorConfig;
   readonly records: string | undefined;
+  /** @default 'GET' */
+  readonly method?: RequestMethod | undefined;
+  readonly json?: JsonBody | undefined;
+  readonly form?: FormBody | undefined;
+  readonly responseActions?: readonly ResponseAction[] | undefined;
+  readonly filter?: FilterExpression | RecordPredicate | undefined;
+  readonly map?: RecordMap | undefined;
+  readonly exclude?: readonly string[] | undefined;
+  readonly addFields?: Readonly<Record<string, AddedField>> | undefined;
+  readonly includeFromParent?: readonly string[] | undefined;
   readonly concurrency: number;
   readonly maxPages: number | undefined;
   readonly write: WriteMode;

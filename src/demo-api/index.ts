@@ -5,6 +5,7 @@ export { type DemoDataset, demoDataset } from './dataset.js';
 export { type DemoDrfItem, DRF_PATH } from './drf.js';
 export type { DemoComment, DemoPost, DemoUser } from './jsonplaceholder.js';
 export type { DemoApiOptions, DemoApiSize, DemoFaults, DemoRateLimit } from './options.js';
+export { ACCOUNTS_PATH, type DemoAccount, demoAccounts, SEARCH_PATH } from './search-routes.js';
 export { type DemoApiServer, startDemoApi } from './server.js';
 export type { DemoApiStats } from './stats.js';
 export { STATS_PATH } from './stats-route.js';

@@ -28,11 +28,14 @@ export interface HandlerContext {
 export function createRequestHandler(context: HandlerContext): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { options, stats } = context;
   return async (req, res) => {
-    req.resume(); // drain any body so the connection can be kept alive
+    // The search endpoints read a POST or PUT body; any other body is drained so the connection can be kept alive.
+    const readsBody = req.method === 'POST' || req.method === 'PUT';
+    if (!readsBody) req.resume();
+    const body = readsBody ? await readBody(req) : '';
     const now = Date.now();
     const baseUrl = context.baseUrl();
     const url = new URL(req.url ?? '/', baseUrl);
-    const request: DemoRequest = { method: req.method ?? 'GET', url, headers: req.headers, baseUrl };
+    const request: DemoRequest = { method: req.method ?? 'GET', url, headers: req.headers, baseUrl, body };
     if (isStatsPath(url.pathname)) return send(res, statsRoute(request, stats));
 
     stats.arrival(url.pathname, now);
@@ -102,6 +105,20 @@ function checkApiKey(request: DemoRequest, options: ResolvedOptions): DemoRespon
 function limitedResponse(pathname: string, coinsStatus: 429 | 200): DemoResponse {
   if (isCoinGeckoPath(pathname)) return jsonText(coinsStatus, COINGECKO_LIMIT_BODY);
   return jsonValue(429, { error: 'rate limited' });
+}
+
+/** Bodies the demo reads at most: search requests are small. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The request body as UTF-8 text, cut at {@link MAX_BODY_BYTES}. */
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** `true` once `ms` passed, `false` if the request was abandoned first. */

@@ -8,6 +8,8 @@ export interface DemoRequest {
   readonly headers: IncomingHttpHeaders;
   /** `http://host:port`, no trailing slash: absolute links are built on it. */
   readonly baseUrl: string;
+  /** The body of a POST or PUT as text (`''` for other methods). */
+  readonly body: string;
 }
 
 /**

@@ -10,6 +10,7 @@ import { type DemoApiOptions, resolveOptions } from './options.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createRequestHandler } from './request-handler.js';
 import { jsonValue } from './route.js';
+import { accountsRoute, demoAccounts, searchRoute } from './search-routes.js';
 import { send } from './send.js';
 import { type DemoApiStats, StatsRecorder } from './stats.js';
 
@@ -38,7 +39,14 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
   const handle = createRequestHandler({
     options: resolved,
     baseUrl: () => url,
-    routes: [coinsRoute(data.coins), jsonServerRoutes(data), drfRoute(data.drfItems, resolved.drfToken), cursorRoute(data.cursorEvents)],
+    routes: [
+      coinsRoute(data.coins),
+      jsonServerRoutes(data),
+      drfRoute(data.drfItems, resolved.drfToken),
+      cursorRoute(data.cursorEvents),
+      searchRoute(data.cursorEvents),
+      accountsRoute(demoAccounts(data.users), data.posts),
+    ],
     stats,
     limiter: limit ? createRateLimiter(limit.requests, limit.perMs, limit.window) : undefined,
     decideFault: createFaultPlan(resolved.seed, resolved.faults).decide,

@@ -51,6 +51,15 @@ export type ClientEvent =
       readonly message: string;
       /** Redacted URL of the response. */
       readonly url: string;
+    }
+  | {
+      /** A `responseActions` rule said to ignore this response: no records, and its walk ends. */
+      readonly type: 'ignored';
+      readonly status: number;
+      /** The rule that matched, in words: `status 404`. */
+      readonly rule: string;
+      /** Redacted URL of the response. */
+      readonly url: string;
     };
 
 /** Options of {@link HttpClient}; every default lives in {@link CLIENT_DEFAULTS} and is applied by {@link resolveClientOptions}. */

@@ -13,6 +13,7 @@ import { redactUrl, snippet } from '../util/redact.js';
 import type { SecretValues } from '../util/secret-values.js';
 import { type ClientEvent, type HttpClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js';
 import { parseRateLimitHeaders, type ServerRateInfo } from './rate-limit-headers.js';
+import type { ResponseActionMatcher } from './response-actions.js';
 import { backoffDelay, type RetryPolicy } from './retry-policy.js';
 import { type RawResponse, sendOnce } from './send-once.js';
 import type { Auth, AuthContext, JsonResponse, OutgoingRequest, RateBudget } from './types.js';
@@ -25,7 +26,23 @@ const REDIRECT = new Set([301, 302, 303, 307, 308]);
 /** Waits longer than this are announced (a `wait` event) before they start. */
 const ANNOUNCED_WAIT_MS = 5000;
 
+/** A request body, already encoded. */
+export interface RequestBody {
+  /** `application/json`, `application/x-www-form-urlencoded`. */
+  readonly contentType: string;
+  readonly text: string;
+}
+
 export interface GetJsonInit {
+  /**
+   * The method; a redirect turns it into GET as HTTP says (303, and 301/302 after a POST), 307/308 keep it and the body.
+   * @default 'GET'
+   */
+  readonly method?: 'GET' | 'POST' | 'PUT' | undefined;
+  /** Sent with every attempt of the request, the same bytes each time. */
+  readonly body?: RequestBody | undefined;
+  /** Rules on status and body tried before the default handling (see {@link ResponseActionMatcher}). */
+  readonly responseActions?: readonly ResponseActionMatcher[] | undefined;
   readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly signal?: AbortSignal | undefined;
   /** This request's events (its retries, waits, warnings), besides the client's `onEvent`, which hears every request's. */
@@ -136,11 +153,14 @@ export class HttpClient {
   }
 
   /**
-   * GETs `target` and parses the JSON body, retrying transient failures.
-   * Throws a {@link SiphonError} subclass naming the redacted URL.
+   * GETs `target` (or sends `init.method` with `init.body`) and parses the
+   * JSON body, retrying transient failures. Throws a {@link SiphonError}
+   * subclass naming the redacted URL.
    */
   async getJson(target: string | URL, init: GetJsonInit = {}): Promise<JsonResponse> {
     const { signal } = init;
+    let method: string = init.method ?? 'GET';
+    let body = init.body;
     const emit = (event: ClientEvent): void => {
       this.#onEvent?.(event);
       init.onEvent?.(event);
@@ -153,7 +173,7 @@ export class HttpClient {
     let reauthorized = false;
     for (;;) {
       attempt += 1;
-      this.#checkExhausted(url, emit);
+      this.#checkExhausted(method, url, emit);
       const throttled = await this.budget.acquire(signal);
       if (throttled > 0) {
         waitedMs += throttled;
@@ -161,7 +181,7 @@ export class HttpClient {
       }
       let request: OutgoingRequest;
       try {
-        request = await this.#prepare(url, init.headers, signal);
+        request = await this.#prepare(method, url, body, init.headers, signal);
       } catch (error) {
         this.budget.settle?.(); // the grant's request never left
         throw error;
@@ -207,6 +227,11 @@ export class HttpClient {
           throw new HttpStatusError(summary, response, '', { attempt, note, retryable: false });
         }
         url = new URL(raw.headers.get('location') as string, raw.url);
+        // RFC 9110 15.4: 303 asks for a GET; 301/302 after a POST are followed with a GET by every client; 307/308 repeat the request.
+        if (raw.status === 303 ? method !== 'HEAD' : (raw.status === 301 || raw.status === 302) && method === 'POST') {
+          method = 'GET';
+          body = undefined;
+        }
         attempt -= 1; // following a redirect is not a retry
         continue;
       }
@@ -226,7 +251,24 @@ export class HttpClient {
           : undefined);
       let failure: SiphonError;
       let reason: string;
-      if (raw.status >= 200 && raw.status < 300) {
+      const action = init.responseActions?.find((rule) => rule.matches(raw.status, raw.text, () => this.#lenientBody(raw.text)));
+      if (action?.action === 'ignore') {
+        emit({ type: 'ignored', status: raw.status, rule: action.rule, url: response.url });
+        return { ...response, headers: raw.headers, url: raw.url, body: null, attempts: attempt, waitedMs, ignored: action.rule };
+      }
+      const ruleNote = action && `responseActions: ${action.rule}`;
+      if (action?.action === 'fail') {
+        throw new HttpStatusError(summary, response, this.#bodySnippet(raw.text), { attempt, retryable: false, note: ruleNote });
+      }
+      if (action?.action === 'retry') {
+        failure = new HttpStatusError(summary, response, this.#bodySnippet(raw.text), {
+          attempt,
+          retryable: true,
+          retryNote,
+          note: ruleNote,
+        });
+        reason = `HTTP ${raw.status}, ${action.rule} (responseActions)`;
+      } else if (raw.status >= 200 && raw.status < 300) {
         const body = this.#parseBody(raw, summary, response, attempt);
         const limited = this.#limitedSignal(body);
         if (!limited) return { ...response, headers: raw.headers, url: raw.url, body, attempts: attempt, waitedMs };
@@ -264,7 +306,7 @@ export class HttpClient {
    * longer than `retry.max` (a reset a year away must not hold the run, and
    * its lease, silently), and announces it when it is longer than 5 s.
    */
-  #checkExhausted(url: URL, emit: (event: ClientEvent) => void): void {
+  #checkExhausted(method: string, url: URL, emit: (event: ClientEvent) => void): void {
     const exhausted = this.#exhausted;
     if (exhausted === undefined) return;
     const waitMs = exhausted.until - Date.now();
@@ -272,7 +314,7 @@ export class HttpClient {
       this.#exhausted = undefined;
       return;
     }
-    const request = { method: 'GET', url: this.redact(url) };
+    const request = { method, url: this.redact(url) };
     if (waitMs > this.#policy.maxMs) throw new RateLimitWaitError(request, waitMs, this.#policy.maxMs, exhausted.by);
     if (waitMs > ANNOUNCED_WAIT_MS) {
       emit({ type: 'wait', waitMs, reason: `rate limit used up (announced by ${exhausted.by})`, url: request.url });
@@ -303,18 +345,26 @@ export class HttpClient {
     return waitMs;
   }
 
-  async #prepare(url: URL, extra: Readonly<Record<string, string>> | undefined, signal: AbortSignal | undefined): Promise<OutgoingRequest> {
+  async #prepare(
+    method: string,
+    url: URL,
+    body: RequestBody | undefined,
+    extra: Readonly<Record<string, string>> | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<OutgoingRequest> {
     const headers = new Headers({ accept: 'application/json', 'user-agent': 'siphon', ...this.#headers, ...extra });
-    const request: OutgoingRequest = { method: 'GET', url: new URL(url), headers };
+    if (body !== undefined) headers.set('content-type', body.contentType);
+    const request: OutgoingRequest = { method, url: new URL(url), headers, body: body?.text };
     if (url.origin === this.#origin) {
       await this.#auth?.apply(request, this.#authContext(signal));
       return request;
     }
-    if (this.#crossOrigin === 'refuse') {
+    const secrets = this.secrets;
+    // A body is not stripped like a header: one that carries a secret does not leave for another origin at all.
+    if (this.#crossOrigin === 'refuse' || (body !== undefined && secrets.occursIn(body.text))) {
       throw new CrossOriginError(this.#origin ?? '', this.redact(url));
     }
     const secret = new Set(this.#secretNames.map((name) => name.toLowerCase()));
-    const secrets = this.secrets;
     for (const [name, value] of [...headers]) {
       if (CREDENTIAL_HEADER.test(name) || secret.has(name) || secrets.occursIn(value)) headers.delete(name);
     }
@@ -354,6 +404,15 @@ export class HttpClient {
       }
       const reason = /^\s*[[{]/.test(text) ? 'JSON body is malformed or truncated' : 'expected JSON but got text';
       throw new ResponseBodyError(summary, response, reason, this.#bodySnippet(text), { attempt, cause: error });
+    }
+  }
+
+  /** The body for a response action's `path`: `undefined` when it is not JSON (an HTML 404 page). */
+  #lenientBody(text: string): unknown {
+    try {
+      return text.trim() === '' ? null : parseJson(text, this.#numbers);
+    } catch {
+      return undefined;
     }
   }
 

@@ -29,6 +29,8 @@ export interface JsonResponse extends ResponseInfo {
   readonly attempts: number;
   /** Milliseconds spent waiting on the rate budget and retry backoff for this response. */
   readonly waitedMs: number;
+  /** Set when a `responseActions` rule said to ignore the response (its body is then `null`): the rule in words. */
+  readonly ignored?: string | undefined;
 }
 
 export interface AuthContext {

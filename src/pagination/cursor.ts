@@ -4,11 +4,11 @@ import { jsonPath } from '../util/json-path.js';
 import { headerName, nonEmptyString } from '../util/option-fields.js';
 import { scalarText } from '../util/scalar-text.js';
 import type { OptionShape } from '../util/strict-options.js';
-import { jsonPathOption, stopOptionsShape, strategyOptions } from './option-fields.js';
+import { jsonPathOption, type ParamLocationOption, paramLocation, stopOptionsShape, strategyOptions } from './option-fields.js';
 import { checkStop } from './stop-conditions.js';
 import type { PageContext, PageStep, PageToken, Paginator, StopOptions } from './types.js';
 
-export interface CursorOptions extends StopOptions {
+export interface CursorOptions extends StopOptions, ParamLocationOption {
   type?: 'cursor';
   /**
    * JSON path of the next cursor in the body.
@@ -42,6 +42,7 @@ export const cursorOptionsSchema = strategyOptions('cursor', {
   cursorHeader: headerName.optional(),
   cursorParam: nonEmptyString.optional(),
   cursorRequestHeader: headerName.optional(),
+  in: paramLocation.optional(),
   ...stopOptionsShape,
 } satisfies OptionShape<Omit<CursorOptions, 'type'>>).superRefine((options, ctx) => {
   for (const [a, b] of EXCLUSIVE) {

@@ -5,11 +5,11 @@ import { nonEmptyString, nonNegativeInteger, positiveInteger } from '../util/opt
 import type { OptionIssue } from '../util/option-issues.js';
 import type { OptionShape } from '../util/strict-options.js';
 import { positiveParam } from './counts.js';
-import { stopOptionsShape, strategyOptions } from './option-fields.js';
+import { type ParamLocationOption, paramLocation, stopOptionsShape, strategyOptions } from './option-fields.js';
 import { checkStop } from './stop-conditions.js';
 import type { PageContext, PageStep, PageToken, Paginator, PaginatorInit, StopOptions } from './types.js';
 
-export interface OffsetOptions extends StopOptions {
+export interface OffsetOptions extends StopOptions, ParamLocationOption {
   type?: 'offset';
   /**
    * Query parameter carrying the offset.
@@ -42,6 +42,7 @@ export interface OffsetConfig extends OffsetOptions {
 export const offsetOptionsSchema = strategyOptions('offset', {
   offsetParam: nonEmptyString.optional(),
   limitParam: nonEmptyString.optional(),
+  in: paramLocation.optional(),
   limit: positiveInteger.optional(),
   start: nonNegativeInteger.optional(),
   ...stopOptionsShape,

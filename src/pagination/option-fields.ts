@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { describeValue } from '../util/describe-value.js';
 import { closest } from '../util/did-you-mean.js';
 import { jsonPath } from '../util/json-path.js';
-import { flag, positiveInteger } from '../util/option-fields.js';
+import { flag, oneOf, positiveInteger } from '../util/option-fields.js';
 import { strictOptions } from '../util/strict-options.js';
 
 /** A JSON path option, checked by the parser the strategy will use. */
@@ -16,6 +16,26 @@ export const jsonPathOption = z
       ctx.addIssue({ code: 'custom', message: `expected a valid JSON path (${(error as Error).message}), got ${describeValue(value)}` });
     }
   });
+
+/** Where a strategy sends its page, offset or cursor parameter (see {@link ParamLocationOption}). */
+export const paramLocation = oneOf(['query', 'body']);
+
+/** The `in` option of the strategies that send a parameter. */
+export interface ParamLocationOption {
+  /**
+   * Where the parameter goes: the query, or the request body (a POST or PUT
+   * with `json` or `form`), where its name is a JSON path (`paging.cursor`)
+   * or a form field. Base values it reads (a limit, a page size) are then
+   * read from the body too.
+   * @default 'query'
+   */
+  in?: 'query' | 'body';
+}
+
+/** Where a paginator config sends its parameter: its `in`, else the query. */
+export function paramLocationOf(paginator: unknown): 'query' | 'body' {
+  return paginator !== null && typeof paginator === 'object' && (paginator as { in?: unknown }).in === 'body' ? 'body' : 'query';
+}
 
 /** The options of {@link StopOptions}, which every strategy but `single` takes. */
 export const stopOptionsShape = {

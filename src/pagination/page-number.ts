@@ -3,11 +3,11 @@ import { describeValue } from '../util/describe-value.js';
 import { nonEmptyString, nonNegativeInteger } from '../util/option-fields.js';
 import type { OptionShape } from '../util/strict-options.js';
 import { positiveParam } from './counts.js';
-import { stopOptionsShape, strategyOptions } from './option-fields.js';
+import { type ParamLocationOption, paramLocation, stopOptionsShape, strategyOptions } from './option-fields.js';
 import { checkStop } from './stop-conditions.js';
 import type { PageContext, PageStep, PageToken, Paginator, PaginatorInit, StopOptions } from './types.js';
 
-export interface PageNumberOptions extends StopOptions {
+export interface PageNumberOptions extends StopOptions, ParamLocationOption {
   type?: 'pageNumber';
   /**
    * Query parameter carrying the page number.
@@ -36,6 +36,7 @@ export const pageNumberOptionsSchema = strategyOptions('pageNumber', {
   pageParam: nonEmptyString.optional(),
   start: nonNegativeInteger.optional(),
   sizeParam: nonEmptyString.optional(),
+  in: paramLocation.optional(),
   ...stopOptionsShape,
 } satisfies OptionShape<Omit<PageNumberOptions, 'type'>>);
 

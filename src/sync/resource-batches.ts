@@ -10,10 +10,12 @@ import type { Row, Store } from '../store/types.js';
 import { describeValue } from '../util/describe-value.js';
 import type { JsonValue } from '../util/json.js';
 import { jsonPath } from '../util/json-path.js';
+import { snakeCase } from '../util/snake-case.js';
 import { paginate } from '../walk/paginate.js';
 import type { Page } from '../walk/paginate-options.js';
 import { maxCursor, type SyncCheckpoint } from './checkpoint.js';
 import type { RecordMapper } from './record-mapper.js';
+import { type RecordProcessor, recordProcessor } from './record-processor.js';
 import { WalkCount } from './walk-count.js';
 
 /** Where rows from `start` on (up to the next origin's start) came from. */
@@ -64,6 +66,8 @@ export interface BatchSource {
   readonly onWalkEnd: (count: WalkCount) => void;
   /** Each request's events (retries, waits, warnings), of this run's walks only. */
   readonly onRequest?: ((event: ClientEvent) => void) | undefined;
+  /** The run, for `addFields` placeholders (`{run.id}`, `{run.startedAt}`). */
+  readonly run?: { readonly id: number; readonly startedAt: string } | undefined;
 }
 
 /**
@@ -78,6 +82,44 @@ function requestParams(source: BatchSource): QueryParams {
   const { resource, since } = source;
   if (!resource.incremental || since === null) return resource.params;
   return { ...resource.params, [resource.incremental.param]: since };
+}
+
+/** The request every page of the resource sends besides the paginator's part. */
+function requestOptions(resource: ResolvedResource) {
+  const { method, json, form, responseActions } = resource;
+  return { method, json, form, responseActions };
+}
+
+function processorOf(source: BatchSource): RecordProcessor | undefined {
+  const { resource } = source;
+  const run = source.run ?? { id: 0, startedAt: new Date().toISOString() };
+  return recordProcessor(resource, { run, source: { name: resource.source.name }, resource: { name: resource.name } });
+}
+
+/**
+ * The row of a record, or `undefined` when processing drops it; a dropped
+ * record still counts towards the walk's announced total, by its key.
+ */
+function toRow(
+  source: BatchSource,
+  process: RecordProcessor | undefined,
+  count: WalkCount,
+  record: unknown,
+  place: { readonly pageIndex: number; readonly page: Page; readonly position: number },
+  parentValues?: Readonly<Record<string, unknown>>,
+): Row | undefined {
+  const where = (): string => placeText(place.pageIndex, place.position, place.page.response.url);
+  const kept = process === undefined ? record : process(record, where);
+  if (kept === undefined) {
+    const { resource } = source;
+    const key: Row = {};
+    for (const [i, field] of resource.primaryKeyFields.entries()) key[resource.table.primaryKey[i] as string] = jsonPath(field).get(record);
+    count.row(key);
+    return undefined;
+  }
+  const row = source.mapper.map(checkRecord(source, kept, place.pageIndex, place.page, place.position), parentValues);
+  count.row(row);
+  return row;
 }
 
 function pageTally(page: Page): RunTally {
@@ -95,7 +137,7 @@ function cursorOf(source: BatchSource): (record: unknown) => string | null {
 }
 
 async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
-  const { resource, mapper, checkpoint } = source;
+  const { resource, checkpoint } = source;
   const cursor = cursorOf(source);
   let highest = checkpoint?.maxCursor ?? null;
   let rows: Row[] = [];
@@ -103,6 +145,7 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
   let tally = NO_TALLY;
   let total: number | undefined;
   let next: SyncCheckpoint['page'] = checkpoint?.page ?? null;
+  const process = processorOf(source);
   const count = new WalkCount(resource.table.primaryKey, {
     ...source.earlier,
     total: checkpoint?.total,
@@ -119,6 +162,7 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
   };
   for await (const page of paginate({
     url: resource.url,
+    ...requestOptions(resource),
     params: requestParams(source),
     headers: resource.headers,
     paginator: resource.paginator,
@@ -138,9 +182,9 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
     const pageIndex = source.earlier.pages + page.index;
     origins.push({ start: rows.length, page: pageIndex, url: page.response.url });
     for (const [position, record] of page.records.entries()) {
-      const row = mapper.map(checkRecord(source, record, pageIndex, page, position));
-      rows.push(row);
-      count.row(row);
+      const row = toRow(source, process, count, record, { pageIndex, page, position });
+      if (row !== undefined) rows.push(row);
+      // The mark follows what the API sent: a filtered record was still seen.
       highest = maxCursor(highest, cursor(record));
     }
     tally = addTally(tally, pageTally(page));
@@ -171,7 +215,12 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
   const links = resource.parent?.links ?? [];
   if (!parentResource) throw new ConfigError('', `${resource.id}: parent resource ${resource.parent?.resource} is not configured`);
   const keyColumns = parentResource.table.primaryKey;
-  const columns = [...new Set([...keyColumns, ...links.map((link) => link.parentColumn)])];
+  const included = (resource.includeFromParent ?? []).map((field) => ({
+    field,
+    column: parentResource.columns.find((column) => column.field === field)?.name ?? snakeCase(field),
+    as: `${parentResource.name}_${field}`,
+  }));
+  const columns = [...new Set([...keyColumns, ...links.map((link) => link.parentColumn), ...included.map((item) => item.column)])];
   // Parent keys are read up front: a store connection busy streaming them
   // could not take the child batches' writes (SQLite has one writer).
   const parentRows: Row[] = [];
@@ -179,6 +228,7 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
     for await (const row of (await store.readTable(parentResource.table.name, { columns })).rows) parentRows.push(row);
   }
   const cursor = cursorOf(source);
+  const process = processorOf(source);
   const width = Math.max(1, resource.concurrency);
   const start = checkpoint?.parent?.index ?? 0;
   const inFlight: { index: number; key: JsonValue[]; result: Promise<ChildResult> }[] = [];
@@ -197,6 +247,7 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
       parentValues[link.column] = value;
     }
     const label = links.map((link) => `${link.column} ${String(parentValues[link.column])}`).join(', ');
+    const fromParent = included.length === 0 ? undefined : Object.fromEntries(included.map((item) => [item.as, parentRow[item.column]]));
     const count = new WalkCount(resource.table.primaryKey, undefined, label);
     const rows: Row[] = [];
     const origins: RowOrigin[] = [];
@@ -204,6 +255,7 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
     let childHighest: string | null = null;
     for await (const page of paginate({
       url,
+      ...requestOptions(resource),
       params: requestParams(source),
       headers: resource.headers,
       paginator: resource.paginator,
@@ -218,9 +270,9 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
       count.page(page);
       origins.push({ start: rows.length, page: page.index, url: page.response.url });
       for (const [position, record] of page.records.entries()) {
-        const row = source.mapper.map(checkRecord(source, record, page.index, page, position), parentValues);
-        rows.push(row);
-        count.row(row);
+        const withParent = fromParent !== undefined && isObject(record) ? { ...record, ...fromParent } : record;
+        const row = toRow(source, process, count, withParent, { pageIndex: page.index, page, position }, parentValues);
+        if (row !== undefined) rows.push(row);
         childHighest = maxCursor(childHighest, cursor(record));
       }
       tally = addTally(tally, pageTally(page));
@@ -320,6 +372,10 @@ function checkRecord(source: BatchSource, record: unknown, pageIndex: number, pa
 export function pathSegment(resource: ResolvedResource, placeholder: string, value: string): string {
   if (value === '.' || value === '..') throw new ParentValueError(resource.id, placeholder, value);
   return encodeURIComponent(value);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function toJson(value: unknown): JsonValue {

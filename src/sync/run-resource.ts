@@ -252,6 +252,8 @@ async function commitBatches(loop: BatchLoop): Promise<string | null> {
   let committed = run.records;
   let committedPages = run.pages;
   let tally = NO_TALLY;
+  /** Responses a `responseActions` rule ignored, by rule: said once, at the end. */
+  const ignored = new Map<string, number>();
   const batches = resourceBatches({
     resource,
     parentResource: parent,
@@ -267,7 +269,11 @@ async function commitBatches(loop: BatchLoop): Promise<string | null> {
     },
     earlier: { pages: run.pages, records: run.records },
     onWalkEnd: (count) => totals.walkEnded(count),
-    onRequest: loop.onRequest,
+    onRequest: (event) => {
+      if (event.type === 'ignored') ignored.set(event.rule, (ignored.get(event.rule) ?? 0) + 1);
+      loop.onRequest(event);
+    },
+    run: { id: run.id, startedAt: run.startedAt },
     onPage: (page, parents) =>
       onEvent?.({
         type: 'page',
@@ -332,5 +338,14 @@ async function commitBatches(loop: BatchLoop): Promise<string | null> {
       });
   }
   totals.settle(onEvent);
+  if (ignored.size > 0) {
+    const count = [...ignored.values()].reduce((sum, n) => sum + n, 0);
+    const rules = [...ignored].map(([rule, n]) => `${rule}: ${n}`).join(', ');
+    onEvent?.({
+      type: 'warning',
+      resource: resource.id,
+      message: `${count} responses ignored by responseActions (${rules}); their walks ended there`,
+    });
+  }
   return highWaterMark;
 }

@@ -2,8 +2,18 @@ import * as z from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import type { HttpClient } from '../http/client.js';
 import type { ClientEvent, HttpClientOptions } from '../http/client-options.js';
+import {
+  type FormBody,
+  type JsonBody,
+  jsonBodySchema,
+  type RequestMethod,
+  requestBodyProblem,
+  requestMethodSchema,
+} from '../http/request-body.js';
 import { headersSchema, queryParamsSchema } from '../http/request-fields.js';
+import { type ResponseAction, responseActionsSchema } from '../http/response-actions.js';
 import type { QueryParams } from '../http/types.js';
+import { paramLocationOf } from '../pagination/option-fields.js';
 import { recordsPathSchema } from '../pagination/records.js';
 import type { PaginatorConfig } from '../pagination/registry.js';
 import type { PageToken, Paginator } from '../pagination/types.js';
@@ -25,6 +35,21 @@ export interface PaginateOptions extends Omit<HttpClientOptions, 'onEvent' | 'or
   url: string;
   /** Query parameters of every page request. */
   params?: QueryParams | undefined;
+  /**
+   * The method of every page request; `json` or `form` need POST or PUT.
+   * @default 'GET'
+   */
+  method?: RequestMethod | undefined;
+  /** A JSON body sent with every page request (a paginator with `in: 'body'` sets its parameter in it). */
+  json?: JsonBody | undefined;
+  /** A form body (`application/x-www-form-urlencoded`) sent with every page request. */
+  form?: FormBody | undefined;
+  /**
+   * Rules on a response's status and body, tried in order before the default
+   * handling: `ignore` ends the walk there without records, `retry` retries
+   * with the client's backoff, `fail` fails (see {@link ResponseAction}).
+   */
+  responseActions?: readonly ResponseAction[] | undefined;
   /**
    * The pagination strategy: a config (`{ type: 'pageNumber', pageParam: 'page' }`),
    * its type name, or a custom {@link Paginator}.
@@ -98,6 +123,10 @@ const walkOptions = z.object({
   url: z.string(expecting('an absolute http(s) URL')).refine(isHttpUrl, expecting('an absolute http(s) URL')),
   // Checked here too: with a `client` given, the client's own check never sees them.
   params: queryParamsSchema.optional(),
+  method: requestMethodSchema.optional(),
+  json: jsonBodySchema.optional(),
+  form: queryParamsSchema.optional(),
+  responseActions: responseActionsSchema.optional(),
   headers: headersSchema.optional(),
   records: recordsPathSchema.optional(),
   concurrency: positiveInteger.optional(),
@@ -110,11 +139,15 @@ export interface ResolvedWalkOptions {
   readonly baseUrl: string;
   readonly concurrency: number;
   readonly maxPages: number | undefined;
+  readonly method: RequestMethod;
 }
 
 export function resolveWalkOptions(options: PaginateOptions): ResolvedWalkOptions {
   const parsed = parseOptions(walkOptions, options);
   if (parsed.issues !== undefined) throw ConfigError.fromIssue('', parsed.issues[0] as (typeof parsed.issues)[number]);
   const { url, concurrency = WALK_DEFAULTS.concurrency, maxPages } = parsed.data;
-  return { baseUrl: new URL(url).toString(), concurrency, maxPages };
+  const method = parsed.data.method ?? 'GET';
+  const bodyIssue = requestBodyProblem(method, options.json !== undefined, options.form !== undefined, paramLocationOf(options.paginator));
+  if (bodyIssue !== undefined) throw new ConfigError(bodyIssue.path, bodyIssue.message);
+  return { baseUrl: new URL(url).toString(), concurrency, maxPages, method };
 }

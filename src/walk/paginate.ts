@@ -1,7 +1,10 @@
 import { PaginationError, PaginationLoopError } from '../errors/pagination-error.js';
 import { RepeatedPageError } from '../errors/repeated-page-error.js';
 import { HttpClient } from '../http/client.js';
+import { type BodyParts, bodyParams, encodeBody, patchBody } from '../http/request-body.js';
+import { responseActionMatchers } from '../http/response-actions.js';
 import type { JsonResponse } from '../http/types.js';
+import { paramLocationOf } from '../pagination/option-fields.js';
 import { selectRecords } from '../pagination/records.js';
 import { createPaginator, type PaginatorConfig } from '../pagination/registry.js';
 import type { PageStep, PageToken } from '../pagination/types.js';
@@ -23,8 +26,11 @@ interface InFlight {
  * cancels the requests still in flight.
  */
 export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGenerator<Page<T>, void, undefined> {
-  const { baseUrl, concurrency, maxPages: walkLimit } = resolveWalkOptions(options);
-  const paginator = createPaginator(options.paginator, { params: options.params });
+  const { baseUrl, concurrency, maxPages: walkLimit, method } = resolveWalkOptions(options);
+  const parts: BodyParts = { json: options.json, form: options.form };
+  const inBody = paramLocationOf(options.paginator) === 'body';
+  const paginator = createPaginator(options.paginator, { params: inBody ? bodyParams(parts) : options.params });
+  const responseActions = responseActionMatchers(options.responseActions);
   // Read once the paginator's options passed its schema.
   const maxPages = pageLimit(walkLimit, options.paginator);
   const client = options.client ?? new HttpClient({ ...options, origin: new URL(baseUrl).origin, onEvent: options.onEvent });
@@ -39,11 +45,14 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
 
   const launch = (step: PageStep): void => {
     const controller = new AbortController();
-    const url = buildPageUrl(baseUrl, options.params, step.patch, (value) => client.secrets.occursIn(value));
+    // With `in: body` the strategy's params go into the body; a next URL it follows stays as it is.
+    const patch = inBody ? { ...step.patch, params: undefined } : step.patch;
+    const url = buildPageUrl(baseUrl, options.params, patch, (value) => client.secrets.occursIn(value));
+    const body = encodeBody(inBody ? patchBody(parts, step.patch.params) : parts);
     const signal = AbortSignal.any([walk.signal, controller.signal]);
     // A client of the walk's own already reports to `onEvent`; a shared one reports each request's events here.
     const onEvent = options.client ? options.onEvent : undefined;
-    const result = client.getJson(url, { signal, headers: step.patch.headers, onEvent });
+    const result = client.getJson(url, { method, body, responseActions, signal, headers: step.patch.headers, onEvent });
     // Prefetched pages may fail after the walk has stopped; nobody awaits them then.
     result.catch(() => undefined);
     queue.push({ step, url, controller, result });
@@ -65,7 +74,12 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
       }
       const head = queue.shift() as InFlight;
       const response = await head.result;
-      const records = recordsOf(response, options.records, client);
+      if (response.ignored !== undefined) {
+        // A response rule said so (a child of a deleted parent): no records, and nothing after it to walk.
+        cancelQueued();
+        return;
+      }
+      const records = recordsOf(method, response, options.records, client);
       const next = paginator.next({
         index,
         step: head.step,
@@ -126,13 +140,13 @@ export async function* fetchRecords<T = unknown>(options: PaginateOptions): Asyn
 }
 
 /** The page's records; a body without them fails naming the page's URL and status (an empty body reads as `null`). */
-function recordsOf(response: JsonResponse, path: string | undefined, client: HttpClient): unknown[] {
+function recordsOf(method: string, response: JsonResponse, path: string | undefined, client: HttpClient): unknown[] {
   try {
     return selectRecords(response.body, path);
   } catch (error) {
     if (!(error instanceof PaginationError)) throw error;
     const reason = error.message.slice(`${error.paginator} paginator: `.length).replace('the body is null', 'the body is empty or null');
-    throw new PaginationError(error.paginator, `${reason} (GET ${client.redact(response.url)} answered HTTP ${response.status})`, {
+    throw new PaginationError(error.paginator, `${reason} (${method} ${client.redact(response.url)} answered HTTP ${response.status})`, {
       cause: error,
     });
   }
