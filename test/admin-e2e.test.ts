@@ -200,6 +200,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the admin in a real browser', () => {
     await page.goto(`${server.url}/charts?resource=market.coins`);
     await page.waitForSelector('.charts[data-drawn]');
     expect(await page.locator('.charts[data-drawn] canvas').count()).toBeGreaterThanOrEqual(2);
+    // Requests by outcome: the live run's pages answered 200, one line per outcome.
+    await page.waitForSelector('#chart-requests[data-drawn] canvas');
+    expect(await page.locator('#chart-requests .u-legend .u-series').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('200')]),
+    );
     await page.screenshot({ path: join(SHOTS, 'admin-charts.png'), fullPage: true });
   });
 

@@ -95,6 +95,44 @@
     });
   }
 
+  /** Distinct, colour-blind friendly (Okabe–Ito); 2xx in blue, the rest in warmer tones. */
+  const OUTCOME_COLOURS = ['#0072b2', '#d55e00', '#e69f00', '#cc79a7', '#009e73', '#56b4e9', '#f0e442', '#000000'];
+
+  /** Requests per run, one line per outcome (each page's HTTP status, each retry's reason). */
+  async function drawRequests() {
+    const target = $('#chart-requests');
+    if (!target || typeof uPlot === 'undefined') return;
+    const response = await fetch(target.dataset.requests, { headers: { accept: 'application/json' } });
+    if (!response.ok) throw new Error(`the requests could not be loaded (${response.status})`);
+    const { runs, outcomes } = await response.json();
+    if (runs.length === 0) return;
+    const ordered = [...runs].reverse(); // oldest first, as time runs
+    const width = () => Math.max(320, target.parentElement.clientWidth - 8);
+    const chart = new uPlot(
+      {
+        width: width(),
+        height: 240,
+        scales: { x: { time: true } },
+        series: [
+          {},
+          ...outcomes.map((outcome, index) => ({
+            label: outcome,
+            stroke: OUTCOME_COLOURS[index % OUTCOME_COLOURS.length],
+            width: 2,
+            points: { show: true, size: 5 },
+          })),
+        ],
+      },
+      [
+        ordered.map((run) => Date.parse(run.startedAt) / 1000),
+        ...outcomes.map((outcome) => ordered.map((run) => run.outcomes[outcome] ?? 0)),
+      ],
+      target,
+    );
+    target.dataset.drawn = String(outcomes.length);
+    addEventListener('resize', () => chart.setSize({ width: width(), height: 240 }));
+  }
+
   function conveniences() {
     for (const select of document.querySelectorAll('select[data-autosubmit]')) {
       select.addEventListener('change', () => select.form?.submit());
@@ -114,7 +152,7 @@
   document.addEventListener('DOMContentLoaded', () => {
     conveniences();
     followRun();
-    drawCharts().catch((error) => {
+    Promise.all([drawCharts(), drawRequests()]).catch((error) => {
       const note = $('#chart-note');
       if (note) note.textContent = `Could not draw the charts: ${error.message}`;
     });

@@ -14,7 +14,9 @@ const REQUEST_RUNS = 20;
 
 /**
  * `/charts`: records, duration and time waited per run over time for one
- * resource, drawn by uPlot (served from the package) from the API's series.
+ * resource, and its requests by outcome (HTTP status, retry reason) per run,
+ * drawn by uPlot (served from the package) from the API; the requests are a
+ * table as well, for reading exact counts.
  */
 export function chartsPage(app: Hono<AdminEnv>, state: AdminState): void {
   app.get('/charts', async (c) => {
@@ -48,6 +50,11 @@ export function chartsPage(app: Hono<AdminEnv>, state: AdminState): void {
         </section>
         <h2>Requests by outcome, last {REQUEST_RUNS} runs</h2>
         <p class="muted small">Each page fetched counts under its HTTP status, each retried attempt under its reason.</p>
+        <div
+          class="chart"
+          id="chart-requests"
+          data-requests={`/api/v1/resources/${encodeURIComponent(chosen.id)}/requests?runs=${REQUEST_RUNS}`}
+        />
         <table class="grid" id="requests">
           <thead>
             <tr>
