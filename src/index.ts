@@ -41,6 +41,7 @@ export {
   RateLimitedError,
   RateLimitWaitError,
   RecordError,
+  RedisUnavailableError,
   RepeatedPageError,
   type RequestSummary,
   ResponseBodyError,

@@ -11,6 +11,7 @@ export { ParentValueError } from './parent-value-error.js';
 export { RateLimitWaitError } from './rate-limit-wait-error.js';
 export { RateLimitedError } from './rate-limited-error.js';
 export { RecordError } from './record-error.js';
+export { RedisUnavailableError } from './redis-unavailable-error.js';
 export { RepeatedPageError } from './repeated-page-error.js';
 export { ResponseBodyError } from './response-body-error.js';
 export { ResponseTooLargeError } from './response-too-large-error.js';

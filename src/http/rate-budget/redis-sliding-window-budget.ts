@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { RedisUnavailableError } from '../../errors/redis-unavailable-error.js';
 import { SiphonError } from '../../errors/siphon-error.js';
 import type { Duration } from '../../util/duration.js';
 import type { RateBudget, RateLimitObservation } from '../types.js';
@@ -46,6 +47,32 @@ export interface RedisSlidingWindowBudgetOptions {
    * @default 60_000
    */
   readonly holdMs?: number | undefined;
+  /**
+   * How long a grant waits for Redis when it cannot be reached (a restart,
+   * a failover): the request waits and is granted once Redis is back; past
+   * this, it fails with a {@link RedisUnavailableError} instead of holding
+   * the run (and its lease) for as long as Redis stays away.
+   * @default 60_000
+   */
+  readonly outageMs?: number | undefined;
+}
+
+/** @see RedisSlidingWindowBudgetOptions.outageMs */
+const REDIS_OUTAGE_MS = 60_000;
+/** Waits between tries while Redis refuses connections; they double up to the last. */
+const OUTAGE_RETRY_MS = [100, 200, 400, 800, 1600, 2000];
+
+/** ioredis's ways of saying the connection is gone, when the connection gives up rather than queueing the command. */
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
+  const message = error instanceof Error ? error.message : '';
+  return (
+    message.startsWith('Connection is closed') ||
+    message.includes('max retries per request') ||
+    message.startsWith('Stream isn') ||
+    message.startsWith('LOADING')
+  );
 }
 
 /**
@@ -156,6 +183,8 @@ export class RedisSlidingWindowBudget implements RateBudget {
   readonly #instance = randomBytes(6).toString('hex');
   /** 0 when grants count from their grant; else how long an unsettled grant holds its slot. */
   readonly #holdMs: number;
+  readonly #outageMs: number;
+  readonly #source: string;
   /** This process's grants not yet settled, oldest first (which one settles does not matter: only their times do). */
   readonly #unsettled: string[] = [];
   #counter = 0;
@@ -169,6 +198,8 @@ export class RedisSlidingWindowBudget implements RateBudget {
     this.#redis = options.redis;
     this.#declared = resolveRateLimitOptions({ requests: options.requests, per: options.per }, `sources.${options.source}.rateLimit`);
     this.#holdMs = options.holdUntilSettled ? (options.holdMs ?? 60_000) : 0;
+    this.#outageMs = options.outageMs ?? REDIS_OUTAGE_MS;
+    this.#source = options.source;
     const guard = options.holdUntilSettled ? settleGuardMs : distributedGuardMs;
     this.#windowMs = this.#declared ? this.#declared.perMs + (options.guardMs ?? guard(this.#declared.perMs)) : 0;
     // The hash tag keeps both keys in one slot, as a script needs on a cluster.
@@ -200,7 +231,7 @@ export class RedisSlidingWindowBudget implements RateBudget {
   async pauseUntil(until: number): Promise<void> {
     const ms = Math.ceil(until - Date.now());
     if (!Number.isFinite(ms) || ms <= 0) return;
-    await this.#script(PAUSE, [this.#pauseKey], [String(ms)]);
+    await this.#patiently(() => this.#script(PAUSE, [this.#pauseKey], [String(ms)]));
     // The head may be asleep on a shorter wait; let it see the pause.
     this.#wake?.();
   }
@@ -240,7 +271,11 @@ export class RedisSlidingWindowBudget implements RateBudget {
         } catch (error) {
           // A script error is not a wait: the request fails, with the cause.
           this.#settleHead((waiter) =>
-            waiter.reject(new SiphonError(`rate budget: Redis failed: ${(error as Error).message}`, { cause: error })),
+            waiter.reject(
+              error instanceof RedisUnavailableError
+                ? error
+                : new SiphonError(`rate budget: Redis failed: ${(error as Error).message}`, { cause: error }),
+            ),
           );
           continue;
         }
@@ -273,10 +308,12 @@ export class RedisSlidingWindowBudget implements RateBudget {
   async #tryGrant(): Promise<number> {
     this.#counter += 1;
     const member = `${this.#instance}-${this.#counter}`;
-    const reply = (await this.#script(
-      ACQUIRE,
-      [this.#grantsKey, this.#pauseKey],
-      [String(this.#declared?.requests ?? 0), String(this.#windowMs), member, String(this.#holdMs)],
+    const reply = (await this.#patiently(() =>
+      this.#script(
+        ACQUIRE,
+        [this.#grantsKey, this.#pauseKey],
+        [String(this.#declared?.requests ?? 0), String(this.#windowMs), member, String(this.#holdMs)],
+      ),
     )) as [number, number];
     if (reply[0] === 1) {
       if (this.#holdMs > 0 && this.#declared) this.#unsettled.push(member);
@@ -306,6 +343,40 @@ export class RedisSlidingWindowBudget implements RateBudget {
     waiter.reject(waiter.signal?.reason);
     // The pump may be sleeping for this waiter; the next head has its own wait to learn.
     if (index === 0) this.#wake?.();
+  }
+
+  /**
+   * `call`, waited for through a Redis outage of up to `outageMs`: a
+   * connection that queues commands until it is back (`maxRetriesPerRequest:
+   * null`) is waited on, one that fails them is asked again with a doubling
+   * wait. Past the bound, a {@link RedisUnavailableError}. A grant that Redis
+   * applies after it was given up on holds its slot until it leaves the
+   * window (or `holdMs`): the safe side.
+   */
+  async #patiently<T>(call: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.#outageMs;
+    let lastError: unknown;
+    for (let attempt = 0; ; attempt += 1) {
+      const left = deadline - Date.now();
+      if (left <= 0 || this.#closed) break;
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        call().then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        ),
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), left);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      if (outcome === undefined) break;
+      if (!('error' in outcome)) return outcome.value;
+      if (!isConnectionError(outcome.error)) throw outcome.error;
+      lastError = outcome.error;
+      await this.#sleep(Math.min(OUTAGE_RETRY_MS[Math.min(attempt, OUTAGE_RETRY_MS.length - 1)] ?? 2000, deadline - Date.now()));
+    }
+    if (this.#closed) throw budgetClosedError();
+    throw new RedisUnavailableError(this.#source, this.#outageMs, { cause: lastError });
   }
 
   /** EVALSHA, loading the script on a NOSCRIPT miss (after a Redis restart, say). */
