@@ -2,8 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { demoDataset } from 'siphon-sync/demo-api';
+import { demoAccounts, demoDataset } from 'siphon-sync/demo-api';
+import { openStore } from 'siphon-sync/store';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tableRows } from './helpers/async.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { freePort } from './setup/free-port.js';
 
@@ -61,7 +63,7 @@ afterAll(async () => {
 
 describe('README examples', () => {
   it('marks the examples this test runs', () => {
-    expect([...examples.keys()].sort()).toEqual(['siphon.yaml', 'walk.ts']);
+    expect([...examples.keys()].sort()).toEqual(['reach.yaml', 'siphon.yaml', 'walk.ts']);
   });
 
   it('"Declare a sync": siphon.yaml checks, runs, reports and exports as written', async () => {
@@ -81,6 +83,32 @@ describe('README examples', () => {
     const exported = await runCli(['export', 'full_coin', '-o', 'coins.xlsx'], { cwd: dir, env });
     expect(exported.code, exported.stderr).toBe(0);
     expect(existsSync(join(dir, 'coins.xlsx'))).toBe(true);
+  }, 120_000);
+
+  it('"Search APIs, deleted children and record shaping": reach.yaml runs as written', async () => {
+    writeFileSync(join(dir, 'reach.yaml'), example('reach.yaml'));
+    const env = { SIPHON_DATABASE: undefined };
+    const check = await runCli(['check', '-c', 'reach.yaml'], { cwd: dir, env });
+    expect(check.code, `${check.stdout}${check.stderr}`).toBe(0);
+    const run = await runCli(['run', '-c', 'reach.yaml'], { cwd: dir, env, timeoutMs: 90_000 });
+    expect(run.code, `${run.stdout}${run.stderr}`).toBe(0);
+    const accounts = demoAccounts(dataset.users);
+    const closed = accounts.filter((account) => account.status === 'closed');
+    expect(`${run.stdout}${run.stderr}`).toContain(`${closed.length} responses ignored by responseActions (status 404: ${closed.length})`);
+    const store = await openStore(`sqlite:${join(dir, 'reach.db')}`);
+    try {
+      const big = dataset.cursorEvents.filter((event) => ['order.created', 'order.refunded'].includes(event.type) && event.amount >= 1000);
+      const orders = await tableRows(store, 'big_orders');
+      expect(orders.map((row) => Number(row.id))).toEqual(big.map((event) => event.id));
+      expect(orders.map((row) => String(row.amount))).toEqual(big.map((event) => event.amount.toFixed(2)));
+      expect(orders.every((row) => row.source === 'demo' && !('payload' in row))).toBe(true);
+      const posts = await tableRows(store, 'account_posts');
+      const live = dataset.posts.filter((post) => !closed.some((account) => account.id === post.userId));
+      expect(posts.map((row) => Number(row.id)).sort((a, b) => a - b)).toEqual(live.map((post) => post.id));
+      for (const row of posts) expect(row.accounts_username).toBe(accounts.find((a) => a.id === Number(row.accounts_id))?.username);
+    } finally {
+      await store.close();
+    }
   }, 120_000);
 
   it('"Walk an API from code" runs as written', async () => {

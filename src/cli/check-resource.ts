@@ -4,7 +4,10 @@ import { NetworkError } from '../errors/network-error.js';
 import { SiphonError } from '../errors/siphon-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import type { HttpClient } from '../http/client.js';
+import { bodyParams } from '../http/request-body.js';
+import { responseActionMatchers } from '../http/response-actions.js';
 import type { JsonResponse } from '../http/types.js';
+import { paramLocationOf } from '../pagination/option-fields.js';
 import { describeRecordsPath, selectRecords } from '../pagination/records.js';
 import { createPaginator } from '../pagination/registry.js';
 import type { Paginator } from '../pagination/types.js';
@@ -15,7 +18,7 @@ import { RecordMapper } from '../sync/record-mapper.js';
 import { pathSegment } from '../sync/resource-batches.js';
 import { jsonPath } from '../util/json-path.js';
 import { snakeCase } from '../util/snake-case.js';
-import { buildPageUrl } from '../walk/build-url.js';
+import { buildPageRequest } from '../walk/build-url.js';
 
 /** Where a column of the would-be table comes from. */
 export type ColumnOrigin = 'declared' | 'inferred' | 'table' | 'parent';
@@ -179,12 +182,19 @@ async function firstPage(
   url: string,
   parentValues: Readonly<Record<string, unknown>>,
 ): Promise<PageAttempt> {
-  const paginator = createPaginator(resource.paginator, { params: resource.params });
+  const parts = { json: resource.json, form: resource.form };
+  const inBody = paramLocationOf(resource.paginator) === 'body';
+  const paginator = createPaginator(resource.paginator, { params: inBody ? bodyParams(parts) : resource.params });
   const step = paginator.start();
-  const requestUrl = buildPageUrl(url, resource.params, step.patch);
+  const { url: requestUrl, body } = buildPageRequest(url, resource.params, parts, inBody, step.patch);
   const started = performance.now();
   try {
-    const response = await client.getJson(requestUrl, { headers: { ...resource.headers, ...step.patch.headers } });
+    const response = await client.getJson(requestUrl, {
+      method: resource.method,
+      body,
+      responseActions: responseActionMatchers(resource.responseActions),
+      headers: { ...resource.headers, ...step.patch.headers },
+    });
     const elapsedMs = Math.round(performance.now() - started);
     const records = selectRecords(response.body, resource.records);
     paginator.next({

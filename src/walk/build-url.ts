@@ -1,3 +1,5 @@
+import type { RequestBody } from '../http/client.js';
+import { type BodyParts, encodeBody, patchBody } from '../http/request-body.js';
 import type { QueryParams, QueryValue } from '../http/types.js';
 import type { RequestPatch } from '../pagination/types.js';
 
@@ -28,6 +30,23 @@ export function buildPageUrl(
   if (baseParams) applyParams(url, baseParams);
   if (patch.params) applyParams(url, patch.params);
   return url;
+}
+
+/**
+ * The URL and body of one page: with `inBody` (a paginator's `in: body`) the
+ * strategy's params are set in the body instead of the query; a next URL it
+ * follows stays as it is.
+ */
+export function buildPageRequest(
+  baseUrl: string,
+  baseParams: QueryParams | undefined,
+  parts: BodyParts,
+  inBody: boolean,
+  patch: RequestPatch,
+  isSecret?: (value: string) => boolean,
+): { readonly url: URL; readonly body: RequestBody | undefined } {
+  const url = buildPageUrl(baseUrl, baseParams, inBody ? { ...patch, params: undefined } : patch, isSecret);
+  return { url, body: encodeBody(inBody ? patchBody(parts, patch.params) : parts) };
 }
 
 function applyParams(url: URL, params: QueryParams): void {

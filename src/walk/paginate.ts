@@ -1,7 +1,7 @@
 import { PaginationError, PaginationLoopError } from '../errors/pagination-error.js';
 import { RepeatedPageError } from '../errors/repeated-page-error.js';
 import { HttpClient } from '../http/client.js';
-import { type BodyParts, bodyParams, encodeBody, patchBody } from '../http/request-body.js';
+import { type BodyParts, bodyParams } from '../http/request-body.js';
 import { responseActionMatchers } from '../http/response-actions.js';
 import type { JsonResponse } from '../http/types.js';
 import { paramLocationOf } from '../pagination/option-fields.js';
@@ -9,7 +9,7 @@ import { selectRecords } from '../pagination/records.js';
 import { createPaginator, type PaginatorConfig } from '../pagination/registry.js';
 import type { PageStep, PageToken } from '../pagination/types.js';
 import { announcedTotals } from './announced-totals.js';
-import { buildPageUrl } from './build-url.js';
+import { buildPageRequest } from './build-url.js';
 import { type Page, type PaginateOptions, resolveWalkOptions } from './paginate-options.js';
 import { pageDigest, repeatedPageHint } from './repeated-page.js';
 
@@ -45,10 +45,7 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
 
   const launch = (step: PageStep): void => {
     const controller = new AbortController();
-    // With `in: body` the strategy's params go into the body; a next URL it follows stays as it is.
-    const patch = inBody ? { ...step.patch, params: undefined } : step.patch;
-    const url = buildPageUrl(baseUrl, options.params, patch, (value) => client.secrets.occursIn(value));
-    const body = encodeBody(inBody ? patchBody(parts, step.patch.params) : parts);
+    const { url, body } = buildPageRequest(baseUrl, options.params, parts, inBody, step.patch, (value) => client.secrets.occursIn(value));
     const signal = AbortSignal.any([walk.signal, controller.signal]);
     // A client of the walk's own already reports to `onEvent`; a shared one reports each request's events here.
     const onEvent = options.client ? options.onEvent : undefined;
