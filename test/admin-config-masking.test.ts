@@ -10,8 +10,16 @@ const SECRETS = {
   K_KEY: 'apikey-secret-from-env-3',
   PG_PASSWORD: 'pg-password-from-env-4',
   K_PATH: 'path-secret-from-env-9',
+  K_BODY: 'body-secret-from-env-10',
 };
-const INLINE = ['inline-basic-password-5', 'inline-url-key-6', 'inline-param-token-7', 'inline-db-password-8'];
+const INLINE = [
+  'inline-basic-password-5',
+  'inline-url-key-6',
+  'inline-param-token-7',
+  'inline-db-password-8',
+  'inline-body-key-11',
+  'inline-form-token-12',
+];
 
 describe('the config as the admin shows it', () => {
   let store: Store;
@@ -38,6 +46,14 @@ describe('the config as the admin shows it', () => {
                 params: { token: INLINE[2], api_key: INLINE[1], q: '${env:K_QUERY}', page_size: 50 },
               },
               children: { path: '/items/{items.id}/children' },
+              search: {
+                path: '/search',
+                method: 'POST',
+                json: { query: '${env:K_BODY}', auth: { api_key: INLINE[4] }, limit: 10 },
+                responseActions: [{ status: 404, action: 'ignore' }],
+                filter: { path: 'state', eq: 'open' },
+              },
+              form: { path: '/form', method: 'PUT', form: { access_token: INLINE[5], q: 'x' } },
             },
           },
           keyed: {
@@ -105,7 +121,7 @@ describe('the config as the admin shows it', () => {
           baseUrl: string;
           auth: Record<string, string>;
           headers?: Record<string, string>;
-          resources: Record<string, { params?: Record<string, unknown>; url: string }>;
+          resources: Record<string, { params?: Record<string, unknown>; url: string; [key: string]: unknown }>;
         }
       >;
     };
@@ -117,6 +133,14 @@ describe('the config as the admin shows it', () => {
     expect(shown.sources.basic?.auth).toEqual({ type: 'basic', username: 'reader', password: '***' });
     expect(shown.sources.basic?.resources.items?.params).toEqual({ token: '***', api_key: '***', q: '${env:K_QUERY}', page_size: 50 });
     expect(shown.sources.basic?.resources.children?.url).toBe('http://127.0.0.1:9/api/items/{items.id}/children');
+    const search = shown.sources.basic?.resources.search;
+    expect(search?.json).toEqual({ query: '${env:K_BODY}', auth: { api_key: '***' }, limit: 10 });
+    expect([search?.method, search?.responseActions, search?.filter]).toEqual([
+      'POST',
+      [{ status: 404, action: 'ignore' }],
+      { path: 'state', eq: 'open' },
+    ]);
+    expect(shown.sources.basic?.resources.form?.form).toEqual({ access_token: '***', q: 'x' });
     expect(shown.sources.keyed?.baseUrl).toBe('http://127.0.0.1:9/${env:K_PATH}');
     expect(shown.sources.keyed?.auth).toEqual({ type: 'apiKey', in: 'query', name: 'key', value: '${env:K_KEY}' });
     expect(shown.sources.keyed?.headers).toEqual({ authorization: 'Bearer ${env:K_HEADER}', accept: 'application/json' });

@@ -92,7 +92,16 @@ function resourceView(resource: ResolvedResource, named: Named): Plain {
     params: maskParams(named(plain(resource.params))),
     headers: maskHeaders(named(plain(resource.headers))),
     paginator: named(plain(resource.paginator)),
+    method: resource.method === undefined || resource.method === 'GET' ? undefined : resource.method,
+    json: resource.json === undefined ? undefined : maskBody(named(plain(resource.json))),
+    form: resource.form === undefined ? undefined : maskParams(named(plain(resource.form))),
+    responseActions: resource.responseActions === undefined ? undefined : plain(resource.responseActions),
     records: resource.records,
+    map: resource.map === undefined ? undefined : '(function)',
+    filter: typeof resource.filter === 'function' ? '(function)' : plain(resource.filter),
+    exclude: plain(resource.exclude),
+    addFields: plain(resource.addFields),
+    includeFromParent: plain(resource.includeFromParent),
     concurrency: resource.concurrency,
     maxPages: resource.maxPages,
     primaryKey: resource.primaryKeyFields.length > 0 ? [...resource.primaryKeyFields] : undefined,
@@ -139,6 +148,18 @@ function maskParams(params: Plain): Plain | undefined {
   if (params === null || typeof params !== 'object' || Array.isArray(params)) return params;
   if (Object.keys(params).length === 0) return undefined;
   return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, SECRET_PARAM.test(key) && inline(value) ? MASK : value]));
+}
+
+/** A JSON body with what is credential-like masked at any depth (`{ auth: { api_key: *** } }`). */
+function maskBody(body: Plain): Plain {
+  if (Array.isArray(body)) return body.map(maskBody);
+  if (body === null || typeof body !== 'object') return body;
+  return Object.fromEntries(
+    Object.entries(body).map(([key, value]) => [
+      key,
+      (SECRET_PARAM.test(key) || SECRET_FIELDS.test(key)) && inline(value) ? MASK : maskBody(value),
+    ]),
+  );
 }
 
 /** A config value as plain data (durations, numbers, nested objects); functions and undefined dropped. */
