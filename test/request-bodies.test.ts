@@ -115,6 +115,27 @@ describe('request bodies over HTTP', () => {
     expect(bodies).toEqual(['{"q":"é ☃"}', '{"q":"é ☃"}']);
   });
 
+  it('takes the rate budget like a GET: each POST after the first waits for a slot', async () => {
+    const api = await server(async (req, res) => {
+      const { page } = JSON.parse(await readBody(req)) as { page: number };
+      sendJson(res, 200, page > 2 ? [] : [{ id: page }]);
+    });
+    const events: WalkEvent[] = [];
+    const records = await collect(
+      fetchRecords({
+        url: api.url,
+        method: 'POST',
+        json: {},
+        paginator: { type: 'pageNumber', in: 'body' },
+        rateLimit: { requests: 1, per: '300ms' },
+        onEvent: (event) => events.push(event),
+      }),
+    );
+    expect(records).toEqual([{ id: 1 }, { id: 2 }]);
+    // A budget of one request per window: each request after the first waited for it.
+    expect(events.filter((event) => event.type === 'throttle').length).toBe(2);
+  });
+
   it('follows a 303 with a GET without the body, and a 307 or 308 with the same method and body', async () => {
     const seen: string[] = [];
     const api = await server(async (req, res) => {
