@@ -16,6 +16,8 @@ import { RELIABILITY } from './helpers/reliability.js';
 const KILLS = RELIABILITY.full ? 20 : 2;
 const RECORDS = RELIABILITY.full ? 50_000 : 400;
 const PAGE = 20;
+/** A whole run of the full size takes minutes on a loaded machine. */
+const RUN_TIMEOUT_MS = RELIABILITY.full ? 900_000 : 55_000;
 const BATCH_PAGES = 1;
 const seed = Number(process.env.SIPHON_CRASH_SEED ?? Date.now() % 100_000);
 const size = { cursorEvents: RECORDS };
@@ -84,7 +86,7 @@ describe.each(dialects)(`SIGKILL at ${KILLS} random points of one sync (%s, seed
         await store.init();
         if (write === 'replace') {
           // Readers must see all of the last good table through every crash.
-          const first = await runCli(['run', '--config', file]);
+          const first = await runCli(['run', '--config', file], { timeoutMs: RUN_TIMEOUT_MS });
           expect(first.code, first.stderr).toBe(0);
         }
         const totalPages = Math.ceil(RECORDS / PAGE);
@@ -106,7 +108,7 @@ describe.each(dialects)(`SIGKILL at ${KILLS} random points of one sync (%s, seed
           if (killed.signal === 'SIGKILL') crashes += 1;
           if (write === 'replace') expect((await tableRows(store, 'events')).length, `after crash ${crashes}`).toBe(events.length);
         }
-        const last = await runCli(['run', '--config', file]);
+        const last = await runCli(['run', '--config', file], { timeoutMs: RUN_TIMEOUT_MS });
         expect(last.code, last.stderr).toBe(0);
         const [run] = await store.runs.list({ resource: 'demo.events', limit: 1 });
         expect(run?.status).toBe('succeeded');
