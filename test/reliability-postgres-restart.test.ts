@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DemoApiServer, demoDataset, startDemoApi } from 'siphon-sync/demo-api';
@@ -6,6 +7,7 @@ import { openStore } from 'siphon-sync/store';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { sleep, tableRows, waitFor } from './helpers/async.js';
 import { runCli, spawnCli } from './helpers/cli.js';
+import { createTestDatabase } from './helpers/databases.js';
 import { RELIABILITY } from './helpers/reliability.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './setup/start-embedded-postgres.js';
 
@@ -114,4 +116,110 @@ describe(`PostgreSQL restarted ${RESTARTS} time(s) during a run`, () => {
       }
     },
   );
+});
+
+/**
+ * A TCP relay to PostgreSQL that, once armed, lets the next COMMIT of a
+ * transaction that wrote to "events" reach the server and then cuts the
+ * connection before the answer comes back: the batch is committed, and the
+ * client cannot know.
+ */
+async function commitCutter(target: URL): Promise<{ port: number; arm(): void; cuts(): number; close(): Promise<void> }> {
+  let armed = false;
+  let cuts = 0;
+  const sockets = new Set<Socket>();
+  const relay = createServer((client) => {
+    const server = connect(Number(target.port || 5432), target.hostname);
+    sockets.add(client).add(server);
+    let wroteEvents = false;
+    let cut = false;
+    const end = (): void => {
+      client.destroy();
+      server.destroy();
+    };
+    client.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('latin1');
+      if (text.includes('"events"')) wroteEvents = true;
+      if (/commit\0/i.test(text)) {
+        if (armed && wroteEvents) {
+          armed = false;
+          cut = true;
+          cuts += 1;
+          server.write(chunk);
+          // Time for the server to apply it; its answer is never relayed.
+          setTimeout(end, 200);
+          return;
+        }
+        wroteEvents = false;
+      }
+      server.write(chunk);
+    });
+    server.on('data', (chunk: Buffer) => {
+      if (!cut) client.write(chunk);
+    });
+    client.on('error', end).on('close', end);
+    server.on('error', end).on('close', end);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const address = relay.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    arm: () => {
+      armed = true;
+    },
+    cuts: () => cuts,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => relay.close(resolve));
+    },
+  };
+}
+
+describe('the connection lost during a batch COMMIT the server applied', () => {
+  it('append: the run reads its counters back and does not write the batch again', { timeout: 60_000 }, async ({ expect }) => {
+    const db = await createTestDatabase('postgres');
+    const api = await startDemoApi({ seed: 9, size, latencyMs: [10, 30] });
+    const direct = new URL(db.url);
+    const cutter = await commitCutter(direct);
+    const relayed = new URL(db.url);
+    relayed.hostname = '127.0.0.1';
+    relayed.port = String(cutter.port);
+    const file = join(db.dir, 'cut.yaml');
+    writeFileSync(file, configYaml(api, relayed.toString(), 'append'));
+    const store = await openStore(db.url);
+    try {
+      await store.init();
+      const child = spawnCli(['run', '--config', file]);
+      const exited = await Promise.race([
+        waitFor(
+          async () => {
+            const [run] = await store.runs.list({ resource: 'demo.events', limit: 1 });
+            return run?.status === 'running' && run.pages >= 5;
+          },
+          30_000,
+          'page 5',
+        ).then(() => undefined),
+        child.result,
+      ]);
+      expect(exited, 'the run ended before the cut').toBeUndefined();
+      cutter.arm();
+      const result = await child.result;
+      const output = result.stdout + result.stderr;
+      expect(result.code, output).toBe(0);
+      expect(cutter.cuts()).toBe(1);
+      expect(output).toMatch(/lost the database connection committing pages/);
+
+      const [run] = await store.runs.list({ resource: 'demo.events', limit: 1 });
+      expect(run?.status).toBe('succeeded');
+      expect(run?.records).toBe(events.length);
+      // Each once: written again, the cut batch's rows would be here twice.
+      const ids = (await tableRows(store, 'events')).map((row) => Number(row.id)).sort((a, b) => a - b);
+      expect(ids).toEqual(events.map((event) => event.id));
+    } finally {
+      await store.close();
+      await cutter.close();
+      await api.close();
+      await db.drop();
+    }
+  });
 });
