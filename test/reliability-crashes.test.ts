@@ -122,6 +122,9 @@ describe.each(dialects)(`SIGKILL at ${KILLS} random points of one sync (%s, seed
         for (const event of events) expect(amounts.get(event.id)).toBe(event.amount.toFixed(2));
         // A crash loses at most the batch it was writing and the one page the walk reads ahead of it.
         expect(api.stats().refetched).toBeLessThanOrEqual(crashes * (BATCH_PAGES + 1));
+        console.log(
+          `crash suite (${dialect}, ${write}): ${crashes} SIGKILLs, ${api.stats().refetched} pages fetched again, ${rows.length} rows exact`,
+        );
       } finally {
         await store.close();
         await api.close();
