@@ -8,6 +8,7 @@ import {
   decimalFromNumber,
   decimalToBigInt,
   formatDecimal,
+  formatPlainDecimal,
   integerDigits,
   MAX_EXPONENT,
   parseDecimalText,
@@ -47,6 +48,22 @@ export function coerceValue(value: unknown, type: ColumnType, where: CoercionTar
   return result;
 }
 
+/**
+ * {@link coerceValue} for one column, its type's coercer looked up once:
+ * what a batch write calls for every value.
+ */
+export function columnCoercer(type: ColumnType, where: CoercionTarget): (value: unknown) => unknown {
+  const coercer = COERCERS[type.kind];
+  return (value) => {
+    if (value === null || value === undefined) return null;
+    const result = coercer(value, type);
+    if (typeof result === 'object') {
+      throw new CoercionError(where.table, where.column, formatColumnType(type), shortValue(value), result.reason);
+    }
+    return result;
+  };
+}
+
 /** A coercer returns the stored value, or why it cannot. */
 type Refusal = { readonly reason: string };
 type Coercer = (value: unknown, type: ColumnType) => string | number | bigint | boolean | Refusal;
@@ -68,9 +85,14 @@ const COERCERS: Record<ColumnType['kind'], Coercer> = {
 // Half of a UTF-16 surrogate pair: no UTF-8 for it, so either database would store U+FFFD instead.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+// Any surrogate at all: rare, and much cheaper to look for than a lone one.
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 function toText(value: unknown): string | Refusal {
   if (typeof value === 'string') {
-    return LONE_SURROGATE.test(value) ? refuse('it holds half of a UTF-16 surrogate pair, which UTF-8 text cannot store') : value;
+    return SURROGATE.test(value) && LONE_SURROGATE.test(value)
+      ? refuse('it holds half of a UTF-16 surrogate pair, which UTF-8 text cannot store')
+      : value;
   }
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   if (isLosslessNumber(value)) return value.value;
@@ -93,6 +115,11 @@ function toInteger(value: unknown, min: bigint, max: bigint, name: string): bigi
 }
 
 function toDecimal(value: unknown, precision: number, scale: number): string | Refusal {
+  if (precision !== 0) {
+    const text = plainText(value);
+    const formatted = text === undefined ? undefined : formatPlainDecimal(text, scale, precision - scale);
+    if (formatted !== undefined) return formatted;
+  }
   const decimal = toDecimalText(value);
   if (!decimal) return refuse(isLosslessNumber(value) ? `its exponent is beyond ±${MAX_EXPONENT}` : 'not a number');
   if (precision === 0) {
@@ -194,6 +221,13 @@ function toTimestamp(value: unknown): string | Refusal {
     result = epoch && timestampFromEpoch(epoch);
   }
   return result ?? refuse('expected an ISO-8601 date-time, a date or epoch seconds/milliseconds in the years 1–9999');
+}
+
+/** The text of a number or numeric string, for {@link formatPlainDecimal}; `undefined` for anything else. */
+function plainText(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === 'string') return value.trim();
+  return isLosslessNumber(value) ? value.value : undefined;
 }
 
 /** The exact digits of a numeric value: a number's shortest round-trip form, never its binary expansion. */

@@ -61,6 +61,50 @@ export function parseDecimalText(text: string): DecimalText | undefined {
   return { negative: negative && digits !== '0', digits, scale: fractionEnd - fractionStart - exponent };
 }
 
+/**
+ * The common case of {@link roundDecimal} + {@link formatDecimal} without
+ * building a {@link DecimalText}: `text` in plain notation (`-12.345`, no
+ * exponent, sign `+` or leading zeros) rounded half away from zero to
+ * `scale` digits, or `undefined` when the text is not plain or the result
+ * needs more than `maxIntegerDigits` before the point (the general path then
+ * decides, and explains a refusal). Called for every decimal value a sync writes.
+ */
+export function formatPlainDecimal(text: string, scale: number, maxIntegerDigits: number): string | undefined {
+  const length = text.length;
+  const negative = text.charCodeAt(0) === 45; /* - */
+  const start = negative ? 1 : 0;
+  let dot = start;
+  while (dot < length && isDigit(text.charCodeAt(dot))) dot += 1;
+  const wholeDigits = dot - start;
+  // `0` alone or no leading zero: the whole part is already canonical.
+  if (wholeDigits === 0 || (wholeDigits > 1 && text.charCodeAt(start) === ZERO)) return undefined;
+  let end = length;
+  if (dot < length) {
+    if (text.charCodeAt(dot) !== 46 /* . */ || dot + 1 === length) return undefined;
+    for (let index = dot + 1; index < length; index += 1) if (!isDigit(text.charCodeAt(index))) return undefined;
+  } else {
+    end = dot;
+  }
+  const fractionDigits = dot < length ? length - dot - 1 : 0;
+  let digits: string;
+  if (fractionDigits <= scale) {
+    digits = text.slice(start, dot) + (dot < length ? text.slice(dot + 1, end) : '') + '0'.repeat(scale - fractionDigits);
+  } else {
+    digits = text.slice(start, dot) + text.slice(dot + 1, dot + 1 + scale);
+    if (text.charCodeAt(dot + 1 + scale) >= 53 /* '5' */) digits = increment(digits);
+  }
+  const whole = digits.length - scale;
+  if (whole > maxIntegerDigits && !(whole === 1 && digits.charCodeAt(0) === ZERO)) return undefined;
+  const body = scale === 0 ? digits : `${digits.slice(0, whole)}.${digits.slice(whole)}`;
+  // Rounded to zero: never `-0.00`, as PostgreSQL prints it.
+  return negative && !isZeroDigits(digits) ? `-${body}` : body;
+}
+
+function isZeroDigits(digits: string): boolean {
+  for (let index = 0; index < digits.length; index += 1) if (digits.charCodeAt(index) !== ZERO) return false;
+  return true;
+}
+
 /** A finite number's shortest round-trip digits (`0.1` → `'0.1'`, not the double's binary expansion). */
 export function decimalFromNumber(value: number): DecimalText | undefined {
   return Number.isFinite(value) ? parseDecimalText(String(value)) : undefined;

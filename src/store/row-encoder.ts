@@ -1,5 +1,5 @@
 import { CoercionError } from '../errors/coercion-error.js';
-import { coerceValue, shortValue } from './coerce.js';
+import { columnCoercer, shortValue } from './coerce.js';
 import { type ColumnType, formatColumnType } from './column-type.js';
 import type { StoreDialect } from './store-dialect.js';
 import type { Row, TableDef } from './types.js';
@@ -14,18 +14,21 @@ export class RowEncoder {
   readonly table: TableDef;
   readonly #encoders: readonly Encode[];
   readonly #keyIndexes: readonly number[];
+  readonly #names: readonly string[];
 
   constructor(table: TableDef, dialect: StoreDialect) {
     this.table = table;
+    this.#names = table.columns.map((column) => column.name);
     const key = new Set(table.primaryKey);
     this.#keyIndexes = table.columns.flatMap((column, index) => (key.has(column.name) ? [index] : []));
     this.#encoders = table.columns.map((column) => {
       const where = { table: table.name, column: column.name };
       const toDriver = dialect.toDriver(column.type);
       const refusals = dialectRefusals(column.type, dialect);
+      const coerceValue = columnCoercer(column.type, where);
       const coerce: Encode = refusals
         ? (value) => {
-            const result = coerceValue(value, column.type, where);
+            const result = coerceValue(value);
             if (typeof result !== 'string') return result;
             for (const refusal of refusals) {
               if (refusal.pattern.test(result)) {
@@ -34,7 +37,7 @@ export class RowEncoder {
             }
             return result;
           }
-        : (value) => coerceValue(value, column.type, where);
+        : coerceValue;
       const encode: Encode = toDriver ? (value) => toDriver(coerce(value)) : coerce;
       if (!key.has(column.name)) return encode;
       return (value) => {
@@ -52,13 +55,21 @@ export class RowEncoder {
    * the same row twice in one statement, and the last is the freshest.
    */
   encode(rows: readonly Row[], dedupe: boolean): unknown[][] {
-    const names = this.table.columns.map((column) => column.name);
-    const encoded: unknown[][] = [];
+    const names = this.#names;
+    const encoders = this.#encoders;
+    const width = names.length;
+    const encoded = new Array<unknown[]>(rows.length);
+    let at = 0;
     try {
-      for (const row of rows) encoded.push(names.map((name, index) => this.#encoders[index]!(row[name])));
+      for (; at < rows.length; at += 1) {
+        const row = rows[at]!;
+        const values = new Array<unknown>(width);
+        for (let index = 0; index < width; index += 1) values[index] = encoders[index]!(row[names[index]!]);
+        encoded[at] = values;
+      }
     } catch (error) {
       // The caller knows where row i came from (a page, a record): tell it which.
-      throw error instanceof CoercionError && error.row === undefined ? error.placed({ row: encoded.length }) : error;
+      throw error instanceof CoercionError && error.row === undefined ? error.placed({ row: at }) : error;
     }
     if (!dedupe || this.#keyIndexes.length === 0) return encoded;
     const byKey = new Map<string, unknown[]>();

@@ -5,7 +5,6 @@
  */
 import { type DecimalText, decimalToBigInt, integerDigits } from './decimal-text.js';
 
-const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?)?$/;
 
@@ -29,10 +28,7 @@ const SECONDS_LIMIT = 100_000_000_000n;
 export function normalizeTimestampText(text: string): string | undefined {
   // Most APIs already send the canonical form: a Date round trip confirms it
   // (and that the day exists) for much less than the general path costs.
-  if (CANONICAL.test(text)) {
-    const time = Date.parse(text);
-    if (time >= MIN_MS && time <= MAX_MS && new Date(time).toISOString() === text) return text;
-  }
+  if (isCanonical(text)) return text;
   const match = ISO.exec(text.trim());
   if (!match) return undefined;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
@@ -50,6 +46,41 @@ export function normalizeTimestampText(text: string): string | undefined {
   const micros = fractionMicros(match[7] ?? '');
   return formatTimestamp(Math.round(wallMs - offsetMinutes * 60_000) + Math.floor(micros / 1000), micros % 1000);
 }
+
+/**
+ * Whether `text` is already `YYYY-MM-DDTHH:mm:ss.sssZ` naming a real
+ * instant in the years 1–9999: most APIs send that, and checking it field by
+ * field costs far less than parsing it.
+ */
+function isCanonical(text: string): boolean {
+  if (text.length !== 24) return false;
+  for (let index = 0; index < 24; index += 1) {
+    const code = text.charCodeAt(index);
+    const expected = CANONICAL_SEPARATORS[index];
+    if (expected === undefined ? code < 48 || code > 57 : code !== expected) return false;
+  }
+  const year = number4(text, 0);
+  const month = number2(text, 5);
+  const day = number2(text, 8);
+  return (
+    year >= 1 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    number2(text, 11) <= 23 &&
+    number2(text, 14) <= 59 &&
+    number2(text, 17) <= 59
+  );
+}
+
+/** Character codes at the separator positions of the canonical form; digits everywhere else. */
+const CANONICAL_SEPARATORS: readonly (number | undefined)[] = Array.from({ length: 24 }, (_, index) =>
+  '-:.TZ'.includes('YYYY-MM-DDTHH:mm:ss.sssZ'[index]!) ? 'YYYY-MM-DDTHH:mm:ss.sssZ'.charCodeAt(index) : undefined,
+);
+
+const number2 = (text: string, at: number): number => (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
+const number4 = (text: string, at: number): number => number2(text, at) * 100 + number2(text, at + 2);
 
 /** Epoch seconds (below 10^11) or milliseconds, fractional digits kept to the microsecond. */
 export function timestampFromEpoch(value: DecimalText): string | undefined {

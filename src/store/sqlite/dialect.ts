@@ -3,6 +3,7 @@ import { parseJson } from '../../util/exact-json.js';
 import type { ColumnType } from '../column-type.js';
 import type { SiphonTables } from '../siphon-tables.js';
 import type { StoreDialect, TableShape } from '../store-dialect.js';
+import { insertEachRow } from './each-row.js';
 import { widenSqliteColumns } from './widen-columns.js';
 
 /*
@@ -54,6 +55,7 @@ export const sqliteDialect: StoreDialect = {
   // SQLITE_MAX_VARIABLE_NUMBER since 3.32.
   maxParameters: 32_766,
   arrayParameters: false,
+  bulkLoad: insertEachRow,
   identityColumn: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   rowPosition: 'rowid',
   // Strings are bound with their length: a NUL is stored and read back like any character.
