@@ -12,10 +12,13 @@ export {
   type ParseConfigOptions,
   parseConfig,
 } from './config/index.js';
+export type { FieldCondition, FilterExpression, FilterValue, RecordPredicate } from './config/record-filter.js';
 export type {
+  AddedField,
   ColumnConfig,
   IncrementalConfig,
   ParentLink,
+  RecordMap,
   ReportConfig,
   ResolvedColumn,
   ResolvedConfig,
@@ -62,9 +65,11 @@ export {
   type OAuth2ClientCredentialsAuthConfig,
   type TokenAuthConfig,
 } from './http/auth/index.js';
-export { type GetJsonInit, HttpClient } from './http/client.js';
+export { type GetJsonInit, HttpClient, type RequestBody } from './http/client.js';
 export type { ClientEvent, HttpClientOptions } from './http/client-options.js';
 export { createRateBudget, SlidingWindowBudget } from './http/rate-budget/index.js';
+export type { FormBody, JsonBody, RequestMethod } from './http/request-body.js';
+export type { ResponseAction, ResponseActionKind } from './http/response-actions.js';
 export { DEFAULT_RETRY_STATUSES } from './http/retry-policy.js';
 export type {
   Auth,
