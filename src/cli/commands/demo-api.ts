@@ -134,6 +134,8 @@ function banner(url: string, flags: Flags): string {
     '  GET /users  /posts  /comments  /posts/:id/comments              json-server: _page/_limit (Link), _start/_limit',
     `  GET /drf/items?page=1&page_size=50                             DRF pages; needs "Authorization: Token ${token}"`,
     '  GET /cursor/events?limit=100&cursor=…                          cursor pages; cursor also via X-Cursor',
+    '  POST /search/events  (JSON or form: types, limit, cursor)      the same events searched; query and cursor in the body',
+    "  GET /accounts  /accounts/:id/posts                             a closed account's posts answer 404",
     '  GET /__stats?window=ms   POST /__stats/reset                   traffic counters',
   ];
   if (flags.rateLimit)
