@@ -61,6 +61,11 @@ export class RecordMapper {
   /** Columns the table has whose type inference does not touch (a bounded decimal, a timestamp), or cannot read (`undefined`). */
   readonly #fixed = new Map<string, ColumnType | undefined>();
   #table: TableDef | undefined;
+  /** Declared columns whose field no record has had yet; emptied as fields appear, so the check costs one lookup per column while it lasts. */
+  readonly #unfilled = new Set<number>();
+  /** Top-level field names of the first records, for naming the field a never-filled column probably meant. */
+  readonly #sampleFields = new Set<string>();
+  #records = 0;
 
   constructor(resource: ResolvedResource, start: MapperStart) {
     this.#resource = resource;
@@ -83,6 +88,7 @@ export class RecordMapper {
       }
     }
     [this.#typed, this.#keys, this.#links] = [typed, keys, links];
+    for (let index = 0; index < typed.length; index += 1) this.#unfilled.add(index);
     this.#declaredFields = new Set(resource.columns.map((column) => column.field));
     if (resource.undeclared === 'json') this.#owners.set(EXTRA_COLUMN, EXTRA_COLUMN);
     if (resource.undeclared === 'json' || resource.undeclared === 'ignore') return;
@@ -102,7 +108,9 @@ export class RecordMapper {
       row[link.name] = value;
       if (link.column) this.#observe(link.column, value, link.type);
     }
+    this.#records += 1;
     for (const column of this.#typed) row[column.name] = column.read(record);
+    if (this.#unfilled.size > 0) this.#noteFilled(row, record);
     for (const key of this.#keys) {
       const value = key.read(record);
       row[key.column.name] = value;
@@ -124,6 +132,35 @@ export class RecordMapper {
     }
     if (mode === 'json') row[EXTRA_COLUMN] = extra ?? null;
     return row;
+  }
+
+  /**
+   * Declared columns whose field no record mapped so far had at all, each with
+   * the record field it probably meant (`postId` for a column declared as
+   * `post_id`): such a column stays NULL, which is rarely what was meant.
+   */
+  unfilled(): { readonly column: string; readonly field: string; readonly likely: string | undefined }[] {
+    if (this.#records === 0) return [];
+    return [...this.#unfilled].map((index) => {
+      const { name } = this.#typed[index] as { name: string };
+      const field = this.#resource.columns.find((column) => column.name === name)?.field ?? name;
+      const wanted = [name.toLowerCase(), field.toLowerCase()];
+      const likely = [...this.#sampleFields].find(
+        (candidate) => wanted.includes(snakeCase(candidate).toLowerCase()) && candidate !== field,
+      );
+      return { column: name, field, likely };
+    });
+  }
+
+  #noteFilled(row: Row, record: unknown): void {
+    for (const index of this.#unfilled) {
+      const value = row[(this.#typed[index] as { name: string }).name];
+      // A field sent as null is there (a `deleted_at` that is null in every row is fine); only an absent one is suspicious.
+      if (value !== undefined) this.#unfilled.delete(index);
+    }
+    if (this.#sampleFields.size < 500 && record !== null && typeof record === 'object' && !Array.isArray(record)) {
+      for (const field of Object.keys(record)) this.#sampleFields.add(field);
+    }
   }
 
   /** The table the rows mapped so far need, and what must change in it first. */

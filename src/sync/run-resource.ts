@@ -150,6 +150,14 @@ export async function runResource(input: RunResourceOptions): Promise<RunOutcome
     });
 
     const { table, widen } = destination.finish();
+    for (const { column, field, likely } of destination.mapper.unfilled()) {
+      const hint = likely === undefined ? '' : ` (the records have "${likely}": declare it as ${likely}: { name: ${column}, type: … })`;
+      onEvent?.({
+        type: 'warning',
+        resource: resource.id,
+        message: `column ${column}: no record had the field "${field}", so it is NULL in every row${hint}`,
+      });
+    }
     const runId = run.id;
     run = await rideOutOutage(
       () =>
@@ -289,7 +297,9 @@ async function commitBatches(loop: BatchLoop): Promise<string | null> {
       }),
   });
   for await (const batch of batches) {
-    const what = `committing pages ${committedPages + 1}–${committedPages + batch.tally.pages}`;
+    const first = committedPages + 1;
+    const last = committedPages + batch.tally.pages;
+    const what = last < first ? 'committing the checkpoint' : `committing page${last > first ? `s ${first}–${last}` : ` ${first}`}`;
     const target = await rideOutOutage(() => destination.prepare(batch.rows.length), outage(options, signal, what));
     const write = {
       runId: run.id,
