@@ -78,30 +78,36 @@ export function formatPlainDecimal(text: string, scale: number, maxIntegerDigits
   const wholeDigits = dot - start;
   // `0` alone or no leading zero: the whole part is already canonical.
   if (wholeDigits === 0 || (wholeDigits > 1 && text.charCodeAt(start) === ZERO)) return undefined;
-  let end = length;
   if (dot < length) {
     if (text.charCodeAt(dot) !== 46 /* . */ || dot + 1 === length) return undefined;
     for (let index = dot + 1; index < length; index += 1) if (!isDigit(text.charCodeAt(index))) return undefined;
-  } else {
-    end = dot;
   }
   const fractionDigits = dot < length ? length - dot - 1 : 0;
-  let digits: string;
-  if (fractionDigits <= scale) {
-    digits = text.slice(start, dot) + (dot < length ? text.slice(dot + 1, end) : '') + '0'.repeat(scale - fractionDigits);
-  } else {
-    digits = text.slice(start, dot) + text.slice(dot + 1, dot + 1 + scale);
-    if (text.charCodeAt(dot + 1 + scale) >= 53 /* '5' */) digits = increment(digits);
+  const zeroWhole = wholeDigits === 1 && text.charCodeAt(start) === ZERO;
+  if (fractionDigits > scale && text.charCodeAt(dot + 1 + scale) >= 53 /* '5' */) {
+    // Rounding up may carry into the whole part: the one case worth building digits for.
+    const digits = increment(text.slice(start, dot) + text.slice(dot + 1, dot + 1 + scale));
+    const whole = digits.length - scale;
+    if (whole > maxIntegerDigits && !(whole === 1 && digits.charCodeAt(0) === ZERO)) return undefined;
+    const body = scale === 0 ? digits : `${digits.slice(0, whole)}.${digits.slice(whole)}`;
+    return negative ? `-${body}` : body;
   }
-  const whole = digits.length - scale;
-  if (whole > maxIntegerDigits && !(whole === 1 && digits.charCodeAt(0) === ZERO)) return undefined;
-  const body = scale === 0 ? digits : `${digits.slice(0, whole)}.${digits.slice(whole)}`;
+  if (wholeDigits > maxIntegerDigits && !zeroWhole) return undefined;
+  // Cut (rounding down) or padded with zeros: the text itself, without building digits.
+  let result: string;
+  if (fractionDigits > scale) result = text.slice(0, scale === 0 ? dot : dot + 1 + scale);
+  else if (scale === 0) result = text;
+  else result = (fractionDigits === 0 ? `${text}.` : text) + zeros(scale - fractionDigits);
   // Rounded to zero: never `-0.00`, as PostgreSQL prints it.
-  return negative && !isZeroDigits(digits) ? `-${body}` : body;
+  return negative && zeroWhole && isZeroDigits(result, dot + 1) ? result.slice(1) : result;
 }
 
-function isZeroDigits(digits: string): boolean {
-  for (let index = 0; index < digits.length; index += 1) if (digits.charCodeAt(index) !== ZERO) return false;
+const ZEROS = Array.from({ length: 32 }, (_, count) => '0'.repeat(count));
+const zeros = (count: number): string => ZEROS[count] ?? '0'.repeat(count);
+
+/** Whether `text` has only zeros from `from` on. */
+function isZeroDigits(text: string, from: number): boolean {
+  for (let index = from; index < text.length; index += 1) if (text.charCodeAt(index) !== ZERO) return false;
   return true;
 }
 
