@@ -66,7 +66,7 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<void> 
         })
       : new EmbeddedRuntime({ config: options.config, store: options.store, onEvent });
 
-  const shutdown = onShutdownSignals({ message: 'interrupting runs at the next page boundary', hardExitMs: HARD_EXIT_MS });
+  const shutdown = onShutdownSignals({ message: 'interrupting runs at the next page boundary', hardExitMs: HARD_EXIT_MS, log });
   try {
     await runtime.start();
     await options.onStarted?.(runtime);

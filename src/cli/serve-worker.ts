@@ -41,7 +41,7 @@ export async function serveWorker(
   };
   const runtime = new DistributedRuntime({ ...tuningFromEnv(), ...runtimeOptions, onEvent });
   // First signal: finish or hand back the jobs; second: leave now (BullMQ hands the jobs to others once their lock expires).
-  const shutdown = onShutdownSignals({ message: 'stopping the worker' });
+  const shutdown = onShutdownSignals({ message: 'stopping the worker', log });
   try {
     await runtime.start();
     const { prefix, concurrency, lockDurationMs, leaseMs } = runtime.tuning;

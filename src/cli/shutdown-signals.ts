@@ -7,11 +7,15 @@ export interface ShutdownSignals {
   dispose(): void;
 }
 
+import type { CliLog } from './cli-log.js';
+
 export interface ShutdownOptions {
   /** What the first signal starts, e.g. `stopping after the current page`. */
   readonly message: string;
   /** Exit with code 1 if the command is still going this long after the first signal. */
   readonly hardExitMs?: number | undefined;
+  /** The command's log, so a JSON log stays all JSON. @default plain `siphon: …` lines on stderr */
+  readonly log?: Pick<CliLog, 'warn' | 'error'> | undefined;
 }
 
 /**
@@ -19,7 +23,7 @@ export interface ShutdownOptions {
  * the command to stop at its next safe point (committed work stays), a second
  * exits at once with 130.
  */
-export function onShutdownSignals({ message, hardExitMs }: ShutdownOptions): ShutdownSignals {
+export function onShutdownSignals({ message, hardExitMs, log }: ShutdownOptions): ShutdownSignals {
   const controller = new AbortController();
   let resolveRequested: () => void = () => undefined;
   const requested = new Promise<void>((resolve) => (resolveRequested = resolve));
@@ -27,10 +31,13 @@ export function onShutdownSignals({ message, hardExitMs }: ShutdownOptions): Shu
   const onSignal = (signal: NodeJS.Signals): void => {
     signals += 1;
     if (signals > 1) process.exit(130);
-    process.stderr.write(`\nsiphon: ${signal} received, ${message} (again to exit at once)\n`);
+    const received = `siphon: ${signal} received, ${message} (again to exit at once)`;
+    if (log) log.warn(received, { event: 'signal', signal });
+    else process.stderr.write(`\n${received}\n`);
     if (hardExitMs !== undefined) {
       setTimeout(() => {
-        process.stderr.write('siphon: did not stop in time; exiting\n');
+        if (log) log.error('siphon: did not stop in time; exiting', { event: 'hard-exit' });
+        else process.stderr.write('siphon: did not stop in time; exiting\n');
         process.exit(1);
       }, hardExitMs).unref();
     }

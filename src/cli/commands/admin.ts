@@ -18,6 +18,11 @@ export function adminCommand(): Command {
       const { startAdmin } = await import('../start-admin.js');
       const { onShutdownSignals } = await import('../shutdown-signals.js');
       const { SiphonMetrics } = await import('../../metrics/siphon-metrics.js');
+      const { createCliLog } = await import('../cli-log.js');
+      const { createRuntimeReporter } = await import('../run-scheduler.js');
+      const log = createCliLog();
+      // Runs Run now starts in this process are logged as `siphon run` logs them.
+      const report = createRuntimeReporter(log);
       // Runs started here count in this process; with workers, each worker exposes its own (siphon worker --metrics-port).
       const metrics = new SiphonMetrics({ config: context.config, store: context.store });
       const redisUrl = process.env.REDIS_URL;
@@ -29,9 +34,16 @@ export function adminCommand(): Command {
         : new (await import('../../admin/direct-run-now.js')).DirectRunNow({
             config: context.config,
             store: context.store,
-            onEvent: (event) => metrics.observe(event),
+            onEvent: (event) => {
+              report(event);
+              metrics.observe(event);
+            },
           });
-      const shutdown = onShutdownSignals({ message: 'stopping the admin (runs it started keep their checkpoint)', hardExitMs: 9_500 });
+      const shutdown = onShutdownSignals({
+        message: 'stopping the admin (runs it started keep their checkpoint)',
+        hardExitMs: 9_500,
+        log,
+      });
       try {
         const admin = await startAdmin({
           ...context,
@@ -41,6 +53,7 @@ export function adminCommand(): Command {
           link: 'token',
           metrics,
           metricsPublic: options.metricsPublic,
+          log,
         });
         try {
           await shutdown.requested;

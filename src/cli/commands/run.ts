@@ -20,7 +20,7 @@ export function runCommand(): Command {
     // Bars only for a person at a terminal who asked for the readable lines; anything else gets a log.
     const terminal = log.settings.format === 'pretty' && process.stderr.isTTY === true && log.isLevelEnabled('info');
     const reporter = createProgressReporter({ log, bars: terminal ? process.stderr : undefined });
-    const shutdown = onShutdownSignals({ message: 'stopping after the current page' });
+    const shutdown = onShutdownSignals({ message: 'stopping after the current page', log });
     try {
       const outcomes = await syncResources({
         config: context.config,
