@@ -94,6 +94,8 @@ describe('the installed package', () => {
     const loaded = await packagesLoadedBy(importing('siphon-sync'));
     expect(loaded).toContain('undici'); // the tracer sees packages at all
     expect(heavy.filter((name) => loaded.has(name))).toEqual([]);
+    // The YAML parser loads with the first YAML config read.
+    expect(loaded.has('yaml')).toBe(false);
   });
 
   it.each([

@@ -7,7 +7,7 @@ import { CONFIG_FILE_NAMES } from './defaults.js';
 import type { ConfigEnv } from './env.js';
 import { jsonErrorOffset } from './json-error-offset.js';
 import { loadTsImport } from './load-ts-import.js';
-import { type ParsedYaml, parseYaml, yamlLocator } from './locate-in-yaml.js';
+import type { ParsedYaml } from './locate-in-yaml.js';
 import { parseConfigIn } from './parse-config.js';
 import type { ResolvedConfig } from './types.js';
 
@@ -54,6 +54,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     throw new ConfigError('', `${shown}: unsupported config file type "${extension}"; use .yaml, .yml, .json, .ts, .js or .mjs`);
   }
   const text = await readFile(file, 'utf8');
+  // The YAML parser loads with the first config file it reads, not with the package's root entry.
+  const { parseYaml, yamlLocator } = await import('./locate-in-yaml.js');
   const parsed = parseYaml(text);
   const input = extension === '.json' ? parseJson(text, parsed, shown) : yamlValue(parsed, shown);
   return parseConfigIn(input, { ...context, locate: yamlLocator(parsed, shown) });
