@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createCliLog } from '../src/cli/cli-log.js';
 import { addLogSecrets } from '../src/cli/log-settings.js';
 import { createProgressReporter, formatProgressBar, type ProgressView } from '../src/cli/progress-reporter.js';
+import { createRuntimeReporter } from '../src/cli/run-scheduler.js';
 import type { RunRecord } from '../src/store/types.js';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
@@ -175,6 +176,48 @@ describe('secrets in the log', () => {
 });
 
 const run = { id: 7, status: 'succeeded', records: 30, pages: 3 } as RunRecord;
+
+describe("the runtimes' log", () => {
+  it('a scheduler event is a JSON line with its fields, and a run under it carries the worker id it was bound to', () => {
+    const { log, text } = memoryLog('json');
+    const report = createRuntimeReporter(log.child({ worker: 'host-a:4242' }));
+    report({ type: 'catch-up', resource: 'api.items', missedAt: new Date('2026-01-01T00:00:00.000Z'), lastRun: undefined });
+    report({ type: 'run-start', resource: 'api.items', runId: 9, attempt: 2, resumed: true, first: false });
+    report({
+      type: 'retry-scheduled',
+      resource: 'api.items',
+      run: { ...run, id: 9, status: 'failed' },
+      retry: 1,
+      retries: 5,
+      delayMs: 1500,
+      error: new Error('HTTP 503 from http://127.0.0.1/items'),
+    });
+    const [catchUp, start, retry] = jsonLines(text());
+    expect(catchUp).toMatchObject({
+      level: 'info',
+      worker: 'host-a:4242',
+      event: 'catch-up',
+      resource: 'api.items',
+      missedAt: '2026-01-01T00:00:00.000Z',
+      msg: 'api.items: catch-up run (missed the 2026-01-01T00:00:00.000Z tick; last run never)',
+    });
+    expect(start).toMatchObject({
+      worker: 'host-a:4242',
+      event: 'run-start',
+      runId: 9,
+      attempt: 2,
+      msg: 'api.items: run 9 resumed (attempt 2)',
+    });
+    expect(retry).toMatchObject({
+      level: 'warn',
+      runId: 9,
+      retry: 1,
+      retries: 5,
+      delayMs: 1500,
+      error: 'HTTP 503 from http://127.0.0.1/items',
+    });
+  });
+});
 
 describe('progress without a terminal', () => {
   afterEach(() => {
