@@ -27,6 +27,7 @@ const entries = [
 const heavy = [
   'better-sqlite3',
   'pg',
+  'pg-copy-streams',
   'kysely',
   'bullmq',
   'ioredis',

@@ -50,7 +50,11 @@ export function copyRows(sqlType: (type: ColumnType) => string): BulkLoad {
       ),
     );
     const names = sql.join(columns.map((column) => sql.id(column.name)));
-    if (!upsertKey || upsertKey.length === 0 || !(await anyKeyExists(db, target, columns, rows, upsertKey, sqlType))) {
+    const upsert = upsertKey !== undefined && upsertKey.length > 0;
+    // Another writer must not add one of these keys between the look and the COPY:
+    // this mode waits for other writers of the table (readers go on), as they would wait on the keys.
+    if (upsert) await sql`LOCK TABLE ${sql.id(target)} IN SHARE ROW EXCLUSIVE MODE`.execute(db);
+    if (!upsert || !(await anyKeyExists(db, target, columns, rows, upsertKey, sqlType))) {
       await copy(db, sql`COPY ${sql.id(target)} (${names}) FROM STDIN`.compile(db).sql, data);
       return;
     }
