@@ -112,6 +112,7 @@ describeWithRedis(`distributed: the running worker SIGKILLed at ${KILLS} random 
         const runId = (await latest())?.id as number;
         const totalPages = Math.ceil(RECORDS / PAGE);
         let crashes = 0;
+        const spares: Promise<void>[] = [];
         for (let kill = 0; kill < KILLS; kill += 1) {
           const before = (await store.runs.get(runId))?.pages ?? 0;
           // A point past the pages already committed, then a random few milliseconds more.
@@ -129,14 +130,22 @@ describeWithRedis(`distributed: the running worker SIGKILLed at ${KILLS} random 
           if (finished) break;
           await sleep(Math.floor(pick() * 15));
           const holder = (await store.runs.get(runId))?.worker;
-          const victim = running.find((worker) => holder?.endsWith(`:${worker.pid}`));
+          // A spare may take the job over in the moment before it has said it started.
+          const find = (): WorkerProcess | undefined => running.find((worker) => holder?.endsWith(`:${worker.pid}`));
+          await waitFor(() => find() !== undefined, 30_000, `the worker of run ${runId} (${holder}) to be known`).catch(() => undefined);
+          const victim = find();
           expect(victim, `the worker of run ${runId}: ${holder}`).toBeDefined();
           victim?.child.kill('SIGKILL');
           if ((await victim?.child.result)?.signal === 'SIGKILL') crashes += 1;
           if (write === 'replace') expect((await tableRows(store, 'events')).length, `after crash ${crashes}`).toBe(events.length);
-          // Another worker for the next crash: one is always left to take over.
-          running.push(...(await startWorkers(1, file, prefix, 2, env)));
+          // Another worker for the next crash: one is always left to take over. Not awaited: the one left
+          // resumes the run meanwhile, and may be the next victim before the newcomer has started.
+          const spare = startWorkers(1, file, prefix, 2, env).then((started) => void running.push(...started));
+          // Awaited after the loop; a failure before that must not surface as an unhandled rejection.
+          spare.catch(() => undefined);
+          spares.push(spare);
         }
+        await Promise.all(spares);
         await waitFor(async () => (await store.runs.get(runId))?.status === 'succeeded', 90_000, `run ${runId} to succeed`);
         const run = await store.runs.get(runId);
         expect(run?.records).toBe(events.length);
@@ -154,7 +163,7 @@ describeWithRedis(`distributed: the running worker SIGKILLed at ${KILLS} random 
         // A crash loses at most the batch it was writing and the one page the walk reads ahead of it.
         const { refetched, requests } = api.stats();
         expect(refetched).toBeLessThanOrEqual(crashes * (BATCH_PAGES + 1));
-        console.log(`${write}: ${crashes} crashes, ${requests} requests for ${totalPages + 1} pages, ${refetched} fetched again`);
+        console.log(`${write}: ${crashes} crashes, ${requests} requests for ${totalPages} pages, ${refetched} fetched again`);
       } finally {
         await queue.close();
         await store.close();
