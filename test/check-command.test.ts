@@ -160,6 +160,26 @@ describe('siphon check on an address nothing answers', () => {
     }
   });
 
+  it('fails where auto falls back to a single request the API says is not all, as the run would', async () => {
+    const file = writeConfig(db, 'partial.yaml', [
+      'sources:',
+      '  jp:',
+      `    baseUrl: ${demo.url}`,
+      '    resources:',
+      '      posts: { path: /posts, params: { _limit: 10 }, primaryKey: id }',
+      '      all: { path: /posts, params: { _limit: 10 }, primaryKey: id, expectTotal: false }',
+    ]);
+    const result = await runCli(['check', '--json', '--config', file]);
+    expect(result.code).toBe(1);
+    const [posts, all] = (parseJson(result.stdout) as CheckJson).resources;
+    expect(posts?.status).toBe('failed');
+    expect(posts?.reason?.message).toBe('a run would fetch only this page and fail: X-Total-Count announces 100 records');
+    expect(posts?.reason?.hint).toContain('declare `paginator: { type: offset, offsetParam: _start, limitParam: _limit }`');
+    // Its columns are still shown; expectTotal: false says the total counts something else.
+    expect(posts?.columns.map((column) => column.name)).toContain('user_id');
+    expect(all?.status).toBe('ok');
+  });
+
   it('a report reading a table whose columns nothing settles yet is not checked, and does not fail the check', async () => {
     const empty = await startServer((_req, res) => sendJson(res, 200, []));
     try {

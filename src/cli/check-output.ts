@@ -46,13 +46,14 @@ export function formatResourceCheck(check: ResourceCheck): string {
       column.key ? 'key' : '',
     ]);
     const table = formatTable(['column', 'type', 'SQL type', 'from', 'field', ''], rows);
-    lines.push(`  columns${check.status === 'ok' ? '' : ' (declared ones; the rest come from the data)'}:`, ...indent(table, '    '));
+    lines.push(`  columns${check.page !== undefined ? '' : ' (declared ones; the rest come from the data)'}:`, ...indent(table, '    '));
   } else if (check.status === 'ok') {
     lines.push('  columns: none yet (no record on the first page has a field with a value)');
   }
   for (const warning of check.warnings) lines.push(`  warning: ${warning}`);
   const first = check.page?.[0];
-  if (check.status === 'ok') {
+  // A check that got its page (a run would fail for what it shows, say) still shows the sample.
+  if (check.page !== undefined) {
     lines.push(`  sample: ${first === undefined ? '(no records on the first page)' : stringifyJson(first, 2).replace(/\n/g, '\n    ')}`);
   }
   return `${lines.join('\n')}\n\n`;

@@ -7,6 +7,7 @@ import type { HttpClient } from '../http/client.js';
 import { bodyParams } from '../http/request-body.js';
 import { responseActionMatchers } from '../http/response-actions.js';
 import type { JsonResponse } from '../http/types.js';
+import type { AutoPaginator } from '../pagination/auto.js';
 import { paramLocationOf } from '../pagination/option-fields.js';
 import { describeRecordsPath, selectRecords } from '../pagination/records.js';
 import { createPaginator } from '../pagination/registry.js';
@@ -14,8 +15,10 @@ import type { Paginator } from '../pagination/types.js';
 import { type ColumnType, formatColumnType } from '../store/column-type.js';
 import type { ColumnInfo, Store, TableDef } from '../store/types.js';
 import type { ClientPool } from '../sync/client-pool.js';
+import { fillParentValues } from '../sync/parent-placeholders.js';
 import { RecordMapper } from '../sync/record-mapper.js';
 import { pathSegment } from '../sync/resource-batches.js';
+import { singleFallbackHint } from '../sync/totals-check.js';
 import { jsonPath } from '../util/json-path.js';
 import { snakeCase } from '../util/snake-case.js';
 import { buildPageRequest } from '../walk/build-url.js';
@@ -116,9 +119,10 @@ export async function checkResource(
     for (const link of links) {
       parentValues[link.column] = values[link.parentColumn];
       // As the run builds it: one encoded segment, `.` and `..` refused.
-      url = url.replaceAll(link.placeholder, pathSegment(resource, link.placeholder, String(values[link.parentColumn])));
+      if (url.includes(link.placeholder))
+        url = url.replaceAll(link.placeholder, pathSegment(resource, link.placeholder, String(values[link.parentColumn])));
     }
-    attempt = await firstPage(resource, client, url, parentValues);
+    attempt = await firstPage(resource, client, url, parentValues, values);
     if (attempt.error !== undefined || attempt.records.length > 0) break;
   }
   const { requestUrl, elapsedMs, error } = attempt as PageAttempt;
@@ -144,9 +148,20 @@ export async function checkResource(
   }
   const { records, response, paginator, parentValues } = attempt as PageAttempt & { response: JsonResponse };
   const { def, columns, warnings } = settled(records, parentValues);
+  // The run would fetch this page only and then fail short of the announced total: say so now.
+  const unfollowed = resource.expectTotal && paginator.type === 'auto' ? (paginator as AutoPaginator).unfollowed() : undefined;
   return {
     resource: resource.id,
-    status: 'ok',
+    status: unfollowed === undefined ? 'ok' : 'failed',
+    ...(unfollowed === undefined
+      ? {}
+      : {
+          reason: {
+            name: 'IncompleteSyncError',
+            message: `a run would fetch only this page and fail: ${unfollowed}`,
+            hint: singleFallbackHint(resource),
+          },
+        }),
     request: { url: client.redact(requestUrl), status: response.status, elapsedMs },
     paginator: paginator.describe(),
     records: {
@@ -181,12 +196,16 @@ async function firstPage(
   client: HttpClient,
   url: string,
   parentValues: Readonly<Record<string, unknown>>,
+  parentRow: Readonly<Record<string, unknown>> = {},
 ): Promise<PageAttempt> {
-  const parts = { json: resource.json, form: resource.form };
+  // As the run sends them: `{parent.field}` in the params and the body filled from the parent row.
+  const links = resource.parent?.links ?? [];
+  const params = fillParentValues(resource.params, links, parentRow);
+  const parts = { json: fillParentValues(resource.json, links, parentRow), form: fillParentValues(resource.form, links, parentRow) };
   const inBody = paramLocationOf(resource.paginator) === 'body';
-  const paginator = createPaginator(resource.paginator, { params: inBody ? bodyParams(parts) : resource.params });
+  const paginator = createPaginator(resource.paginator, { params: inBody ? bodyParams(parts) : params });
   const step = paginator.start();
-  const { url: requestUrl, body } = buildPageRequest(url, resource.params, parts, inBody, step.patch);
+  const { url: requestUrl, body } = buildPageRequest(url, params, parts, inBody, step.patch);
   const started = performance.now();
   try {
     const response = await client.getJson(requestUrl, {

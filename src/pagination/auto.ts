@@ -26,6 +26,12 @@ export const autoOptionsSchema = strategyOptions('auto', { ...stopOptionsShape }
 export interface AutoPaginator extends Paginator {
   /** The detected strategy (`'cursor'`, …), or `undefined` before the first page. */
   detected(): string | undefined;
+  /**
+   * When detection fell back to a single request although the first page
+   * showed signs of more (`X-Total-Count announces 100 records`, a next
+   * link), what it saw; a sync then gets less than the API holds.
+   */
+  unfollowed(): string | undefined;
 }
 
 /** The options of a detected strategy: flat JSON, so it can travel in every token. */
@@ -71,6 +77,7 @@ export function auto(options: AutoOptions = {}, init: PaginatorInit = {}): AutoP
   let inner: Paginator | undefined;
   let detected: Detected | undefined;
   let note: string | undefined;
+  let unfollowed: string | undefined;
 
   const adopt = (config: Detected): Paginator => {
     const { type, ...rest } = config;
@@ -91,7 +98,7 @@ export function auto(options: AutoOptions = {}, init: PaginatorInit = {}): AutoP
     type: 'auto',
     start(resume?: PageToken) {
       if (resume === undefined || Object.keys(resume).length === 0) {
-        inner = detected = note = undefined;
+        inner = detected = note = unfollowed = undefined;
         return { patch: {}, token: {} };
       }
       const config = resume.detected;
@@ -115,6 +122,7 @@ export function auto(options: AutoOptions = {}, init: PaginatorInit = {}): AutoP
       if (!current) {
         const found = detect(ctx, stop, init.params ?? {});
         note = found.note;
+        unfollowed = found.unfollowed;
         current = adopt(found.config);
       }
       return wrap(current.next({ ...ctx, step: unwrap(ctx.step, current) }));
@@ -127,6 +135,7 @@ export function auto(options: AutoOptions = {}, init: PaginatorInit = {}): AutoP
       return wrap(inner.ahead({ patch: step.patch, token }, k));
     },
     detected: () => detected?.type,
+    unfollowed: () => unfollowed,
     describe() {
       if (!inner) return 'auto (strategy detected from the first response)';
       return `auto: ${note ?? inner.describe()}`;
@@ -138,6 +147,8 @@ interface Detection {
   config: Detected;
   /** What was found, when it says more than the strategy's own description. */
   note?: string;
+  /** Signs of more pages a fallback to `single` could not follow. */
+  unfollowed?: string | undefined;
 }
 
 function detect(ctx: PageContext, stop: StopOptions, params: QueryParams): Detection {
@@ -199,7 +210,7 @@ function detect(ctx: PageContext, stop: StopOptions, params: QueryParams): Detec
   const note = unfollowed
     ? `no pagination found, but ${unfollowed}: only this page is fetched; declare a paginator`
     : 'no pagination found';
-  return { config: { type: 'single' }, note: `single (${note})` };
+  return { config: { type: 'single' }, note: `single (${note})`, unfollowed };
 }
 
 /** Signs of more pages that detection could not follow: a total larger than the page, or a next link. */

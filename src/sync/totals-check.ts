@@ -90,6 +90,11 @@ function hint(resource: ResolvedResource, detected: string | undefined, pages: n
   return `the walk ended after ${pages} page${pages === 1 ? '' : 's'} (paginator ${paginator}): check its stop conditions (pageSize, totalPath, hasMorePath) and page parameter, ${WAY_OUT}`;
 }
 
+/** What to declare when `auto` fell back to a single request the API says is not all (for `siphon check`). */
+export function singleFallbackHint(resource: ResolvedResource): string {
+  return `the paginator was detected as single — ${suggestPaginator(resource.params)}; ${WAY_OUT}`;
+}
+
 /** Offset styles by their limit parameter, page-number styles by their size parameter. */
 const OFFSET_STYLES: readonly (readonly [limit: string, offset: string])[] = [
   ['_limit', '_start'],
