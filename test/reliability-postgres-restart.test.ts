@@ -207,7 +207,7 @@ describe('the connection lost during a batch COMMIT the server applied', () => {
       const output = result.stdout + result.stderr;
       expect(result.code, output).toBe(0);
       expect(cutter.cuts()).toBe(1);
-      expect(output).toMatch(/lost the database connection committing pages/);
+      expect(output).toMatch(/lost the database connection committing page/);
 
       const [run] = await store.runs.list({ resource: 'demo.events', limit: 1 });
       expect(run?.status).toBe('succeeded');
