@@ -65,6 +65,29 @@ describe('formatPlainDecimal', () => {
       { numRuns: 3000 },
     );
   });
+
+  it('rounds a double written with a 5 just past the scale by its digits, not by its binary value', () => {
+    const where = { table: 't', column: 'c' };
+    // 1.005 is 1.00499999999999989… in binary: toFixed(2) says 1.00, the digits the API sent say 1.01.
+    expect(coerceValue(1.005, { kind: 'decimal', precision: 10, scale: 2 }, where)).toBe('1.01');
+    expect(coerceValue(-1.005, { kind: 'decimal', precision: 10, scale: 2 }, where)).toBe('-1.01');
+    expect(coerceValue(-0.004, { kind: 'decimal', precision: 10, scale: 2 }, where)).toBe('0.00');
+    expect(coerceValue(-0.4, { kind: 'decimal', precision: 10, scale: 0 }, where)).toBe('0');
+    const tie = fc
+      .tuple(fc.boolean(), fc.nat({ max: 10 ** 9 }), fc.integer({ min: 0, max: 6 }), digits(0, 6))
+      .map(([negative, whole, scale, fraction]) => {
+        const padded = fraction.padEnd(scale, '0').slice(0, scale);
+        return { text: `${negative ? '-' : ''}${whole}.${padded}5`, scale };
+      });
+    fc.assert(
+      fc.property(tie, ({ text, scale }) => {
+        const value = Number(text);
+        const expected = formatDecimal(roundDecimal(parseDecimalText(String(value))!, scale));
+        expect(coerceValue(value, { kind: 'decimal', precision: 20, scale }, where)).toBe(expected);
+      }),
+      { numRuns: 5000 },
+    );
+  });
 });
 
 describe('normalizeTimestampText on the canonical form', () => {

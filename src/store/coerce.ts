@@ -116,6 +116,8 @@ function toInteger(value: unknown, min: bigint, max: bigint, name: string): bigi
 
 function toDecimal(value: unknown, precision: number, scale: number): string | Refusal {
   if (precision !== 0) {
+    const fixed = typeof value === 'number' ? fixedDecimal(value, scale, precision - scale) : undefined;
+    if (fixed !== undefined) return fixed;
     const text = plainText(value);
     const formatted = text === undefined ? undefined : formatPlainDecimal(text, scale, precision - scale);
     if (formatted !== undefined) return formatted;
@@ -221,6 +223,35 @@ function toTimestamp(value: unknown): string | Refusal {
     result = epoch && timestampFromEpoch(epoch);
   }
   return result ?? refuse('expected an ISO-8601 date-time, a date or epoch seconds/milliseconds in the years 1–9999');
+}
+
+// Below this, a double scaled by 10^(scale + 1) is spaced at most 0.5 apart: toFixed(scale + 1) is exact.
+const FIXED_LIMIT = 2 ** 51;
+const POWERS_OF_TEN = Array.from({ length: 21 }, (_, power) => 10 ** power);
+
+/**
+ * A double's shortest digits rounded half away from zero to `scale`, without
+ * computing those digits (`String(number)` is the costliest step of writing a
+ * decimal). `toFixed` rounds the double's exact binary value instead, which
+ * ends the same way unless that value sits near a tie: its digit after
+ * `scale` (in `toFixed(scale + 1)`) is then a 5, and this leaves it to the
+ * general path, as it does a result beyond `maxIntegerDigits`.
+ */
+function fixedDecimal(value: number, scale: number, maxIntegerDigits: number): string | undefined {
+  const power = POWERS_OF_TEN[scale + 1];
+  if (power === undefined || !(Math.abs(value) * power < FIXED_LIMIT)) return undefined;
+  const finer = value.toFixed(scale + 1);
+  const last = finer.charCodeAt(finer.length - 1);
+  if (last === 53 /* 5 */) return undefined;
+  let result = last < 53 ? finer.slice(0, scale === 0 ? -2 : -1) : value.toFixed(scale);
+  const negative = result.charCodeAt(0) === 45; /* - */
+  const dot = scale === 0 ? result.length : result.length - scale - 1;
+  const whole = dot - (negative ? 1 : 0);
+  const zeroWhole = whole === 1 && result.charCodeAt(dot - 1) === 48; /* 0 */
+  if (whole > maxIntegerDigits && !zeroWhole) return undefined;
+  // Rounded to zero: never `-0.00`, as PostgreSQL prints it.
+  if (negative && zeroWhole && /^-0(?:\.0*)?$/.test(result)) result = result.slice(1);
+  return result;
 }
 
 /** The text of a number or numeric string, for {@link formatPlainDecimal}; `undefined` for anything else. */
