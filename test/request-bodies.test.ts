@@ -240,3 +240,72 @@ describe.each(dialects)('a POST search synced (%s)', (dialect) => {
     expect(rows.map((row) => String(row.amount))).toEqual(orders.map((event) => event.amount.toFixed(2)));
   });
 });
+
+describe.each(dialects)('{parent.field} in params and bodies (%s)', (dialect) => {
+  let db: TestDatabase;
+  let store: Store;
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+    store = await openStore(db.url);
+    await store.init();
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('a child walked once per parent row sends the parent value in its query and body, a lone placeholder keeping its type', async () => {
+    const bodies: string[] = [];
+    const api = await server(async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      // An id beyond a double: it must reach the body with every digit.
+      if (url.pathname === '/users') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('[{"id":9007199254740993},{"id":7}]');
+        return;
+      }
+      const text = await readBody(req);
+      bodies.push(text);
+      const body = JSON.parse(text) as { label: string };
+      sendJson(res, 200, [{ key: body.label, param: url.searchParams.get('owner_id') }]);
+    });
+    const config = parseConfig({
+      database: db.url,
+      sources: {
+        api: {
+          baseUrl: api.url,
+          paginator: 'single',
+          resources: {
+            users: { path: '/users', primaryKey: 'id' },
+            search: {
+              path: '/search',
+              method: 'POST',
+              params: { owner_id: '{users.id}' },
+              json: { owner: '{users.id}', label: 'user-{users.id}', nested: ['{users.id}'] },
+              primaryKey: 'key',
+            },
+          },
+        },
+      },
+    });
+    const outcomes = await syncResources({ config, store });
+    expect(outcomes.map((outcome) => outcome.error?.message)).toEqual([undefined, undefined]);
+    expect(bodies.sort()).toEqual([
+      '{"owner":7,"label":"user-7","nested":[7]}',
+      '{"owner":9007199254740993,"label":"user-9007199254740993","nested":[9007199254740993]}',
+    ]);
+    const rows = await tableRows(store, 'search');
+    expect(rows.map((row) => [row.key, row.param, String(row.users_id)]).sort()).toEqual([
+      ['user-7', '7', '7'],
+      ['user-9007199254740993', '9007199254740993', '9007199254740993'],
+    ]);
+  });
+
+  it('a placeholder naming no resource is an error at its key', () => {
+    const parse = () =>
+      parseConfig({
+        database: db.url,
+        sources: { api: { baseUrl: demo.url, resources: { search: { path: '/s', method: 'POST', json: { q: { owner: '{user.id}' } } } } } },
+      });
+    expect(parse).toThrow(/sources\.api\.resources\.search\.json\.q\.owner: placeholder \{user\.id\}: source api has no resource "user"/);
+  });
+});

@@ -14,6 +14,8 @@ export interface LinkCandidate {
   readonly urlPath: string;
   /** Its columns; a child gets one appended per parent link. */
   readonly columns: ResolvedColumn[];
+  /** Strings of its query params and body, each at its config path: `{parent.field}` there links a parent too. */
+  readonly requestTexts?: readonly { readonly at: string; readonly text: string }[] | undefined;
 }
 
 export interface ParentInfo {
@@ -24,6 +26,8 @@ export interface ParentInfo {
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const REFERENCE = /^([A-Za-z_][A-Za-z0-9_-]*)\.(.+)$/;
+// In a param or body a brace may be text (a JSON or GraphQL snippet): only `{name.field}` without spaces is a placeholder.
+const REQUEST_PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_-]*\.[^{}\s]+)\}/g;
 
 /**
  * Reads the `{resource.field}` placeholders of each path: the resource must be
@@ -52,7 +56,16 @@ export function linkParents(
     }
     let parentName: string | undefined;
     const links: ParentLink[] = [];
-    for (const [placeholder, inner] of child.urlPath.matchAll(PLACEHOLDER)) {
+    const occurrences = [
+      ...[...child.urlPath.matchAll(PLACEHOLDER)].map((match) => ({ match, at })),
+      ...(child.requestTexts ?? []).flatMap((item) =>
+        [...item.text.matchAll(REQUEST_PLACEHOLDER)].map((match) => ({ match, at: item.at })),
+      ),
+    ];
+    for (const {
+      match: [placeholder, inner],
+      at,
+    } of occurrences) {
       if (links.some((link) => link.placeholder === placeholder)) continue;
       const reference = REFERENCE.exec(inner as string);
       if (!reference) {

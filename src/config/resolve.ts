@@ -79,7 +79,13 @@ export function resolveConfig(input: ValidatedInput, context: ResolveContext, is
     const parents = linkParents(
       drafts
         .filter((d) => d.intact('path'))
-        .map((d) => ({ name: d.name, path: d.path, urlPath: d.config.path, columns: d.columns.columns })),
+        .map((d) => ({
+          name: d.name,
+          path: d.path,
+          urlPath: d.config.path,
+          columns: d.columns.columns,
+          requestTexts: d.intact('params', 'json', 'form') ? requestTexts(d.path, d.config) : [],
+        })),
       validated.name,
       new Set([...unusable, ...drafts.filter((d) => !d.intact('path')).map((d) => d.name)]),
       issues,
@@ -200,6 +206,18 @@ function finishResource(draft: Draft, parent: ParentInfo | undefined, topTimezon
     batchSize: config.batchSize ?? CONFIG_DEFAULTS.batchSize,
     parent: parent && { resource: `${source.name}.${parent.name}`, links: parent.links },
   };
+}
+
+/** The strings of a resource's own params and body, each at its config path, for `{parent.field}` placeholders. */
+function requestTexts(path: string, config: ResourceConfig): { at: string; text: string }[] {
+  const out: { at: string; text: string }[] = [];
+  const visit = (value: unknown, at: string): void => {
+    if (typeof value === 'string') out.push({ at, text: value });
+    else if (Array.isArray(value)) for (const [index, item] of value.entries()) visit(item, `${at}[${index}]`);
+    else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) visit(item, joinPath(at, key));
+  };
+  for (const key of ['params', 'json', 'form'] as const) if (config[key] !== undefined) visit(config[key], joinPath(path, key));
+  return out;
 }
 
 /** The columns whose type the config settles; the others are typed from the data. */

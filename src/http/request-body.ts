@@ -24,10 +24,12 @@ export type JsonBody = { readonly [key: string]: JsonValue };
 /** A form body: fields of scalars, or lists of them (a field repeated). */
 export type FormBody = QueryParams;
 
-const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)], {
-    error: (issue) => expected('a JSON value', issue.input),
-  }),
+// bigint is for code (a parent's 64-bit key filled into a child's body); a config file never holds one.
+const jsonValue: z.ZodType<JsonValue> = z.lazy(
+  () =>
+    z.union([z.string(), z.number(), z.bigint(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)], {
+      error: (issue) => expected('a JSON value', issue.input),
+    }) as unknown as z.ZodType<JsonValue>,
 );
 
 export const jsonBodySchema = z.record(z.string(), jsonValue, { error: (issue) => expected('an object (the JSON body)', issue.input) });

@@ -14,6 +14,7 @@ import { snakeCase } from '../util/snake-case.js';
 import { paginate } from '../walk/paginate.js';
 import type { Page } from '../walk/paginate-options.js';
 import { maxCursor, type SyncCheckpoint } from './checkpoint.js';
+import { fillParentValues } from './parent-placeholders.js';
 import type { RecordMapper } from './record-mapper.js';
 import { type RecordProcessor, recordProcessor } from './record-processor.js';
 import { WalkCount } from './walk-count.js';
@@ -243,7 +244,7 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
     const parentValues: Record<string, unknown> = {};
     for (const link of links) {
       const value = parentRow[link.parentColumn];
-      url = url.replaceAll(link.placeholder, pathSegment(resource, link.placeholder, String(value)));
+      if (url.includes(link.placeholder)) url = url.replaceAll(link.placeholder, pathSegment(resource, link.placeholder, String(value)));
       parentValues[link.column] = value;
     }
     const label = links.map((link) => `${link.column} ${String(parentValues[link.column])}`).join(', ');
@@ -255,8 +256,11 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
     let childHighest: string | null = null;
     for await (const page of paginate({
       url,
+      // `{parent.field}` may also sit in the params and the body.
       ...requestOptions(resource),
-      params: requestParams(source),
+      json: fillParentValues(resource.json, links, parentRow),
+      form: fillParentValues(resource.form, links, parentRow),
+      params: fillParentValues(requestParams(source), links, parentRow),
       headers: resource.headers,
       paginator: resource.paginator,
       records: resource.records,
