@@ -81,6 +81,12 @@ function ResourceTable({ state, summaries, now }: { state: AdminState; summaries
                 <div class="muted small">
                   → <a href={`/tables/${encodeURIComponent(summary.table)}`}>{summary.table}</a>
                   {summary.rateLimit && ` · ${summary.rateLimit}`}
+                  {summary.apiLimit && (
+                    <span class="api-limit" title={`from the rate-limit headers of the last page, at ${formatTime(summary.apiLimit.at)}`}>
+                      {' · API: '}
+                      {describeApiLimit(summary.apiLimit, now)}
+                    </span>
+                  )}
                 </div>
               </td>
               <td>{summary.schedule ? <code>{summary.schedule}</code> : <span class="muted">manual</span>}</td>
@@ -119,4 +125,15 @@ function ResourceTable({ state, summaries, now }: { state: AdminState; summaries
       </tbody>
     </table>
   );
+}
+
+/** `12 of 30 left, resets in 40 s`, from what the API's headers said on the last page. */
+function describeApiLimit(limit: NonNullable<ResourceSummary['apiLimit']>, now: number): string {
+  const left =
+    limit.remaining !== undefined
+      ? `${limit.remaining}${limit.limit !== undefined ? ` of ${limit.limit}` : ''} left`
+      : `limit ${limit.limit}`;
+  if (limit.resetAt === undefined) return left;
+  const reset = Date.parse(limit.resetAt);
+  return reset > now ? `${left}, resets ${relativeTime(limit.resetAt, now)}` : `${left} (that window has reset)`;
 }

@@ -1,6 +1,8 @@
 import type { ResolvedResource } from '../config/types.js';
 import { nextFire } from '../runtime/embedded/startup-plan.js';
+import type { RunEvent } from '../store/run-history-types.js';
 import type { RunRecord, Store } from '../store/types.js';
+import type { ApiRateLimit } from '../sync/sync-events.js';
 
 /** How a resource is doing, worst first in the overview's eyes. */
 export type ResourceHealth = 'running' | 'failed' | 'stale' | 'ok' | 'never';
@@ -16,6 +18,8 @@ export interface ResourceSummary {
   readonly nextRun: string | undefined;
   /** The source's declared budget, e.g. `30 requests / 60s`. */
   readonly rateLimit: string | undefined;
+  /** What the API's own rate-limit headers said on the last page of the last run (the learned budget), and when. */
+  readonly apiLimit: (ApiRateLimit & { readonly at: string }) | undefined;
   /** The newest run that was not skipped. */
   readonly lastRun: RunRecord | undefined;
   readonly lastSuccessAt: string | undefined;
@@ -47,6 +51,7 @@ async function summarize(resource: ResolvedResource, store: Store, { runs, now }
   ]);
   const real = history.filter((run) => run.status !== 'skipped');
   const lastRun = real[0];
+  const lastPage = lastRun ? await store.runs.events.latest(lastRun.id, 'page') : undefined;
   const next = resource.schedule === undefined ? undefined : nextFire(resource.schedule, resource.timezone, new Date(now));
   const limit = resource.source.rateLimit;
   return {
@@ -58,6 +63,7 @@ async function summarize(resource: ResolvedResource, store: Store, { runs, now }
     timezone: resource.timezone,
     nextRun: next?.toISOString(),
     rateLimit: limit ? `${limit.requests} requests / ${String(limit.per)}` : undefined,
+    apiLimit: apiLimitOf(lastPage),
     lastRun,
     lastSuccessAt: state?.lastSuccessAt ?? undefined,
     health: health(resource, lastRun, state?.lastSuccessAt ?? undefined, now),
@@ -88,4 +94,19 @@ function isStale(resource: ResolvedResource, lastSuccessAt: string | undefined, 
   const second = first && nextFire(resource.schedule, resource.timezone, first);
   if (!first || !second) return false;
   return now - Date.parse(lastSuccessAt) > 2 * (second.getTime() - first.getTime()) + 60_000;
+}
+
+/** The `rateLimit` a page event recorded (see the sync's `page` event), with the time of that page. */
+function apiLimitOf(event: RunEvent | undefined): (ApiRateLimit & { at: string }) | undefined {
+  const data = event?.data;
+  if (!event || data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const limit = (data as Record<string, unknown>).rateLimit;
+  if (limit === null || typeof limit !== 'object' || Array.isArray(limit)) return undefined;
+  const { limit: total, remaining, resetAt } = limit as Record<string, unknown>;
+  return {
+    at: event.at,
+    limit: typeof total === 'number' ? total : undefined,
+    remaining: typeof remaining === 'number' ? remaining : undefined,
+    resetAt: typeof resetAt === 'string' ? resetAt : undefined,
+  };
 }

@@ -90,13 +90,31 @@ export class RunEventLog implements StoreRunEvents {
       .limit(Math.max(1, Math.min(options.limit ?? this.#kept, this.#kept)));
     if (options.after !== undefined) query = query.where('id', '>', options.after);
     const rows = await query.execute();
-    return rows.map((row) => ({
+    return rows.map((row) => this.#event(row));
+  }
+
+  async latest(runId: number, type: string): Promise<RunEvent | undefined> {
+    if (!(await this.#exists())) return undefined;
+    // Newest first by id within the run: at most the run's kept events are looked at.
+    const row = await this.#db
+      .selectFrom(RUN_EVENTS_TABLE)
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('type', '=', type)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row === undefined ? undefined : this.#event(row);
+  }
+
+  #event(row: { id: DriverInteger; run_id: DriverInteger; at: unknown; type: string; data: unknown }): RunEvent {
+    return {
       id: Number(row.id),
       runId: Number(row.run_id),
       at: this.#timestamp(row.at) as string,
       type: row.type,
       data: (typeof row.data === 'string' ? parseJson(row.data) : row.data) as JsonValue,
-    }));
+    };
   }
 
   async #exists(): Promise<boolean> {

@@ -50,4 +50,6 @@ export interface StoreRunEvents {
   append(runId: number, events: readonly RunEventInput[]): Promise<void>;
   /** Oldest first. */
   list(runId: number, options?: { after?: number | undefined; limit?: number | undefined }): Promise<RunEvent[]>;
+  /** The run's newest event of `type` (its last page, say), through the (run, id) index. */
+  latest(runId: number, type: string): Promise<RunEvent | undefined>;
 }

@@ -2,6 +2,7 @@ import type { ResolvedConfig, ResolvedResource } from '../config/types.js';
 import { CoercionError } from '../errors/coercion-error.js';
 import { SiphonError } from '../errors/siphon-error.js';
 import type { ClientEvent } from '../http/client-options.js';
+import { parseRateLimitHeaders } from '../http/rate-limit-headers.js';
 import { widenedColumn } from '../store/column-widening.js';
 import { addTally, NO_TALLY } from '../store/run-tally.js';
 import type { RunRecord, RunTrigger, Store } from '../store/types.js';
@@ -17,7 +18,7 @@ import { RequestUsage } from './request-usage.js';
 import { recordPlace, resourceBatches } from './resource-batches.js';
 import { ResourceLease } from './resource-lease.js';
 import { RunEventRecorder } from './run-event-recorder.js';
-import type { SyncEvent } from './sync-events.js';
+import type { ApiRateLimit, SyncEvent } from './sync-events.js';
 import { TotalsCheck } from './totals-check.js';
 import { WalkCount } from './walk-count.js';
 
@@ -294,6 +295,7 @@ async function commitBatches(loop: BatchLoop): Promise<string | null> {
         status: page.response.status,
         url: page.response.url,
         parents,
+        rateLimit: apiRateLimit(page.response.headers),
       }),
   });
   for await (const batch of batches) {
@@ -358,4 +360,11 @@ async function commitBatches(loop: BatchLoop): Promise<string | null> {
     });
   }
   return highWaterMark;
+}
+
+/** The limit a page's response announced, for the run's timeline and the admin; `undefined` when it announced none. */
+function apiRateLimit(headers: Headers): ApiRateLimit | undefined {
+  const { limit, remaining, resetAt } = parseRateLimitHeaders(headers);
+  if (limit === undefined && remaining === undefined) return undefined;
+  return { limit, remaining, resetAt: resetAt === undefined ? undefined : new Date(resetAt).toISOString() };
 }

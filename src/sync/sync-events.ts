@@ -3,6 +3,14 @@ import type { WidenedColumn } from '../store/column-widening.js';
 import type { RunTally } from '../store/run-tally.js';
 import type { RunRecord } from '../store/types.js';
 
+/** An API's own account of its limit, from a response's rate-limit headers (`X-RateLimit-*`, IETF `RateLimit`). */
+export interface ApiRateLimit {
+  readonly limit?: number | undefined;
+  readonly remaining?: number | undefined;
+  /** ISO-8601 UTC. */
+  readonly resetAt?: string | undefined;
+}
+
 /** What a sync reports while it works: for progress bars, the runtime and the admin. */
 export type SyncEvent =
   | {
@@ -40,6 +48,8 @@ export type SyncEvent =
       readonly status: number;
       /** Redacted. */
       readonly url: string;
+      /** What the response's rate-limit headers said is left of the API's limit, when they said. */
+      readonly rateLimit?: ApiRateLimit | undefined;
       /** A fan-out child: parent rows whose walks have ended, of how many. */
       readonly parents?: { readonly done: number; readonly total: number } | undefined;
     }

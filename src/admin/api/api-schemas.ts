@@ -69,6 +69,15 @@ export const resourceSummarySchema = z.object({
   timezone: z.string(),
   nextRun: timestamp.nullable(),
   rateLimit: z.string().nullable().describe('the declared budget'),
+  apiLimit: z
+    .object({
+      at: timestamp.describe('when the page that said it was fetched'),
+      limit: z.number().int().optional(),
+      remaining: z.number().int().optional(),
+      resetAt: timestamp.optional(),
+    })
+    .nullable()
+    .describe("what the API's rate-limit headers said on the last page of the last run (the learned budget)"),
   health: z.enum(['running', 'failed', 'stale', 'ok', 'never']),
   lastRun: runSchema.nullable(),
   lastSuccessAt: timestamp.nullable(),

@@ -16,6 +16,7 @@ function summaryJson(state: AdminState, summary: ResourceSummary) {
     schedule: summary.schedule ?? null,
     nextRun: summary.nextRun ?? null,
     rateLimit: summary.rateLimit ?? null,
+    apiLimit: summary.apiLimit ?? null,
     lastRun: summary.lastRun ? maskedRun(state.config, summary.lastRun) : null,
     lastSuccessAt: summary.lastSuccessAt ?? null,
     recent: undefined,
