@@ -89,7 +89,7 @@ export class SqlStore implements Store {
     const encoder = this.#encoder(table);
     // Coerce everything first: a bad value fails the batch before any write.
     const upsert = mode !== 'append' && keyed;
-    const rows = encoder.encode(batch.rows, upsert);
+    const rows = encoder.encode(batch.rows, upsert && this.#sql.upsertKeysOnce);
     const target = mode === 'replace' ? stagingTable(table.name) : table.name;
     await this.#db.transaction().execute(async (trx) => {
       // The table grows (or widens) with the batch that needs it: both commit, or neither.

@@ -26,6 +26,13 @@ export interface StoreDialect {
    * (PostgreSQL's COPY); `undefined` when those statements ({@link BulkInsert}) are the fastest way.
    */
   readonly bulkLoad?: BulkLoad | undefined;
+  /**
+   * Whether a batch upserted at once must name each key once (PostgreSQL:
+   * COPY into a keyed table and `ON CONFLICT DO UPDATE` both refuse a key
+   * twice), so the encoder keeps each key's last row. Where rows are upserted
+   * one after the other (SQLite), the last one wins anyway.
+   */
+  readonly upsertKeysOnce: boolean;
   /** Column definition of `_siphon_runs.id`: an integer key that only grows. */
   readonly identityColumn: string;
   /** Expression of a row's physical position: insertion order for a table without a key. */
@@ -72,7 +79,7 @@ export interface StoreDialect {
 /**
  * Writes coerced rows (values in `columns` order) into `target` inside the
  * caller's transaction; with `upsertKey`, a row whose key is there already is
- * updated instead. Rows of one batch never share a key.
+ * updated instead. Rows of one batch share no key where the dialect says `upsertKeysOnce`.
  */
 export type BulkLoad = (
   db: Kysely<SiphonTables>,

@@ -56,6 +56,8 @@ export const sqliteDialect: StoreDialect = {
   maxParameters: 32_766,
   arrayParameters: false,
   bulkLoad: insertEachRow,
+  // One upsert per row, in order: a key met twice keeps its last row without any help.
+  upsertKeysOnce: false,
   identityColumn: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   rowPosition: 'rowid',
   // Strings are bound with their length: a NUL is stored and read back like any character.
