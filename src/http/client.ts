@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, fetch as undiciFetch } from 'undici';
+import type { Dispatcher } from 'undici';
 import { CrossOriginError } from '../errors/cross-origin-error.js';
 import { HttpStatusError } from '../errors/http-status-error.js';
 import { NetworkError } from '../errors/network-error.js';
@@ -17,6 +17,7 @@ import type { ResponseActionMatcher } from './response-actions.js';
 import { backoffDelay, type RetryPolicy } from './retry-policy.js';
 import { type RawResponse, sendOnce } from './send-once.js';
 import type { Auth, AuthContext, JsonResponse, OutgoingRequest, RateBudget } from './types.js';
+import { loadUndici } from './undici-module.js';
 
 /** Headers that carry credentials and never follow a link to another origin. */
 const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie)$|api[-_]?key|token|secret/i;
@@ -66,7 +67,8 @@ export class HttpClient {
   readonly #maxResponseSize: number;
   readonly #numbers: NumberMode;
   readonly #limitedWhen: ResolvedClientOptions['rateLimitedWhen'];
-  readonly #dispatcher: Dispatcher;
+  /** The caller's dispatcher, or the keep-alive agent this client makes with its first request. */
+  #dispatcher: Dispatcher | Promise<Dispatcher> | undefined;
   readonly #ownsDispatcher: boolean;
   readonly #onEvent: ((event: ClientEvent) => void) | undefined;
   readonly #secretNames: readonly string[];
@@ -89,7 +91,7 @@ export class HttpClient {
     this.#limitedWhen = resolved.rateLimitedWhen;
     this.budget = resolved.budget;
     this.#ownsDispatcher = resolved.dispatcher === undefined;
-    this.#dispatcher = resolved.dispatcher ?? new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+    this.#dispatcher = resolved.dispatcher;
     this.#onEvent = resolved.onEvent;
     this.#secretNames = this.#auth?.secretNames ?? [];
     this.#configSecrets = resolved.secrets;
@@ -194,7 +196,7 @@ export class HttpClient {
           timeoutMs: this.#timeoutMs,
           maxBytes: this.#maxResponseSize,
           signal,
-          dispatcher: this.#dispatcher,
+          dispatcher: await this.#agent(),
           summary,
           attempt,
           retryNote: outOfRetries,
@@ -289,7 +291,8 @@ export class HttpClient {
   /** Closes the keep-alive connections the client opened. */
   async close(): Promise<void> {
     const steps: Promise<unknown>[] = [];
-    if (this.#ownsDispatcher) steps.push(this.#dispatcher.close());
+    if (this.#ownsDispatcher && this.#dispatcher !== undefined)
+      steps.push(Promise.resolve(this.#dispatcher).then((agent) => agent.close()));
     if (this.budget.close) steps.push(this.budget.close());
     await Promise.allSettled(steps);
   }
@@ -376,10 +379,17 @@ export class HttpClient {
   }
 
   #authContext(signal: AbortSignal | undefined): AuthContext {
-    const dispatcher = this.#dispatcher;
-    const fetchWithAgent = ((input: string | URL, init?: RequestInit) =>
-      undiciFetch(input, { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as typeof fetch;
+    const fetchWithAgent = (async (input: string | URL, init?: RequestInit) => {
+      const [{ fetch }, dispatcher] = await Promise.all([loadUndici(), this.#agent()]);
+      return fetch(input, { ...(init as object), dispatcher } as Parameters<typeof fetch>[1]);
+    }) as unknown as typeof fetch;
     return { signal: signal ?? new AbortController().signal, fetch: fetchWithAgent };
+  }
+
+  /** The dispatcher requests go through; the client's own agent is made (and undici loaded) on first use. */
+  #agent(): Promise<Dispatcher> {
+    this.#dispatcher ??= loadUndici().then(({ Agent }) => new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 }));
+    return Promise.resolve(this.#dispatcher);
   }
 
   #summarize(raw: RawResponse): ResponseSummary {

@@ -1,9 +1,10 @@
-import { type Dispatcher, fetch, type Response } from 'undici';
+import type { Dispatcher, Response } from 'undici';
 import { NetworkError } from '../errors/network-error.js';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.js';
 import type { RequestSummary } from '../errors/siphon-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import type { OutgoingRequest } from './types.js';
+import { loadUndici } from './undici-module.js';
 
 /** One HTTP exchange with its body read in full. */
 export interface RawResponse {
@@ -49,6 +50,7 @@ export async function sendOnce(request: OutgoingRequest, options: SendOptions): 
   signal?.addEventListener('abort', onAbort, { once: true });
   let stage = 'connect';
   try {
+    const { fetch } = await loadUndici();
     const response = await fetch(request.url, {
       method: request.method,
       headers: Object.fromEntries(request.headers),
