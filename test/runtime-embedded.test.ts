@@ -75,7 +75,16 @@ describe('embedded runtime', () => {
   it('never overlaps runs of a resource and records the ticks it skips', async () => {
     api = await startPagedApi({ pages: 5, latencyMs: 420 });
     const events = await startRuntime(config(api, '* * * * * *'));
-    await sleep(5_500);
+    // Until two runs have ended and two ticks found one going: a fixed sleep held too few on a loaded machine.
+    await waitFor(
+      async () => {
+        const history = await runs();
+        const ended = history.filter((run) => run.status !== 'skipped' && run.finishedAt !== null);
+        return ended.length >= 2 && history.filter((run) => run.status === 'skipped').length >= 2;
+      },
+      40_000,
+      'two runs and two skipped ticks',
+    );
     await runtime?.close();
     const history = await runs();
     const real = history.filter((run) => run.status !== 'skipped');
@@ -99,7 +108,7 @@ describe('embedded runtime', () => {
       expect(last?.error).toContain('shutting down');
     }
     await expectExactTable(api);
-  }, 15_000);
+  }, 60_000);
 
   it('runs once to catch up after downtime, however many ticks were missed', async () => {
     api = await startPagedApi({ pages: 2 });
