@@ -15,7 +15,8 @@ const events = demoDataset({ seed, size }).cursorEvents;
 
 let api: DemoApiServer;
 beforeAll(async () => {
-  api = await startDemoApi({ seed, size, latencyMs: 25 });
+  // Slow enough that a run lasts a few seconds: the test must catch it between its 8th and last page.
+  api = await startDemoApi({ seed, size, latencyMs: 60 });
 });
 afterAll(async () => {
   await api.close();
@@ -68,10 +69,15 @@ describe.each(dialects)('SIGKILL mid-run, then run again (%s)', (dialect) => {
           expect(first.code, first.stderr).toBe(0);
         }
         const child = spawnCli(['run', '--config', file]);
-        await waitFor(async () => {
-          const [run] = await store.runs.list({ resource: 'demo.events', limit: 1 });
-          return run?.status === 'running' && run.pages >= 8;
-        });
+        // Generous: on a loaded machine the child may take long to start; the kill must still land mid-run.
+        await waitFor(
+          async () => {
+            const [run] = await store.runs.list({ resource: 'demo.events', limit: 1 });
+            return run?.status === 'running' && run.pages >= 8;
+          },
+          60_000,
+          'the run to commit 8 pages',
+        );
         child.kill('SIGKILL');
         const killed = await child.result;
         expect(killed.signal).toBe('SIGKILL');
@@ -104,7 +110,7 @@ describe.each(dialects)('SIGKILL mid-run, then run again (%s)', (dialect) => {
         await store.close();
       }
     },
-    60_000,
+    120_000,
   );
 });
 
