@@ -7,12 +7,13 @@ import type { Scenario } from './harness/figure.js';
 import { formatFigures } from './harness/print-table.js';
 import { admin } from './scenarios/admin.js';
 import { distributed } from './scenarios/distributed.js';
+import { endToEnd } from './scenarios/end-to-end.js';
 import { latency } from './scenarios/latency.js';
 import { rateLimit } from './scenarios/rate-limit.js';
 import { startup } from './scenarios/startup.js';
 import { store } from './scenarios/store.js';
 
-const scenarios: readonly Scenario[] = [startup, store, rateLimit, latency, distributed, admin];
+const scenarios: readonly Scenario[] = [startup, store, rateLimit, latency, endToEnd, distributed, admin];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
