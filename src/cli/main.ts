@@ -3,6 +3,7 @@ import { adminCommand } from './commands/admin.js';
 import { checkCommand } from './commands/check.js';
 import { demoApiCommand } from './commands/demo-api.js';
 import { exportCommand } from './commands/export.js';
+import { initCommand } from './commands/init.js';
 import { quickstartCommand } from './commands/quickstart.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -37,6 +38,7 @@ export function createProgram(): Command {
   program.addCommand(stateCommand());
   program.addCommand(demoApiCommand());
   program.addCommand(quickstartCommand());
+  program.addCommand(initCommand());
   // Each command's --help lists the log options it takes too.
   for (const command of program.commands) command.configureHelp({ ...command.configureHelp(), showGlobalOptions: true });
   return program;

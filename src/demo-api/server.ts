@@ -6,6 +6,7 @@ import { demoDataset } from './dataset.js';
 import { drfRoute } from './drf.js';
 import { createFaultPlan, createLatency } from './faults.js';
 import { jsonServerRoutes } from './json-server-routes.js';
+import { openApiRoute } from './openapi-document.js';
 import { type DemoApiOptions, resolveOptions } from './options.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createRequestHandler } from './request-handler.js';
@@ -46,6 +47,7 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
       cursorRoute(data.cursorEvents),
       searchRoute(data.cursorEvents),
       accountsRoute(demoAccounts(data.users), data.posts),
+      openApiRoute(),
     ],
     stats,
     limiter: limit ? createRateLimiter(limit.requests, limit.perMs, limit.window) : undefined,
