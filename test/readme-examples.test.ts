@@ -63,7 +63,7 @@ afterAll(async () => {
 
 describe('README examples', () => {
   it('marks the examples this test runs', () => {
-    expect([...examples.keys()].sort()).toEqual(['reach.yaml', 'siphon.yaml', 'walk.ts']);
+    expect([...examples.keys()].sort()).toEqual(['incremental.yaml', 'reach.yaml', 'siphon.yaml', 'walk.ts']);
   });
 
   it('"Declare a sync": siphon.yaml checks, runs, reports and exports as written', async () => {
@@ -106,6 +106,27 @@ describe('README examples', () => {
       const live = dataset.posts.filter((post) => !closed.some((account) => account.id === post.userId));
       expect(posts.map((row) => Number(row.id)).sort((a, b) => a - b)).toEqual(live.map((post) => post.id));
       for (const row of posts) expect(row.accounts_username).toBe(accounts.find((a) => a.id === Number(row.accounts_id))?.username);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
+  it('"Incremental windows and lookback": incremental.yaml runs as written, and again from the mark minus lookback', async () => {
+    writeFileSync(join(dir, 'incremental.yaml'), example('incremental.yaml'));
+    const env = { SIPHON_DATABASE: undefined };
+    const run = await runCli(['run', '-c', 'incremental.yaml'], { cwd: dir, env, timeoutMs: 90_000 });
+    expect(run.code, `${run.stdout}${run.stderr}`).toBe(0);
+    expect(`${run.stdout}${run.stderr}`).toContain('asking from 2023-03-15T00:00:00Z to 2023-03-21T00:00:00.000Z');
+    const again = await runCli(['run', '-c', 'incremental.yaml'], { cwd: dir, env, timeoutMs: 90_000 });
+    expect(again.code, `${again.stdout}${again.stderr}`).toBe(0);
+    const store = await openStore(`sqlite:${join(dir, 'incremental.db')}`);
+    try {
+      const rows = await tableRows(store, 'changes');
+      expect(rows.map((row) => Number(row.id)).sort((a, b) => a - b)).toEqual(dataset.cursorEvents.map((event) => event.id));
+      const mark = dataset.cursorEvents.at(-1)?.occurred_at ?? '';
+      expect((await store.runs.state('demo.changes'))?.highWaterMark).toBe(mark);
+      const from = new Date(Date.parse(mark) - 3_600_000).toISOString();
+      expect(`${again.stdout}${again.stderr}`).toContain(`asking from ${from} to 2023-03-21T00:00:00.000Z`);
     } finally {
       await store.close();
     }

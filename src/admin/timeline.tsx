@@ -25,6 +25,10 @@ export function describeEvent(event: Pick<RunEvent, 'type' | 'data'>): string {
       return `committed: ${count(data.committed)} records in all${typeof data.total === 'number' ? ` of ${count(data.total)}` : ''} (${count(data.pages)} pages this attempt)`;
     case 'detected':
       return `detected ${text(data.description)}`;
+    case 'range':
+      return `asked for ${data.from ? `changes from ${text(data.from)}` : 'everything'}${data.to ? ` to ${text(data.to)}` : ''}`;
+    case 'window':
+      return `window ${data.start ? `from ${text(data.start)} ` : ''}to ${text(data.end)}`;
     case 'widened':
       return `widened ${text(data.table)}.${text(data.column)} from ${text(data.from)} to ${text(data.to)}`;
     case 'warning':

@@ -157,6 +157,20 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
       case 'detected':
         note('info', event.resource, `${event.resource}: ${event.description}`, { event: 'detected', description: event.description });
         break;
+      case 'range':
+        note('info', event.resource, `${event.resource}: asking ${rangeText(event.from, event.to)}`, {
+          event: 'range',
+          from: event.from,
+          to: event.to,
+        });
+        break;
+      case 'window':
+        note('info', event.resource, `${event.resource}: window ${rangeText(event.start, event.end)}`, {
+          event: 'window',
+          start: event.start,
+          end: event.end,
+        });
+        break;
       case 'widened':
         note('info', event.resource, noteLine(event), { event: 'widened', column: event.column, from: event.from, to: event.to });
         break;
@@ -368,4 +382,10 @@ function barDisplay(stream: NodeJS.WriteStream) {
 function noteLine(event: Extract<SyncEvent, { type: 'widened' | 'warning' }>): string {
   if (event.type === 'warning') return `${event.resource}: warning: ${event.message}`;
   return `${event.resource}: widened ${event.column} ${event.from} → ${event.to}`;
+}
+
+/** An incremental range in words: `from X to Y`, `from X`, `everything`. */
+function rangeText(from: string | null, to: string | null): string {
+  if (from === null) return to === null ? 'everything' : `everything before ${to}`;
+  return to === null ? `from ${from}` : `from ${from} to ${to}`;
 }

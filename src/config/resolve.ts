@@ -12,7 +12,7 @@ import { linkParents, type ParentInfo, parentsFirst } from './link-parents.js';
 import { type ResolvedColumns, resolveColumns } from './resolve-columns.js';
 import { resolveDatabase } from './resolve-database.js';
 import type { SourceShell } from './schema.js';
-import type { ResolvedColumn, ResolvedConfig, ResolvedResource, ResolvedSource, ResourceConfig } from './types.js';
+import type { IncrementalConfig, ResolvedColumn, ResolvedConfig, ResolvedResource, ResolvedSource, ResourceConfig } from './types.js';
 import type { ValidatedInput, ValidatedSource } from './validate-input.js';
 
 export interface ResolveContext {
@@ -158,6 +158,8 @@ function finishResource(draft: Draft, parent: ParentInfo | undefined, topTimezon
       'an incremental sync fetches only changes, which replace would keep alone; use write: merge or append',
     );
   }
+  for (const issue of incrementalIssues(config.incremental, parent !== undefined))
+    issues.add(joinPath(path, 'incremental', issue.key), issue.message);
   const undeclared = config.undeclared ?? CONFIG_DEFAULTS.undeclared;
   if (undeclared === 'json' && draft.columns.columns.some((column) => column.name.toLowerCase() === '_extra')) {
     issues.add(joinPath(path, 'columns'), 'column name "_extra" is where undeclared: json keeps the other fields; rename the column');
@@ -282,4 +284,29 @@ function resolveDatabaseSetting(database: string | undefined, context: ResolveCo
     resolved = resolveDatabase(url, baseDir, path);
   });
   return resolved;
+}
+
+/** What the incremental options need of each other (windows count in time, from a known start). */
+function incrementalIssues(incremental: IncrementalConfig | undefined, child: boolean): { key: string; message: string }[] {
+  if (incremental === undefined) return [];
+  const issues: { key: string; message: string }[] = [];
+  const windowed = incremental.window !== undefined || incremental.endParam !== undefined || incremental.end !== undefined;
+  if (windowed && child) {
+    issues.push({
+      key: 'window',
+      message: 'windows are for a resource walked once; a child resource (with {parent.field}) cannot ask in windows',
+    });
+  }
+  if (incremental.window !== undefined && incremental.initial === undefined) {
+    issues.push({ key: 'initial', message: "window needs initial: the instant the first run's first window starts" });
+  }
+  if ((windowed || incremental.lookback !== undefined) && incremental.initial !== undefined) {
+    if (typeof incremental.initial !== 'string' || Number.isNaN(Date.parse(incremental.initial))) {
+      issues.push({
+        key: 'initial',
+        message: `expected an ISO-8601 instant (window, end and lookback count in time), got ${JSON.stringify(incremental.initial)}`,
+      });
+    }
+  }
+  return issues;
 }

@@ -10,7 +10,7 @@ import { recordsPathSchema } from '../pagination/records.js';
 import { paginatorConfigSchema } from '../pagination/registry.js';
 import { parseColumnType } from '../store/column-type.js';
 import { expected } from '../util/describe-value.js';
-import { checkedString, expecting, jsonPathString, oneOf, positiveInteger, scalar, thrown } from '../util/option-fields.js';
+import { checkedString, duration, expecting, jsonPathString, oneOf, positiveInteger, scalar, thrown } from '../util/option-fields.js';
 import { strictOptions } from '../util/strict-options.js';
 import { isTimeZone, scheduleProblem } from './check-schedule.js';
 import { identifierProblem } from './identifier.js';
@@ -74,6 +74,11 @@ const incremental = strictOptions({
   cursorField: jsonPathString,
   param: checkedString('a query parameter name'),
   initial: z.union([z.string(), z.number()], { error: (issue) => expected('a string or a number', issue.input) }).optional(),
+  end: checkedString('an ISO-8601 instant', (v) => (Number.isNaN(Date.parse(v)) ? 'expected an ISO-8601 instant' : undefined)).optional(),
+  endParam: checkedString('a query parameter name').optional(),
+  lookback: duration(true).optional(),
+  window: duration().optional(),
+  order: oneOf(['asc', 'desc', 'unordered']).optional(),
 });
 
 // The client's retry options, and `backoff`, which only names the one strategy there is.

@@ -35,8 +35,33 @@ export interface IncrementalConfig {
   cursorField: string;
   /** Query parameter that receives the high-water mark (`since`). */
   param: string;
-  /** Value sent on the first run, before any high-water mark exists. */
+  /** Value sent on the first run, before any high-water mark exists; with `window`, the instant the first window starts. */
   initial?: string | number;
+  /**
+   * The last instant asked for (a bounded backfill); windows stop there.
+   * @default now, when the run starts
+   */
+  end?: string;
+  /** Query parameter that receives each window's end (exclusive), e.g. `updated_until`. */
+  endParam?: string;
+  /**
+   * How far before the high-water mark a run starts asking again, to catch
+   * records updated late (their merge removes the duplicates). Needs a
+   * timestamp cursor.
+   */
+  lookback?: Duration;
+  /**
+   * Asks in windows of this length, from the start to `end`, each one
+   * committed with the run's checkpoint: a crash resumes at the window it was
+   * in. Needs a timestamp cursor and `initial` (where the first run starts).
+   */
+  window?: Duration;
+  /**
+   * The order the API returns records in. `desc`: the walk stops at the first
+   * record older than where the run (or its window) starts.
+   * @default 'unordered'
+   */
+  order?: 'asc' | 'desc' | 'unordered';
 }
 
 /** Run-level retry policy (the recipe's `autoretry_for` / `retry_backoff`), also the HTTP retry policy. */

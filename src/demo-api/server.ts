@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { changesRoute } from './changes-route.js';
 import { coinsRoute } from './coins-route.js';
 import { cursorRoute } from './cursor-api.js';
 import { demoDataset } from './dataset.js';
@@ -45,6 +46,7 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
       jsonServerRoutes(data),
       drfRoute(data.drfItems, resolved.drfToken),
       cursorRoute(data.cursorEvents),
+      changesRoute(data.cursorEvents),
       searchRoute(data.cursorEvents),
       accountsRoute(demoAccounts(data.users), data.posts),
       openApiRoute(),

@@ -5,6 +5,7 @@ export { type ConfigIssue, ConfigValidationError } from './config-validation-err
 export { CrossOriginError } from './cross-origin-error.js';
 export { HttpStatusError } from './http-status-error.js';
 export { IncompleteSyncError } from './incomplete-sync-error.js';
+export { IncrementalCursorError } from './incremental-cursor-error.js';
 export { NetworkError } from './network-error.js';
 export { PaginationError, PaginationLoopError } from './pagination-error.js';
 export { ParentValueError } from './parent-value-error.js';

@@ -12,6 +12,9 @@ export interface SyncCheckpoint {
   /** Incremental: the high-water mark the run started from, and the largest cursor committed since. */
   readonly since?: string | null | undefined;
   readonly maxCursor?: string | null | undefined;
+  /** Incremental windows: where the run's range ends, and where the window being walked starts. */
+  readonly until?: string | null | undefined;
+  readonly windowStart?: string | null | undefined;
   /** The last totals of records and pages the walk's pages announced, so a resumed run still checks them. */
   readonly total?: number | null | undefined;
   readonly totalPages?: number | null | undefined;
@@ -33,6 +36,8 @@ export function readCheckpoint(value: JsonValue | null): SyncCheckpoint | undefi
         : undefined,
     since: typeof record.since === 'string' ? record.since : null,
     maxCursor: typeof record.maxCursor === 'string' ? record.maxCursor : null,
+    until: typeof record.until === 'string' ? record.until : null,
+    windowStart: typeof record.windowStart === 'string' ? record.windowStart : null,
     total: count(record.total),
     totalPages: count(record.totalPages),
   };

@@ -14,6 +14,7 @@ import { snakeCase } from '../util/snake-case.js';
 import { paginate } from '../walk/paginate.js';
 import type { Page } from '../walk/paginate-options.js';
 import { maxCursor, type SyncCheckpoint } from './checkpoint.js';
+import { isOlder, windowEnd, windowLeft } from './incremental-range.js';
 import { fillParentValues } from './parent-placeholders.js';
 import type { RecordMapper } from './record-mapper.js';
 import { type RecordProcessor, recordProcessor } from './record-processor.js';
@@ -55,8 +56,12 @@ export interface BatchSource {
   readonly mapper: RecordMapper;
   /** Where an earlier attempt stopped, if anywhere. */
   readonly checkpoint: SyncCheckpoint | undefined;
-  /** Incremental: the high-water mark this run starts from. */
+  /** Incremental: where this run's range starts (the mark minus `lookback`, or `initial`). */
   readonly since: string | null;
+  /** Incremental windows: where this run's range ends; `null` when the resource sends no end. */
+  readonly until?: string | null | undefined;
+  /** Incremental windows: each window as its walk starts. */
+  readonly onWindow?: ((window: { readonly start: string | null; readonly end: string }) => void) | undefined;
   readonly signal: AbortSignal;
   readonly onDetected: (description: string) => void;
   /** Each page as it arrives, before its batch commits. */
@@ -79,10 +84,15 @@ export function resourceBatches(source: BatchSource): AsyncGenerator<Batch> {
   return source.resource.parent ? fanOutBatches(source) : walkBatches(source);
 }
 
-function requestParams(source: BatchSource): QueryParams {
-  const { resource, since } = source;
-  if (!resource.incremental || since === null) return resource.params;
-  return { ...resource.params, [resource.incremental.param]: since };
+function requestParams(source: BatchSource, window?: { readonly start: string | null; readonly end: string }): QueryParams {
+  const { resource } = source;
+  const incremental = resource.incremental;
+  const since = window ? window.start : source.since;
+  if (!incremental) return resource.params;
+  const params = { ...resource.params };
+  if (since !== null) params[incremental.param] = since;
+  if (window && incremental.endParam !== undefined) params[incremental.endParam] = window.end;
+  return params;
 }
 
 /** The request every page of the resource sends besides the paginator's part. */
@@ -140,61 +150,94 @@ function cursorOf(source: BatchSource): (record: unknown) => string | null {
 async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
   const { resource, checkpoint } = source;
   const cursor = cursorOf(source);
+  const until = source.until ?? null;
   let highest = checkpoint?.maxCursor ?? null;
   let rows: Row[] = [];
   let origins: RowOrigin[] = [];
   let tally = NO_TALLY;
   let total: number | undefined;
   let next: SyncCheckpoint['page'] = checkpoint?.page ?? null;
+  // Incremental windows: each is a walk of its own, committed when it ends.
+  let windowStart = until === null ? null : (checkpoint?.windowStart ?? source.since);
+  let resume = checkpoint?.page ?? undefined;
+  let pagesBefore = source.earlier.pages;
   const process = processorOf(source);
-  const count = new WalkCount(resource.table.primaryKey, {
-    ...source.earlier,
-    total: checkpoint?.total,
-    totalPages: checkpoint?.totalPages,
-  });
+  const newCount = (earlier: { pages: number; records: number }, announced?: SyncCheckpoint) =>
+    new WalkCount(resource.table.primaryKey, { ...earlier, total: announced?.total, totalPages: announced?.totalPages });
+  let count = newCount(source.earlier, checkpoint);
   const batch = (done: boolean): Batch => {
     const announced = { total: count.total ?? null, totalPages: count.totalPages ?? null };
-    const checkpointed = { page: next, done, since: source.since, maxCursor: highest, ...announced };
+    const windowed = until === null ? {} : { until, windowStart };
+    const checkpointed = { page: next, done, since: source.since, maxCursor: highest, ...windowed, ...announced };
     const out: Batch = { rows, origins, checkpoint: checkpointed, tally, total };
     rows = [];
     origins = [];
     tally = NO_TALLY;
     return out;
   };
-  for await (const page of paginate({
-    url: resource.url,
-    ...requestOptions(resource),
-    params: requestParams(source),
-    headers: resource.headers,
-    paginator: resource.paginator,
-    records: resource.records,
-    concurrency: resource.concurrency,
-    maxPages: resource.maxPages,
-    resume: checkpoint?.page ?? undefined,
-    client: source.client,
-    signal: source.signal,
-    onEvent: (event) => {
-      if (event.type === 'detected') source.onDetected(event.description);
-      else source.onRequest?.(event);
-    },
-  })) {
-    count.page(page);
-    // Pages count from the run's first, also when this attempt resumed it.
-    const pageIndex = source.earlier.pages + page.index;
-    origins.push({ start: rows.length, page: pageIndex, url: page.response.url });
-    for (const [position, record] of page.records.entries()) {
-      const row = toRow(source, process, count, record, { pageIndex, page, position });
-      if (row !== undefined) rows.push(row);
-      // The mark follows what the API sent: a filtered record was still seen.
-      highest = maxCursor(highest, cursor(record));
+  const desc = resource.incremental?.order === 'desc';
+  for (;;) {
+    const window = until === null ? undefined : { start: windowStart, end: windowEnd(resource, windowStart, until) };
+    // Nothing left to ask (the mark minus lookback is already past the end).
+    if (window && !windowLeft(resource, window.start, window.end)) break;
+    if (window) source.onWindow?.(window);
+    // A desc-ordered API is read until its records are older than where the walk starts.
+    const from = window ? window.start : source.since;
+    let walked = 0;
+    for await (const page of paginate({
+      url: resource.url,
+      ...requestOptions(resource),
+      params: requestParams(source, window),
+      headers: resource.headers,
+      paginator: resource.paginator,
+      records: resource.records,
+      concurrency: resource.concurrency,
+      maxPages: resource.maxPages,
+      resume,
+      client: source.client,
+      signal: source.signal,
+      onEvent: (event) => {
+        if (event.type === 'detected') source.onDetected(event.description);
+        else source.onRequest?.(event);
+      },
+    })) {
+      count.page(page);
+      // Pages count from the run's first, also when this attempt resumed it.
+      const pageIndex = pagesBefore + page.index;
+      walked += 1;
+      origins.push({ start: rows.length, page: pageIndex, url: page.response.url });
+      let older = false;
+      for (const [position, record] of page.records.entries()) {
+        const value = cursor(record);
+        if (desc && from !== null && value !== null && isOlder(value, from)) {
+          older = true;
+          break;
+        }
+        const row = toRow(source, process, count, record, { pageIndex, page, position });
+        if (row !== undefined) rows.push(row);
+        // The mark follows what the API sent: a filtered record was still seen.
+        highest = maxCursor(highest, value);
+      }
+      tally = addTally(tally, pageTally(page));
+      source.onPage?.(page);
+      total = page.total ?? total;
+      next = page.token;
+      if (older) {
+        next = null;
+        break;
+      }
+      if (rows.length >= resource.batchSize) yield batch(false);
     }
-    tally = addTally(tally, pageTally(page));
-    source.onPage?.(page);
-    total = page.total ?? total;
-    next = page.token;
-    if (rows.length >= resource.batchSize) yield batch(false);
+    source.onWalkEnd(count);
+    if (!window || window.end === until) break;
+    // The window is done: the next one starts from its first page, and this point commits.
+    windowStart = window.end;
+    next = null;
+    resume = undefined;
+    pagesBefore += walked;
+    yield batch(false);
+    count = newCount({ pages: 0, records: 0 });
   }
-  source.onWalkEnd(count);
   yield batch(true);
 }
 

@@ -8,10 +8,11 @@ import { addTally, NO_TALLY } from '../store/run-tally.js';
 import type { RunRecord, RunTrigger, Store } from '../store/types.js';
 import { asError } from '../util/as-error.js';
 import { LinkedAbort } from '../util/linked-abort.js';
-import type { SyncCheckpoint } from './checkpoint.js';
+import { maxCursor, type SyncCheckpoint } from './checkpoint.js';
 import type { ClientPool } from './client-pool.js';
 import { type OutageOptions, rideOutOutage } from './database-outage.js';
 import { DestinationTable } from './destination-table.js';
+import { rangeEnd, rangeStart } from './incremental-range.js';
 import { defaultWorker, newLeaseOwner } from './lease-owner.js';
 import { openRun } from './open-run.js';
 import { RequestUsage } from './request-usage.js';
@@ -137,7 +138,8 @@ export async function runResource(input: RunResourceOptions): Promise<RunOutcome
 
     const parent = resource.parent ? options.config.resources.find((r) => r.id === resource.parent?.resource) : undefined;
     const destination = await DestinationTable.open(store, resource, parent, checkpoint === undefined);
-    const since = await incrementalSince(store, resource, checkpoint);
+    const { since, until, mark } = await incrementalRange(store, resource, checkpoint);
+    if (resource.incremental) onEvent?.({ type: 'range', resource: resource.id, from: since, to: until });
     const highWaterMark = await commitBatches({
       options,
       run,
@@ -145,6 +147,7 @@ export async function runResource(input: RunResourceOptions): Promise<RunOutcome
       destination,
       checkpoint,
       since,
+      until,
       signal: abort.signal,
       usage,
       onRequest,
@@ -167,7 +170,8 @@ export async function runResource(input: RunResourceOptions): Promise<RunOutcome
           table,
           widen,
           mode: resource.write,
-          ...(resource.incremental ? { highWaterMark: highWaterMark ?? since } : {}),
+          // A lookback starts before the mark: what it re-read must not move the mark back.
+          ...(resource.incremental ? { highWaterMark: maxCursor(highWaterMark, mark ?? since) } : {}),
           uncommitted: usage.uncommitted(),
         }),
       outage(options, abort.signal, 'completing the run'),
@@ -217,13 +221,21 @@ function outage(options: RunResourceOptions, signal: AbortSignal, what: string):
   };
 }
 
-/** Incremental: the high-water mark this attempt asks from (its run's, the resource's last, or the configured start). */
-async function incrementalSince(store: Store, resource: ResolvedResource, checkpoint: SyncCheckpoint | undefined): Promise<string | null> {
+/**
+ * Incremental: the range this attempt asks for — its run's when it resumes, else from the resource's
+ * last mark minus `lookback` (or the configured start) to `end` or now — and the mark it started from.
+ */
+async function incrementalRange(
+  store: Store,
+  resource: ResolvedResource,
+  checkpoint: SyncCheckpoint | undefined,
+): Promise<{ since: string | null; until: string | null; mark: string | null }> {
+  if (!resource.incremental) return { since: null, until: null, mark: null };
+  const mark = (await store.runs.state(resource.id))?.highWaterMark ?? null;
   const resumed = checkpoint?.since;
-  if (resumed !== undefined && resumed !== null) return resumed;
-  if (!resource.incremental) return null;
-  const state = await store.runs.state(resource.id);
-  return state?.highWaterMark ?? (resource.incremental.initial === undefined ? null : String(resource.incremental.initial));
+  const since = resumed !== undefined && resumed !== null ? resumed : rangeStart(resource, mark);
+  const until = checkpoint?.until ?? rangeEnd(resource);
+  return { since, until, mark };
 }
 
 interface BatchLoop {
@@ -233,6 +245,7 @@ interface BatchLoop {
   readonly destination: DestinationTable;
   readonly checkpoint: SyncCheckpoint | undefined;
   readonly since: string | null;
+  readonly until: string | null;
   readonly signal: AbortSignal;
   /** Counts what the requests cost, committed or not. */
   readonly usage: RequestUsage;
@@ -247,7 +260,7 @@ interface BatchLoop {
  * {@link IncompleteSyncError} when a walk got less than its API announced.
  */
 async function commitBatches(loop: BatchLoop): Promise<string | null> {
-  const { options, run, parent, destination, checkpoint, since, signal, usage } = loop;
+  const { options, run, parent, destination, checkpoint, since, until, signal, usage } = loop;
   const { resource, store, onEvent } = options;
   let highWaterMark = checkpoint?.maxCursor ?? null;
   let detected: string | undefined;
@@ -271,6 +284,8 @@ async function commitBatches(loop: BatchLoop): Promise<string | null> {
     mapper: destination.mapper,
     checkpoint,
     since,
+    until,
+    onWindow: (window) => onEvent?.({ type: 'window', resource: resource.id, ...window }),
     signal,
     onDetected: (description) => {
       detected = description;

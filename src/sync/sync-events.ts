@@ -54,6 +54,10 @@ export type SyncEvent =
       readonly parents?: { readonly done: number; readonly total: number } | undefined;
     }
   | { readonly type: 'detected'; readonly resource: string; readonly description: string }
+  /** Incremental: the range the run asks for (`to` is `null` when no end is sent). */
+  | { readonly type: 'range'; readonly resource: string; readonly from: string | null; readonly to: string | null }
+  /** Incremental windows: one window's walk starts. */
+  | { readonly type: 'window'; readonly resource: string; readonly start: string | null; readonly end: string }
   /** An inferred column was retyped in place, committed with the batch that needed it (`current_price` bigint → decimal). */
   | (WidenedColumn & { readonly type: 'widened'; readonly resource: string })
   /** Something the run did not fail for but someone should know (more records than the API announced). */

@@ -124,6 +124,8 @@ function runsShowCommand(): Command {
 interface RunDetail extends RunRecord {
   readonly durationMs: number | null;
   readonly errorChain: readonly { name: string; message: string; status?: number; request?: string; attempt?: number }[] | null;
+  /** Incremental: the range the run asked for, from its timeline. */
+  readonly range: { readonly from: string | null; readonly to: string | null } | null;
 }
 
 async function runDetail(config: ResolvedConfig, store: Store, run: RunRecord): Promise<RunDetail> {
@@ -132,7 +134,11 @@ async function runDetail(config: ResolvedConfig, store: Store, run: RunRecord): 
   const events = await store.runs.events.list(run.id);
   const progress = runProgress(run, timelineFacts(events), Date.now());
   const chain = progress.errorChain === undefined ? null : (maskedJson(config, progress.errorChain) as RunDetail['errorChain']);
-  return { ...maskedRun(config, run), durationMs: durationMs(run), errorChain: chain };
+  const asked = events.findLast((event) => event.type === 'range')?.data as { from?: unknown; to?: unknown } | undefined;
+  const range = asked
+    ? { from: typeof asked.from === 'string' ? asked.from : null, to: typeof asked.to === 'string' ? asked.to : null }
+    : null;
+  return { ...maskedRun(config, run), durationMs: durationMs(run), errorChain: chain, range };
 }
 
 function formatDetail(run: RunDetail): string {
@@ -152,6 +158,7 @@ function formatDetail(run: RunDetail): string {
     field('widened', run.widened.length === 0 ? 'none' : run.widened.map((w) => `${w.table}.${w.column} ${w.from} → ${w.to}`).join('; ')),
     field('checkpoint', run.checkpoint === null ? 'none' : cellText(run.checkpoint)),
   ];
+  if (run.range) lines.push(field('range', `${run.range.from ?? '(the beginning)'} → ${run.range.to ?? '(no end sent)'}`));
   if (run.errorChain && run.errorChain.length > 0) {
     lines.push('error:');
     for (const [depth, link] of run.errorChain.entries()) {
