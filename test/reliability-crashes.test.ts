@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DemoApiServer, demoDataset, startDemoApi } from 'siphon-sync/demo-api';
+import { demoDataset, startDemoApi } from 'siphon-sync/demo-api';
 import { openStore, type Store } from 'siphon-sync/store';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { sleep, tableRows, waitFor } from './helpers/async.js';
 import { runCli, spawnCli } from './helpers/cli.js';
+import { cursorEventsYaml, seededRandom } from './helpers/cursor-events.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
 import { RELIABILITY } from './helpers/reliability.js';
 
@@ -22,37 +23,6 @@ const BATCH_PAGES = 1;
 const seed = Number(process.env.SIPHON_CRASH_SEED ?? Date.now() % 100_000);
 const size = { cursorEvents: RECORDS };
 const events = demoDataset({ seed: 5, size }).cursorEvents;
-
-/** mulberry32: small, seeded, good enough to pick kill points. */
-function random(state: number): () => number {
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-function configYaml(api: DemoApiServer, database: string, write: 'replace' | 'merge' | 'append'): string {
-  return `
-database: ${database}
-sources:
-  demo:
-    baseUrl: ${api.url}
-    resources:
-      events:
-        path: /cursor/events
-        params: { limit: ${PAGE} }
-        paginator: { type: cursor, cursorPath: next_cursor, cursorParam: cursor, hasMorePath: has_more }
-        records: data
-        ${write === 'append' ? '' : 'primaryKey: id'}
-        write: ${write}
-        batchSize: ${PAGE * BATCH_PAGES}
-        columns:
-          id: bigint
-          amount: decimal(12,2)
-`;
-}
 
 /** Pages the unfinished run has committed; 0 while none is unfinished (a replace starts after a finished one). */
 async function latestPages(store: Store): Promise<number> {
@@ -76,11 +46,11 @@ describe.each(dialects)(`SIGKILL at ${KILLS} random points of one sync (%s, seed
     async (write, { expect }) => {
       // A little latency so a kill can land between, during and after pages.
       const api = await startDemoApi({ seed: 5, size, latencyMs: [2, 12] });
-      const pick = random(seed + write.length);
+      const pick = seededRandom(seed + write.length);
       const file = join(db.dir, `${write}.yaml`);
       const database =
         dialect === 'sqlite' ? `sqlite:${join(db.dir, `${write}.db`)}` : db.url.replace(/schema=[^&]+/, (m) => `${m}_crash_${write}`);
-      writeFileSync(file, configYaml(api, database, write));
+      writeFileSync(file, cursorEventsYaml({ baseUrl: api.url, database, write, page: PAGE, batchSize: PAGE * BATCH_PAGES }));
       const store = await openStore(database);
       try {
         await store.init();

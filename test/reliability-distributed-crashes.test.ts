@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadConfig } from 'siphon-sync';
-import { type DemoApiServer, demoDataset, startDemoApi } from 'siphon-sync/demo-api';
+import { demoDataset, startDemoApi } from 'siphon-sync/demo-api';
 import { openStore, type RunRecord } from 'siphon-sync/store';
 import { afterAll, beforeAll, it } from 'vitest';
 import { enqueueRun, QUEUE_NAME, type SiphonJobData } from '../src/runtime/distributed/index.js';
 import { sleep, tableRows } from './helpers/async.js';
 import { runCli } from './helpers/cli.js';
+import { cursorEventsYaml, seededRandom } from './helpers/cursor-events.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
 import { connectRedis, describeWithRedis, dropPrefix, uniquePrefix } from './helpers/redis.js';
 import { RELIABILITY } from './helpers/reliability.js';
@@ -30,37 +31,6 @@ const size = { cursorEvents: RECORDS };
 const events = demoDataset({ seed: 7, size }).cursorEvents;
 // Each kill is a recovery of the same job: BullMQ fails a job recovered more often than this.
 const env = { SIPHON_MAX_STALLED_COUNT: String(KILLS + 2) };
-
-/** mulberry32: small, seeded, good enough to pick kill points. */
-function random(state: number): () => number {
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-function configYaml(api: DemoApiServer, database: string, write: 'replace' | 'merge' | 'append'): string {
-  return `
-database: ${database}
-sources:
-  demo:
-    baseUrl: ${api.url}
-    resources:
-      events:
-        path: /cursor/events
-        params: { limit: ${PAGE} }
-        paginator: { type: cursor, cursorPath: next_cursor, cursorParam: cursor, hasMorePath: has_more }
-        records: data
-        ${write === 'append' ? '' : 'primaryKey: id'}
-        write: ${write}
-        batchSize: ${PAGE * BATCH_PAGES}
-        columns:
-          id: bigint
-          amount: decimal(12,2)
-`;
-}
 
 const running: WorkerProcess[] = [];
 const prefixes: string[] = [];
@@ -87,12 +57,12 @@ describeWithRedis(`distributed: the running worker SIGKILLed at ${KILLS} random 
     async (write, { expect }) => {
       // Latency so a kill can land between, during and after pages.
       const api = await startDemoApi({ seed: 7, size, latencyMs: [5, 25] });
-      const pick = random(seed + write.length);
+      const pick = seededRandom(seed + write.length);
       const prefix = uniquePrefix(`crash-${write}`);
       prefixes.push(prefix);
       const database = db.url.replace(/schema=[^&]+/, (m) => `${m}_${write}`);
       const file = join(db.dir, `${write}.yaml`);
-      writeFileSync(file, configYaml(api, database, write));
+      writeFileSync(file, cursorEventsYaml({ baseUrl: api.url, database, write, page: PAGE, batchSize: PAGE * BATCH_PAGES }));
       const store = await openStore(database);
       const queue = new Queue<SiphonJobData>(QUEUE_NAME, { connection: redis, prefix });
       try {

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DemoApiServer, demoDataset, startDemoApi } from 'siphon-sync/demo-api';
+import { demoDataset, startDemoApi } from 'siphon-sync/demo-api';
 import { openStore } from 'siphon-sync/store';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { sleep, tableRows, waitFor } from './helpers/async.js';
 import { runCli, spawnCli } from './helpers/cli.js';
+import { cursorEventsYaml } from './helpers/cursor-events.js';
 import { createTestDatabase } from './helpers/databases.js';
 import { RELIABILITY } from './helpers/reliability.js';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './setup/start-embedded-postgres.js';
@@ -33,27 +34,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
-function configYaml(api: DemoApiServer, database: string, write: 'replace' | 'merge' | 'append'): string {
-  return `
-database: ${database}
-sources:
-  demo:
-    baseUrl: ${api.url}
-    resources:
-      events:
-        path: /cursor/events
-        params: { limit: ${PAGE} }
-        paginator: { type: cursor, cursorPath: next_cursor, cursorParam: cursor, hasMorePath: has_more }
-        records: data
-        ${write === 'append' ? '' : 'primaryKey: id'}
-        write: ${write}
-        batchSize: ${PAGE}
-        columns:
-          id: bigint
-          amount: decimal(12,2)
-`;
-}
-
 describe(`PostgreSQL restarted ${RESTARTS} time(s) during a run`, () => {
   // One at a time: they share the one server being restarted.
   it.for(['merge', 'append', 'replace'] as const)(
@@ -64,7 +44,7 @@ describe(`PostgreSQL restarted ${RESTARTS} time(s) during a run`, () => {
       const url = new URL(postgres.url);
       url.searchParams.set('schema', `restart_${write}`);
       const file = join(dir, `${write}.yaml`);
-      writeFileSync(file, configYaml(api, url.toString(), write));
+      writeFileSync(file, cursorEventsYaml({ baseUrl: api.url, database: url.toString(), write, page: PAGE }));
       const store = await openStore(url.toString());
       try {
         await store.init();
@@ -185,7 +165,7 @@ describe('the connection lost during a batch COMMIT the server applied', () => {
     relayed.hostname = '127.0.0.1';
     relayed.port = String(cutter.port);
     const file = join(db.dir, 'cut.yaml');
-    writeFileSync(file, configYaml(api, relayed.toString(), 'append'));
+    writeFileSync(file, cursorEventsYaml({ baseUrl: api.url, database: relayed.toString(), write: 'append', page: PAGE }));
     const store = await openStore(db.url);
     try {
       await store.init();

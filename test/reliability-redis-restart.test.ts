@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig, RedisUnavailableError } from 'siphon-sync';
-import { type DemoApiServer, demoDataset, startDemoApi } from 'siphon-sync/demo-api';
+import { demoDataset, startDemoApi } from 'siphon-sync/demo-api';
 import { RedisSlidingWindowBudget } from 'siphon-sync/distributed';
 import { openStore } from 'siphon-sync/store';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { enqueueRun, QUEUE_NAME, type RunResult, type SiphonJobData } from '../src/runtime/distributed/index.js';
 import { createRedisConnection } from '../src/runtime/distributed/redis-connection.js';
 import { tableRows } from './helpers/async.js';
+import { cursorEventsYaml } from './helpers/cursor-events.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
 import { describeWithRedis, uniquePrefix } from './helpers/redis.js';
 import { RELIABILITY } from './helpers/reliability.js';
@@ -50,28 +51,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function configYaml(api: DemoApiServer, database: string, write: 'merge' | 'append'): string {
-  return `
-database: ${database}
-sources:
-  demo:
-    baseUrl: ${api.url}
-    rateLimit: { requests: ${LIMIT.requests}, per: ${LIMIT.perMs}ms }
-    resources:
-      events:
-        path: /cursor/events
-        params: { limit: ${PAGE} }
-        paginator: { type: cursor, cursorPath: next_cursor, cursorParam: cursor, hasMorePath: has_more }
-        records: data
-        ${write === 'append' ? '' : 'primaryKey: id'}
-        write: ${write}
-        batchSize: ${PAGE}
-        columns:
-          id: bigint
-          amount: decimal(12,2)
-`;
-}
-
 // describeWithRedis: it needs redis-server on PATH, which is what the Redis suites fall back on too.
 describeWithRedis(`Redis restarted ${RESTARTS} time(s) during a distributed run`, () => {
   it.for(['merge', 'append'] as const)(
@@ -82,7 +61,16 @@ describeWithRedis(`Redis restarted ${RESTARTS} time(s) during a distributed run`
       const prefix = uniquePrefix(`restart-${write}`);
       const database = db.url.replace(/schema=[^&]+/, (m) => `${m}_${write}`);
       const file = join(dir, `${write}.yaml`);
-      writeFileSync(file, configYaml(api, database, write));
+      writeFileSync(
+        file,
+        cursorEventsYaml({
+          baseUrl: api.url,
+          database,
+          write,
+          page: PAGE,
+          sourceLines: [`rateLimit: { requests: ${LIMIT.requests}, per: ${LIMIT.perMs}ms }`],
+        }),
+      );
       const store = await openStore(database);
       const redis = new Redis(server.url, { maxRetriesPerRequest: null });
       redis.on('error', () => undefined);

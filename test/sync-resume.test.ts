@@ -5,6 +5,7 @@ import { openStore } from 'siphon-sync/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableRows, waitFor } from './helpers/async.js';
 import { runCli, spawnCli } from './helpers/cli.js';
+import { cursorEventsYaml } from './helpers/cursor-events.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
 
 // A sync killed with SIGKILL in the middle of a run, then run again, ends with
@@ -23,25 +24,7 @@ afterAll(async () => {
 });
 
 function configYaml(database: string, write: 'replace' | 'merge' | 'append'): string {
-  return `
-database: ${database}
-sources:
-  demo:
-    baseUrl: ${api.url}
-    resources:
-      events:
-        path: /cursor/events
-        params: { limit: 20 }
-        paginator: { type: cursor, cursorPath: next_cursor, cursorParam: cursor, hasMorePath: has_more }
-        records: data
-        ${write === 'append' ? '' : 'primaryKey: id'}
-        write: ${write}
-        batchSize: 20
-        columns:
-          id: bigint
-          amount: decimal(12,2)
-          occurred_at: timestamp
-`;
+  return cursorEventsYaml({ baseUrl: api.url, database, write, page: 20, moreColumns: ['occurred_at: timestamp'] });
 }
 
 describe.each(dialects)('SIGKILL mid-run, then run again (%s)', (dialect) => {
