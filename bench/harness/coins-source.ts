@@ -39,31 +39,33 @@ const COLUMNS = {
   last_updated: 'timestamp',
 } as const;
 
-/** A config syncing `baseUrl`'s coins into table `coins` of `database` with `write`. */
-export function coinsConfig(baseUrl: string, database: string, write: 'replace' | 'merge', cwd: string): ResolvedConfig {
-  return parseConfig(
-    {
-      database,
-      sources: {
-        demo: {
-          baseUrl,
-          resources: {
-            coins: {
-              path: '/api/v3/coins/markets',
-              params: { vs_currency: 'usd', per_page: PER_PAGE },
-              paginator: { type: 'pageNumber', pageParam: 'page', start: 1 },
-              concurrency: CONCURRENCY,
-              primaryKey: 'id',
-              table: 'coins',
-              write,
-              columns: COLUMNS,
-            },
+/** The config, as a file would hold it, syncing `baseUrl`'s coins into table `coins` of `database` with `write`. */
+export function coinsConfigInput(baseUrl: string, database: string, write: 'replace' | 'merge') {
+  return {
+    database,
+    sources: {
+      demo: {
+        baseUrl,
+        resources: {
+          coins: {
+            path: '/api/v3/coins/markets',
+            params: { vs_currency: 'usd', per_page: PER_PAGE },
+            paginator: { type: 'pageNumber', pageParam: 'page', start: 1 },
+            concurrency: CONCURRENCY,
+            primaryKey: 'id',
+            table: 'coins',
+            write,
+            columns: COLUMNS,
           },
         },
       },
     },
-    { cwd },
-  );
+  } as const;
+}
+
+/** {@link coinsConfigInput}, parsed. */
+export function coinsConfig(baseUrl: string, database: string, write: 'replace' | 'merge', cwd: string): ResolvedConfig {
+  return parseConfig(coinsConfigInput(baseUrl, database, write), { cwd });
 }
 
 /**

@@ -9,8 +9,6 @@
 // its raw loop reads that server too. Each side runs twice, alternating, and
 // the better run counts: noise on a shared machine only ever slows a run down.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -18,6 +16,7 @@ import { startDemoApi } from 'siphon-sync/demo-api';
 import { openStore } from 'siphon-sync/store';
 import { syncResources } from 'siphon-sync/sync';
 import { generateCoins } from '../../src/demo-api/coins.js';
+import { type CoinsServer, serveCoins } from '../harness/coins-server.js';
 import { coinsConfig, POSTGRES, rawFetchLoop } from '../harness/coins-source.js';
 import { type Figure, ms, percent, type Scenario } from '../harness/figure.js';
 
@@ -68,31 +67,19 @@ function figure(name: string, goal: number, records: number, base: number, ours:
  * price: 20 % of the rows changed. `change()` picks a new price, so each
  * merge of the best-of-two finds its fifth changed again.
  */
-async function startChangedCoins(records: number): Promise<{ url: string; change(): void; close(): Promise<void> }> {
+async function startChangedCoins(records: number): Promise<CoinsServer & { change(): void }> {
   const original = generateCoins(1, records).map((coin) => coin.json);
   let coins = original;
   let version = 0;
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const perPage = Number(url.searchParams.get('per_page'));
-    const page = Number(url.searchParams.get('page'));
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(`[${coins.slice((page - 1) * perPage, page * perPage).join(',')}]`);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = await serveCoins(records, (index) => coins[index] as string);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ...server,
     change() {
       version += 1;
       coins = original.map((json, index) =>
         index % 5 === 0 ? json.replace(/"current_price":[^,]+/, `"current_price":${version}.25`) : json,
       );
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
 }
 

@@ -1,0 +1,47 @@
+// One measured step of the memory scenario, alone in its own process so its
+// peak RSS is its own. Plain JavaScript on the built package, run by plain
+// node as a user's program would be: a TypeScript loader would add its own
+// tens of MB. Steps:
+//   sync DIR RECORDS CONFIG_JSON  syncs into DIR (the config's sqlite: file)
+//   csv DIR / xlsx DIR            export DIR's table `coins`
+//   idle                          loads the same modules and runs nothing (the floor)
+// Prints `{"maxRss": bytes}` on stdout at the end.
+import { join } from 'node:path';
+import { parseConfig } from 'siphon-sync';
+import { exportRows } from 'siphon-sync/export';
+import { openStore } from 'siphon-sync/store';
+import { syncResources } from 'siphon-sync/sync';
+
+const [step, dir, ...args] = process.argv.slice(2);
+
+if (step === 'sync') {
+  const [records, input] = args;
+  const config = parseConfig(JSON.parse(input), { cwd: dir });
+  const store = await openStore(config.database);
+  try {
+    await store.init();
+    const [outcome] = await syncResources({ config, store });
+    if (outcome?.error) throw outcome.error;
+    if (outcome?.run.status !== 'succeeded' || outcome.run.records !== Number(records)) {
+      throw new Error(`memory: run ${outcome?.run.status} with ${outcome?.run.records} of ${records} coins`);
+    }
+  } finally {
+    await store.close();
+  }
+} else if (step === 'csv' || step === 'xlsx') {
+  const store = await openStore(`sqlite:${join(dir, 'coins.db')}`);
+  try {
+    const columns = (await store.tableColumns('coins')).map((column) => ({
+      name: column.name,
+      ...(column.type ? { type: column.type } : {}),
+    }));
+    const { rows } = await store.readTable('coins');
+    await exportRows({ columns, rows, format: step, output: join(dir, `coins.${step}`), sheetName: 'coins' });
+  } finally {
+    await store.close();
+  }
+} else if (step !== 'idle') {
+  throw new Error(`memory child: unknown step ${step}; expected sync, csv, xlsx or idle`);
+}
+// maxRSS is in kilobytes.
+process.stdout.write(`${JSON.stringify({ maxRss: process.resourceUsage().maxRSS * 1024 })}\n`);
