@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableRows, waitFor } from './helpers/async.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
+import { sendJson, startServer } from './helpers/test-server.js';
 
 // The demo API's /changes feed: the cursor events filtered by occurred_at
 // (updated_since inclusive, updated_until exclusive), in pages of per_page.
@@ -164,6 +165,38 @@ describe.each(dialects)('incremental windows over the demo API (%s)', (dialect) 
     expect(run.urls.map((url) => url.searchParams.get('page'))).toEqual(['1', '2', '3']);
     expect(sortedIds(await tableRows(store, 'newest'))).toEqual(idsFrom(Date.parse(since)));
     expect((await store.runs.state('demo.newest'))?.highWaterMark).toBe(events.at(-1)?.occurred_at);
+  }, 30_000);
+
+  it('desc: an announced total does not fail a walk that stopped early on purpose', async () => {
+    const newestFirst = [...events].reverse();
+    const server = await startServer((_req, res, seen) => {
+      const page = Number(seen.url.searchParams.get('page') ?? 1);
+      sendJson(res, 200, { items: newestFirst.slice((page - 1) * 20, page * 20), total: newestFirst.length });
+    });
+    try {
+      const since = events[events.length - 30]?.occurred_at ?? '';
+      const config = parseConfig({
+        database: db.url,
+        sources: {
+          api: {
+            baseUrl: server.url,
+            resources: {
+              totals: {
+                ...resourceConfig('totals', { param: 'after', initial: since, order: 'desc' }),
+                paginator: { type: 'pageNumber', totalPath: 'total' },
+                records: 'items',
+              },
+            },
+          },
+        },
+      });
+      const [result] = await syncResources({ config, store });
+      expect(result?.error).toBeUndefined();
+      expect(server.requests).toHaveLength(2);
+      expect(sortedIds(await tableRows(store, 'totals'))).toEqual(idsFrom(Date.parse(since)));
+    } finally {
+      await server.close();
+    }
   }, 30_000);
 
   it('siphon run killed with SIGKILL mid-window resumes in that window', async () => {

@@ -184,6 +184,7 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
     // A desc-ordered API is read until its records are older than where the walk starts.
     const from = window ? window.start : source.since;
     let walked = 0;
+    let stoppedEarly = false;
     for await (const page of paginate({
       url: resource.url,
       ...requestOptions(resource),
@@ -224,11 +225,13 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
       next = page.token;
       if (older) {
         next = null;
+        stoppedEarly = true;
         break;
       }
       if (rows.length >= resource.batchSize) yield batch(false);
     }
-    source.onWalkEnd(count);
+    // A total the API announced counts records this walk chose not to read.
+    if (!stoppedEarly) source.onWalkEnd(count);
     if (!window || window.end === until) break;
     // The window is done: the next one starts from its first page, and this point commits.
     windowStart = window.end;
