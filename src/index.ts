@@ -35,6 +35,8 @@ export {
   CoercionError,
   ConfigError,
   CrossOriginError,
+  GraphqlError,
+  type GraphqlErrorEntry,
   HttpStatusError,
   IncompleteSyncError,
   NetworkError,

@@ -371,7 +371,7 @@ describe('invalid values', () => {
   it('unknown paginator type lists the valid ones', () => {
     const config = base();
     config.sources.api.resources.items.paginator = { type: 'pages' };
-    expectProblem(config, `${R}.paginator.type`, 'expected one of pageNumber, offset, cursor, nextUrl, linkHeader, single, auto');
+    expectProblem(config, `${R}.paginator.type`, 'expected one of pageNumber, offset, cursor, nextUrl, linkHeader, relay, single, auto');
   });
 
   it('unknown paginator type as shorthand, and inherited from the source', () => {

@@ -855,12 +855,13 @@ describe('createPaginator', () => {
   };
 
   it('builds every type from a config, a name or nothing', () => {
-    expect(paginatorTypes).toEqual(['pageNumber', 'offset', 'cursor', 'nextUrl', 'linkHeader', 'single', 'auto']);
+    expect(paginatorTypes).toEqual(['pageNumber', 'offset', 'cursor', 'nextUrl', 'linkHeader', 'relay', 'single', 'auto']);
     expect(createPaginator({ type: 'offset', limit: 10 }).type).toBe('offset');
     expect(createPaginator('cursor').type).toBe('cursor');
     expect(createPaginator(undefined).type).toBe('auto');
     for (const type of paginatorTypes) {
-      if (type !== 'offset') expect(createPaginator(type).type).toBe(type);
+      // offset needs a limit and relay a pageInfoPath: no name alone builds them.
+      if (type !== 'offset' && type !== 'relay') expect(createPaginator(type).type).toBe(type);
     }
     const custom: Paginator = { type: 'mine', start: () => ({ patch: {}, token: {} }), next: () => null, describe: () => 'mine' };
     expect(createPaginator(custom)).toBe(custom);
@@ -874,7 +875,7 @@ describe('createPaginator', () => {
     const error = configError({ type: 'pages' });
     expect(error.path).toBe('paginator.type');
     expect(error.message).toBe(
-      'paginator.type: unknown paginator type "pages"; expected one of pageNumber, offset, cursor, nextUrl, linkHeader, single, auto',
+      'paginator.type: unknown paginator type "pages"; expected one of pageNumber, offset, cursor, nextUrl, linkHeader, relay, single, auto',
     );
     expect(configError('cursors', {}, 'sources.api.resources.items.paginator').path).toBe('sources.api.resources.items.paginator.type');
     expect(configError({ limit: 1 }).message).toMatch(/^paginator\.type: missing paginator type; expected one of pageNumber/);
@@ -883,7 +884,7 @@ describe('createPaginator', () => {
 
   it('suggests the closest type for a misspelt one', () => {
     expect(configError({ type: 'cursors' }).message).toBe(
-      'paginator.type: unknown paginator type "cursors" (did you mean "cursor"?); expected one of pageNumber, offset, cursor, nextUrl, linkHeader, single, auto',
+      'paginator.type: unknown paginator type "cursors" (did you mean "cursor"?); expected one of pageNumber, offset, cursor, nextUrl, linkHeader, relay, single, auto',
     );
   });
 

@@ -63,7 +63,7 @@ afterAll(async () => {
 
 describe('README examples', () => {
   it('marks the examples this test runs', () => {
-    expect([...examples.keys()].sort()).toEqual(['incremental.yaml', 'reach.yaml', 'siphon.yaml', 'walk.ts']);
+    expect([...examples.keys()].sort()).toEqual(['graphql.yaml', 'incremental.yaml', 'reach.yaml', 'siphon.yaml', 'walk.ts']);
   });
 
   it('"Declare a sync": siphon.yaml checks, runs, reports and exports as written', async () => {
@@ -106,6 +106,25 @@ describe('README examples', () => {
       const live = dataset.posts.filter((post) => !closed.some((account) => account.id === post.userId));
       expect(posts.map((row) => Number(row.id)).sort((a, b) => a - b)).toEqual(live.map((post) => post.id));
       for (const row of posts) expect(row.accounts_username).toBe(accounts.find((a) => a.id === Number(row.accounts_id))?.username);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
+  it('"GraphQL": graphql.yaml runs as written', async () => {
+    writeFileSync(join(dir, 'graphql.yaml'), example('graphql.yaml'));
+    const env = { SIPHON_DATABASE: undefined };
+    const check = await runCli(['check', '-c', 'graphql.yaml'], { cwd: dir, env });
+    expect(check.code, `${check.stdout}${check.stderr}`).toBe(0);
+    const run = await runCli(['run', '-c', 'graphql.yaml'], { cwd: dir, env, timeoutMs: 90_000 });
+    expect(run.code, `${run.stdout}${run.stderr}`).toBe(0);
+    const store = await openStore(`sqlite:${join(dir, 'graphql.db')}`);
+    try {
+      const rows = await tableRows(store, 'gql_events');
+      expect(rows.map((row) => Number(row.id))).toEqual(dataset.cursorEvents.map((event) => event.id));
+      expect(rows.map((row) => String(row.amount))).toEqual(dataset.cursorEvents.map((event) => event.amount.toFixed(2)));
+      const [latest] = await store.runs.list({ resource: 'demo.gql_events', limit: 1 });
+      expect(latest?.pages).toBe(Math.ceil(dataset.cursorEvents.length / 100));
     } finally {
       await store.close();
     }

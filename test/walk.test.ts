@@ -147,7 +147,7 @@ describe('options', () => {
     await expect(collect(paginate({ url: 'not a url' }))).rejects.toThrow(ConfigError);
     await expect(collect(paginate({ url: 'http://127.0.0.1:1/x', concurrency: 0 }))).rejects.toThrow(/concurrency/);
     await expect(collect(paginate({ url: 'http://127.0.0.1:1/x', paginator: { type: 'bogus' } as never }))).rejects.toThrow(
-      /expected one of pageNumber, offset, cursor, nextUrl, linkHeader, single, auto/,
+      /expected one of pageNumber, offset, cursor, nextUrl, linkHeader, relay, single, auto/,
     );
   });
 

@@ -1,9 +1,11 @@
 import { LosslessNumber } from 'lossless-json';
 import type { ParentLink, ResolvedResource } from '../config/types.js';
+import { GraphqlError } from '../errors/graphql-error.js';
 import { NetworkError } from '../errors/network-error.js';
 import { SiphonError } from '../errors/siphon-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import type { HttpClient } from '../http/client.js';
+import { graphqlBody, graphqlErrorsOf } from '../http/graphql.js';
 import { bodyParams } from '../http/request-body.js';
 import { responseActionMatchers } from '../http/response-actions.js';
 import type { JsonResponse } from '../http/types.js';
@@ -201,7 +203,9 @@ async function firstPage(
   // As the run sends them: `{parent.field}` in the params and the body filled from the parent row.
   const links = resource.parent?.links ?? [];
   const params = fillParentValues(resource.params, links, parentRow);
-  const parts = { json: fillParentValues(resource.json, links, parentRow), form: fillParentValues(resource.form, links, parentRow) };
+  const parts = resource.graphql
+    ? { json: graphqlBody({ ...resource.graphql, variables: fillParentValues(resource.graphql.variables, links, parentRow) }) }
+    : { json: fillParentValues(resource.json, links, parentRow), form: fillParentValues(resource.form, links, parentRow) };
   const inBody = paramLocationOf(resource.paginator) === 'body';
   const paginator = createPaginator(resource.paginator, { params: inBody ? bodyParams(parts) : params });
   const step = paginator.start();
@@ -215,6 +219,12 @@ async function firstPage(
       headers: { ...resource.headers, ...step.patch.headers },
     });
     const elapsedMs = Math.round(performance.now() - started);
+    const errors = resource.graphql ? graphqlErrorsOf(response.body) : undefined;
+    if (errors !== undefined)
+      throw new GraphqlError(
+        `${resource.method ?? 'POST'} ${client.redact(response.url)} (HTTP ${response.status})`,
+        errors.map((entry) => ({ ...entry, message: client.secrets.mask(entry.message) })),
+      );
     const records = selectRecords(response.body, resource.records);
     paginator.next({
       index: 0,

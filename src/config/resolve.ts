@@ -1,3 +1,4 @@
+import { graphqlProblem } from '../http/graphql.js';
 import { bodyParams, requestBodyProblem } from '../http/request-body.js';
 import type { QueryParams, RetryOptions } from '../http/types.js';
 import { paramLocationOf } from '../pagination/option-fields.js';
@@ -84,7 +85,7 @@ export function resolveConfig(input: ValidatedInput, context: ResolveContext, is
           path: d.path,
           urlPath: d.config.path,
           columns: d.columns.columns,
-          requestTexts: d.intact('params', 'json', 'form') ? requestTexts(d.path, d.config) : [],
+          requestTexts: d.intact('params', 'json', 'form', 'graphql') ? requestTexts(d.path, d.config) : [],
         })),
       validated.name,
       new Set([...unusable, ...drafts.filter((d) => !d.intact('path')).map((d) => d.name)]),
@@ -129,10 +130,13 @@ function finishResource(draft: Draft, parent: ParentInfo | undefined, topTimezon
   const params: QueryParams = { ...inherited.params, ...config.params };
   const headers = { ...inherited.headers, ...config.headers };
   const paginator = resolvePaginator(draft, params, issues);
-  const method = config.method ?? CONFIG_DEFAULTS.method;
+  const graphql = config.graphql !== undefined;
+  const method = config.method ?? (graphql ? 'POST' : CONFIG_DEFAULTS.method);
   const location = paramLocationOf(paginator);
-  const bodyProblem = requestBodyProblem(method, config.json !== undefined, config.form !== undefined, location);
-  if (bodyProblem !== undefined && intact('method', 'json', 'form', 'paginator')) {
+  const bodyProblem =
+    graphqlProblem(graphql, config.json !== undefined || config.form !== undefined, paginator) ??
+    requestBodyProblem(method, config.json !== undefined || graphql, config.form !== undefined, location);
+  if (bodyProblem !== undefined && intact('method', 'json', 'form', 'paginator', 'graphql')) {
     // An inherited paginator's `in` is written at the source.
     const at = bodyProblem.path === 'paginator.in' && config.paginator === undefined ? draft.sourcePath : path;
     issues.add(joinPath(at, ...bodyProblem.path.split('.')), bodyProblem.message);
@@ -188,6 +192,7 @@ function finishResource(draft: Draft, parent: ParentInfo | undefined, topTimezon
     method,
     json: config.json,
     form: config.form,
+    graphql: config.graphql,
     responseActions: config.responseActions ?? inherited.responseActions,
     filter: config.filter,
     map: config.map,
@@ -219,6 +224,7 @@ function requestTexts(path: string, config: ResourceConfig): { at: string; text:
     else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) visit(item, joinPath(at, key));
   };
   for (const key of ['params', 'json', 'form'] as const) if (config[key] !== undefined) visit(config[key], joinPath(path, key));
+  if (config.graphql?.variables !== undefined) visit(config.graphql.variables, joinPath(path, 'graphql', 'variables'));
   return out;
 }
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { authConfigSchema } from '../http/auth/registry.js';
 import { clientOptionFields } from '../http/client-options.js';
+import { graphqlRequestSchema } from '../http/graphql.js';
 import { rateLimitOptionsSchema } from '../http/rate-budget/rate-limit-options.js';
 import { jsonBodySchema, requestMethodSchema } from '../http/request-body.js';
 import { headersSchema, queryParamsSchema } from '../http/request-fields.js';
@@ -120,6 +121,7 @@ export const resourceSchema = strictOptions({
   method: requestMethodSchema.optional(),
   json: jsonBodySchema.optional(),
   form: queryParamsSchema.optional(),
+  graphql: graphqlRequestSchema.optional(),
   filter: recordFilterSchema.optional(),
   map: recordMap.optional(),
   exclude: fieldList.optional(),

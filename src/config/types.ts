@@ -1,4 +1,5 @@
 import type { AuthConfig } from '../http/auth/index.js';
+import type { GraphqlRequest } from '../http/graphql.js';
 import type { FormBody, JsonBody, RequestMethod } from '../http/request-body.js';
 import type { ResponseAction } from '../http/response-actions.js';
 import type { QueryParams, RateLimitedWhen, RateLimitOptions, RetryOptions } from '../http/types.js';
@@ -115,6 +116,12 @@ export interface ResourceConfig extends EndpointDefaults {
   json?: JsonBody;
   /** A form body (`application/x-www-form-urlencoded`) for every page request. */
   form?: FormBody;
+  /**
+   * A GraphQL request: POSTed to `path` as `{ query, variables }`, paged by the
+   * `relay` paginator (its cursor set in `variables`); a response with `errors`
+   * fails the run with their messages. Not with `json` or `form`.
+   */
+  graphql?: GraphqlRequest;
   /**
    * Keeps the records it matches (the others are not stored). Stop conditions
    * of the paginator (a short page, an empty page) see every record the API sent.
@@ -251,6 +258,7 @@ export interface ResolvedResource {
   readonly method?: RequestMethod | undefined;
   readonly json?: JsonBody | undefined;
   readonly form?: FormBody | undefined;
+  readonly graphql?: GraphqlRequest | undefined;
   readonly responseActions?: readonly ResponseAction[] | undefined;
   readonly filter?: FilterExpression | RecordPredicate | undefined;
   readonly map?: RecordMap | undefined;

@@ -3,6 +3,7 @@ export { COINGECKO_LIMIT_BODY, COINS_MARKETS_PATH } from './coins-route.js';
 export { CURSOR_PATH, type DemoCursorEvent, encodeCursor } from './cursor-api.js';
 export { type DemoDataset, demoDataset } from './dataset.js';
 export { type DemoDrfItem, DRF_PATH } from './drf.js';
+export { GRAPHQL_PATH } from './graphql-route.js';
 export type { DemoComment, DemoPost, DemoUser } from './jsonplaceholder.js';
 export type { DemoApiOptions, DemoApiSize, DemoFaults, DemoRateLimit } from './options.js';
 export { ACCOUNTS_PATH, type DemoAccount, demoAccounts, SEARCH_PATH } from './search-routes.js';

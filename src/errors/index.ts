@@ -3,6 +3,7 @@ export { CoercionError } from './coercion-error.js';
 export { ConfigError } from './config-error.js';
 export { type ConfigIssue, ConfigValidationError } from './config-validation-error.js';
 export { CrossOriginError } from './cross-origin-error.js';
+export { GraphqlError, type GraphqlErrorEntry } from './graphql-error.js';
 export { HttpStatusError } from './http-status-error.js';
 export { IncompleteSyncError } from './incomplete-sync-error.js';
 export { IncrementalCursorError } from './incremental-cursor-error.js';

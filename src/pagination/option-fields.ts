@@ -32,9 +32,11 @@ export interface ParamLocationOption {
   in?: 'query' | 'body';
 }
 
-/** Where a paginator config sends its parameter: its `in`, else the query. */
+/** Where a paginator config sends its parameter: its `in`, else the query; `relay` sends its cursor in the GraphQL variables. */
 export function paramLocationOf(paginator: unknown): 'query' | 'body' {
-  return paginator !== null && typeof paginator === 'object' && (paginator as { in?: unknown }).in === 'body' ? 'body' : 'query';
+  if (paginator === null || typeof paginator !== 'object') return 'query';
+  const { in: location, type } = paginator as { in?: unknown; type?: unknown };
+  return location === 'body' || type === 'relay' ? 'body' : 'query';
 }
 
 /** The options of {@link StopOptions}, which every strategy but `single` takes. */

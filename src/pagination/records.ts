@@ -3,10 +3,16 @@ import { PaginationError } from '../errors/pagination-error.js';
 import { type JsonPath, jsonPath } from '../util/json-path.js';
 import { checkedString, thrown } from '../util/option-fields.js';
 
-/** The `records` option, for the config file and the walk alike: `'auto'` or a JSON path. */
-export const recordsPathSchema = checkedString('"auto" or a JSON path such as "data.items" or "$"', (v) =>
-  v === 'auto' ? undefined : thrown(() => jsonPath(v)),
+/** The `records` option, for the config file and the walk alike: `'auto'` or a JSON path, with at most one `[*]`. */
+export const recordsPathSchema = checkedString('"auto" or a JSON path such as "data.items", "$" or "data.events.edges[*].node"', (v) =>
+  v === 'auto' ? undefined : thrown(() => parseSelector(v)),
 );
+
+/** `prefix[*].inner`: the array at `prefix`, each element replaced by what `inner` names in it. */
+interface RecordsSelector {
+  readonly array: JsonPath;
+  readonly each: JsonPath | undefined;
+}
 
 /** Keys searched, in order, for the records array of an object body. */
 export const RECORDS_KEYS: readonly string[] = ['data', 'results', 'items', 'records'];
@@ -37,7 +43,8 @@ export function selectRecords(body: unknown, path?: string, paginator = 'records
   }
 
   const selector = parse(path);
-  const value = selector.get(body);
+  const value = selector.array.get(body);
+  if (selector.each !== undefined) return eachRecord(value, selector.array.source, selector.each, paginator, path);
   if (Array.isArray(value)) return value;
   if (value === null) return [];
   if (isObject(value)) return [value];
@@ -58,12 +65,43 @@ function autoKey(body: Record<string, unknown>): string | undefined {
   return RECORDS_KEYS.find((key) => Array.isArray(body[key]));
 }
 
-function parse(path: string): JsonPath {
+/*
+ * One `[*]` maps an array's elements to a field of each: GraphQL's
+ * `data.issues.edges[*].node`. One only, so a path still names one list.
+ */
+function parseSelector(path: string): RecordsSelector {
+  const star = /\[\s*\*\s*\]/.exec(path);
+  if (star === null) return { array: jsonPath(path), each: undefined };
+  const rest = path.slice(star.index + star[0].length);
+  if (/\[\s*\*\s*\]/.test(rest)) throw new SyntaxError(`invalid records path "${path}": only one [*] is supported`);
+  const inner = rest.replace(/^\./, '');
+  return { array: jsonPath(path.slice(0, star.index) || '$'), each: inner === '' ? undefined : jsonPath(inner) };
+}
+
+function parse(path: string): RecordsSelector {
   try {
-    return jsonPath(path);
+    return parseSelector(path);
   } catch (cause) {
     throw new ConfigError('records', (cause as Error).message, { cause });
   }
+}
+
+function eachRecord(value: unknown, at: string, each: JsonPath, paginator: string, path: string): unknown[] {
+  if (value === null) return [];
+  if (!Array.isArray(value)) {
+    const found = value === undefined ? 'not found' : `holds ${kindOf(value)}`;
+    throw new PaginationError(paginator, `records path "${path}": "${at}" ${found}, expected an array`);
+  }
+  return value.map((item, index) => {
+    const record = each.get(item);
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+      throw new PaginationError(
+        paginator,
+        `records path "${path}": "${each.source}" of element ${index} is ${record === undefined ? 'missing' : kindOf(record)}, expected an object`,
+      );
+    }
+    return record;
+  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

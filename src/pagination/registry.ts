@@ -9,11 +9,20 @@ import type { LinkHeaderConfig } from './link-header.js';
 import type { NextUrlConfig } from './next-url.js';
 import type { OffsetConfig } from './offset.js';
 import type { PageNumberConfig } from './page-number.js';
+import type { RelayConfig } from './relay.js';
 import type { SingleConfig } from './single.js';
 import { type Strategy, strategies } from './strategies.js';
 import type { Paginator, PaginatorInit } from './types.js';
 
-export type PaginatorConfig = PageNumberConfig | OffsetConfig | CursorConfig | NextUrlConfig | LinkHeaderConfig | SingleConfig | AutoConfig;
+export type PaginatorConfig =
+  | PageNumberConfig
+  | OffsetConfig
+  | CursorConfig
+  | NextUrlConfig
+  | LinkHeaderConfig
+  | RelayConfig
+  | SingleConfig
+  | AutoConfig;
 
 /** Every strategy a config can name: the concrete ones and `auto`, which detects one of them. */
 const registered = {

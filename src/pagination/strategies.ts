@@ -5,6 +5,7 @@ import { type LinkHeaderOptions, linkHeader, linkHeaderOptionsSchema } from './l
 import { type NextUrlOptions, nextUrl, nextUrlOptionsSchema } from './next-url.js';
 import { type OffsetOptions, offset, offsetInitIssue, offsetOptionsSchema } from './offset.js';
 import { type PageNumberOptions, pageNumber, pageNumberOptionsSchema } from './page-number.js';
+import { type RelayOptions, relay, relayOptionsSchema } from './relay.js';
 import { type SingleOptions, single, singleOptionsSchema } from './single.js';
 import type { Paginator, PaginatorInit } from './types.js';
 
@@ -37,6 +38,7 @@ export const strategies = {
   cursor: { schema: cursorOptionsSchema, create: (options) => cursor(options) } satisfies Strategy<CursorOptions>,
   nextUrl: { schema: nextUrlOptionsSchema, create: (options) => nextUrl(options) } satisfies Strategy<NextUrlOptions>,
   linkHeader: { schema: linkHeaderOptionsSchema, create: (options) => linkHeader(options) } satisfies Strategy<LinkHeaderOptions>,
+  relay: { schema: relayOptionsSchema, create: (options) => relay(options) } satisfies Strategy<RelayOptions>,
   single: { schema: singleOptionsSchema, create: (options) => single(options) } satisfies Strategy<SingleOptions>,
 } as const;
 

@@ -97,8 +97,8 @@ function requestParams(source: BatchSource, window?: { readonly start: string | 
 
 /** The request every page of the resource sends besides the paginator's part. */
 function requestOptions(resource: ResolvedResource) {
-  const { method, json, form, responseActions } = resource;
-  return { method, json, form, responseActions };
+  const { method, json, form, graphql, responseActions } = resource;
+  return { method, json, form, graphql, responseActions };
 }
 
 function processorOf(source: BatchSource): RecordProcessor | undefined {
@@ -305,6 +305,7 @@ async function* fanOutBatches(source: BatchSource): AsyncGenerator<Batch> {
       // `{parent.field}` may also sit in the params and the body.
       ...requestOptions(resource),
       json: fillParentValues(resource.json, links, parentRow),
+      graphql: resource.graphql && { ...resource.graphql, variables: fillParentValues(resource.graphql.variables, links, parentRow) },
       form: fillParentValues(resource.form, links, parentRow),
       params: fillParentValues(requestParams(source), links, parentRow),
       headers: resource.headers,

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import type { HttpClient } from '../http/client.js';
 import type { ClientEvent, HttpClientOptions } from '../http/client-options.js';
+import { type GraphqlRequest, graphqlProblem, graphqlRequestSchema } from '../http/graphql.js';
 import {
   type FormBody,
   type JsonBody,
@@ -44,6 +45,12 @@ export interface PaginateOptions extends Omit<HttpClientOptions, 'onEvent' | 'or
   json?: JsonBody | undefined;
   /** A form body (`application/x-www-form-urlencoded`) sent with every page request. */
   form?: FormBody | undefined;
+  /**
+   * A GraphQL request instead of `json`: POSTed as `{ query, variables }`,
+   * paged with the `relay` paginator; a response with `errors` fails the page
+   * with their messages (a {@link GraphqlError}).
+   */
+  graphql?: GraphqlRequest | undefined;
   /**
    * Rules on a response's status and body, tried in order before the default
    * handling: `ignore` ends the walk there without records, `retry` retries
@@ -126,6 +133,7 @@ const walkOptions = z.object({
   method: requestMethodSchema.optional(),
   json: jsonBodySchema.optional(),
   form: queryParamsSchema.optional(),
+  graphql: graphqlRequestSchema.optional(),
   responseActions: responseActionsSchema.optional(),
   headers: headersSchema.optional(),
   records: recordsPathSchema.optional(),
@@ -146,8 +154,11 @@ export function resolveWalkOptions(options: PaginateOptions): ResolvedWalkOption
   const parsed = parseOptions(walkOptions, options);
   if (parsed.issues !== undefined) throw ConfigError.fromIssue('', parsed.issues[0] as (typeof parsed.issues)[number]);
   const { url, concurrency = WALK_DEFAULTS.concurrency, maxPages } = parsed.data;
-  const method = parsed.data.method ?? 'GET';
-  const bodyIssue = requestBodyProblem(method, options.json !== undefined, options.form !== undefined, paramLocationOf(options.paginator));
+  const graphql = options.graphql !== undefined;
+  const method = parsed.data.method ?? (graphql ? 'POST' : 'GET');
+  const bodyIssue =
+    graphqlProblem(graphql, options.json !== undefined || options.form !== undefined, options.paginator) ??
+    requestBodyProblem(method, options.json !== undefined || graphql, options.form !== undefined, paramLocationOf(options.paginator));
   if (bodyIssue !== undefined) throw new ConfigError(bodyIssue.path, bodyIssue.message);
   return { baseUrl: new URL(url).toString(), concurrency, maxPages, method };
 }

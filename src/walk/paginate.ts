@@ -1,6 +1,8 @@
+import { GraphqlError } from '../errors/graphql-error.js';
 import { PaginationError, PaginationLoopError } from '../errors/pagination-error.js';
 import { RepeatedPageError } from '../errors/repeated-page-error.js';
 import { HttpClient } from '../http/client.js';
+import { graphqlBody, graphqlErrorsOf } from '../http/graphql.js';
 import { type BodyParts, bodyParams } from '../http/request-body.js';
 import { responseActionMatchers } from '../http/response-actions.js';
 import type { JsonResponse } from '../http/types.js';
@@ -27,7 +29,7 @@ interface InFlight {
  */
 export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGenerator<Page<T>, void, undefined> {
   const { baseUrl, concurrency, maxPages: walkLimit, method } = resolveWalkOptions(options);
-  const parts: BodyParts = { json: options.json, form: options.form };
+  const parts: BodyParts = options.graphql ? { json: graphqlBody(options.graphql) } : { json: options.json, form: options.form };
   const inBody = paramLocationOf(options.paginator) === 'body';
   const paginator = createPaginator(options.paginator, { params: inBody ? bodyParams(parts) : options.params });
   const responseActions = responseActionMatchers(options.responseActions);
@@ -75,6 +77,17 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
         // A response rule said so (a child of a deleted parent): no records, and nothing after it to walk.
         cancelQueued();
         return;
+      }
+      if (options.graphql !== undefined) {
+        // A 200 with errors (even beside partial data) is a page not fully served.
+        const errors = graphqlErrorsOf(response.body);
+        if (errors !== undefined) {
+          // An API may echo a credential in its message.
+          const masked = errors.map((entry) => ({ ...entry, message: client.secrets.mask(entry.message) }));
+          throw new GraphqlError(`${method} ${client.redact(response.url)} (HTTP ${response.status})`, masked, {
+            request: { method, url: client.redact(head.url.toString()) },
+          });
+        }
       }
       const records = recordsOf(method, response, options.records, client);
       const next = paginator.next({
