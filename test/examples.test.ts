@@ -132,6 +132,7 @@ describe.each(dialects)('examples on %s', (dialect) => {
       const row = byId.get(coin.id);
       expect(row, coin.id).toBeDefined();
       expect(row?.market_cap).toBe(BigInt(plain(source.market_cap)));
+      expect(row?.market_cap_change_24h).toBe(roundDecimal(plain(source.market_cap_change_24h), 6));
       expect(row?.market_cap_rank).toBe(coin.rank);
       expect(row?.current_price).toBe(roundDecimal(plain(source.current_price), 2));
       expect(row?.circulating_supply).toBe(roundDecimal(plain(source.circulating_supply), 2));
@@ -146,7 +147,7 @@ describe.each(dialects)('examples on %s', (dialect) => {
     expect(await rows(store, 'full_coin')).toHaveLength(dataset.coins.length);
     const runs = await store.runs.list({ resource: 'coingecko.coins' });
     expect(runs.map((run) => run.status)).toEqual(['succeeded', 'succeeded']);
-  }, 60_000);
+  }, 120_000);
 
   it('jsonplaceholder.yaml walks comments once per post and the engagement report is right', async () => {
     const file = example('jsonplaceholder', db);

@@ -702,11 +702,14 @@ describe('coerceValue', () => {
   const where = { table: 'coins', column: 'c' };
   const coerce = (value: unknown, type: ColumnType): unknown => coerceValue(value, type, where);
 
-  it('rounds fractional integers half away from zero, exactly', () => {
-    expect(coerce(new LosslessNumber('1511484596139203.5'), t.bigint)).toBe(1511484596139204n);
-    expect(coerce(-2.5, t.bigint)).toBe(-3n);
-    expect(coerce('2.4999', t.integer)).toBe(2);
+  it('refuses a fraction in an integer column rather than round it away; integer-valued forms are exact', () => {
+    expect(() => coerce(new LosslessNumber('1511484596139203.5'), t.bigint)).toThrow(/has a fraction \(1511484596139203\.5\)/);
+    expect(() => coerce(-2.5, t.bigint)).toThrow(CoercionError);
+    expect(() => coerce('2.4999', t.integer)).toThrow(/declare the column decimal/);
+    expect(() => coerce(new LosslessNumber('15735520951.7123'), t.bigint)).toThrow(CoercionError);
     expect(coerce('1e3', t.integer)).toBe(1000);
+    expect(coerce('3.000', t.integer)).toBe(3);
+    expect(coerce(new LosslessNumber('1.5e1'), t.bigint)).toBe(15n);
     expect(coerce(9007199254740993n, t.bigint)).toBe(9007199254740993n);
     expect(() => coerce('abc', t.bigint)).toThrow(CoercionError);
     expect(() => coerce(true, t.integer)).toThrow(/not a number/);

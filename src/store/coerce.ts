@@ -107,7 +107,9 @@ function toInteger(value: unknown, min: bigint, max: bigint, name: string): bigi
     const decimal = toDecimalText(value);
     if (!decimal) return refuse('not a number');
     if (integerDigits(decimal) > 20) return refuse(`out of range for ${name}`);
-    // Rounds like PostgreSQL's numeric → bigint cast (half away from zero).
+    // `3.0` and `1e3` are integers; `2.5` is not, and rounding it would store a value the API did not send.
+    const exact = formatDecimal(decimal);
+    if (/\.\d*[1-9]/.test(exact)) return refuse(`it has a fraction (${exact}), which ${name} would round away; declare the column decimal`);
     integer = decimalToBigInt(decimal);
   }
   if (integer < min || integer > max) return refuse(`out of range for ${name} (${min} to ${max})`);

@@ -41,3 +41,10 @@ export function roundedInteger(text: string): bigint {
   }
   return split.negative ? -magnitude : magnitude;
 }
+
+/** Whether the literal's value has a nonzero fraction (`2.5`, not `2.50e1`). */
+export function hasFraction(text: string): boolean {
+  const split = parts(text);
+  if (!split || split.scale <= 0) return false;
+  return BigInt(split.digits === '' ? '0' : split.digits) % 10n ** BigInt(split.scale) !== 0n;
+}
