@@ -126,6 +126,26 @@ describe('GraphQL over HTTP', () => {
     expect((error as GraphqlError).retryable).toBe(false);
   });
 
+  it('masks a credential the API echoes in an error message', async () => {
+    const api = await server(async (req, res) => {
+      await readBody(req);
+      sendJson(res, 200, { errors: [{ message: `token ${String(req.headers.authorization)} lacks scope read:events` }] });
+    });
+    const error = await collect(
+      fetchRecords({
+        url: api.url,
+        graphql: { query: '{ list { edges { node { id } } } }' },
+        paginator: { type: 'relay', pageInfoPath: 'data.list.pageInfo' },
+        auth: { type: 'bearer', token: 'gql-very-secret-token' },
+      }),
+    ).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(GraphqlError);
+    expect(api.requests[0]?.headers.authorization).toBe('Bearer gql-very-secret-token');
+    expect((error as GraphqlError).message).toContain('lacks scope read:events');
+    expect((error as GraphqlError).message).not.toContain('gql-very-secret-token');
+    expect(JSON.stringify((error as GraphqlError).errors)).not.toContain('gql-very-secret-token');
+  });
+
   it('retries a rate-limited GraphQL error when a responseActions rule on its code says so', async () => {
     const api = await server(async (req, res, _seen, index) => {
       await readBody(req);
