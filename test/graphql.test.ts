@@ -269,6 +269,50 @@ describe.each(dialects)('a GraphQL connection synced (%s)', (dialect) => {
     expect(forbidden?.run.checkpoint).toBeNull();
   });
 
+  it('fills {parent.field} in graphql.variables: a child walked once per parent row', async () => {
+    const owners: unknown[] = [];
+    const api = await server(async (req, res) => {
+      const text = await readBody(req);
+      if (req.method === 'GET') {
+        sendJson(res, 200, [{ id: 7 }, { id: 8 }]);
+        return;
+      }
+      const { variables } = JSON.parse(text) as { variables: { owner: number } };
+      owners.push(variables.owner);
+      const node = { id: variables.owner * 10 };
+      sendJson(res, 200, { data: { repo: { edges: [{ node }], pageInfo: { hasNextPage: false, endCursor: null } } } });
+    });
+    const config = parseConfig({
+      database: db.url,
+      sources: {
+        api: {
+          baseUrl: api.url,
+          resources: {
+            gql_owners: { path: '/users', paginator: 'single', primaryKey: 'id' },
+            gql_repos: {
+              path: '/graphql',
+              graphql: {
+                query: 'query($owner: Int!) { repo(owner: $owner) { edges { node { id } } } }',
+                variables: { owner: '{gql_owners.id}' },
+              },
+              paginator: { type: 'relay', pageInfoPath: 'data.repo.pageInfo' },
+              records: 'data.repo.edges[*].node',
+              primaryKey: 'id',
+            },
+          },
+        },
+      },
+    });
+    const outcomes = await syncResources({ config, store });
+    expect(outcomes.map((outcome) => outcome.run.status)).toEqual(['succeeded', 'succeeded']);
+    expect(owners.sort()).toEqual([7, 8]);
+    const rows = await tableRows(store, 'gql_repos');
+    expect(rows.map((row) => [Number(row.id), Number(row.gql_owners_id)]).sort()).toEqual([
+      [70, 7],
+      [80, 8],
+    ]);
+  });
+
   it('resumes an interrupted run from the cursor of its last committed page', async () => {
     const config = configFor('gql_resume');
     const stop = new AbortController();
