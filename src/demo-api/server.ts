@@ -8,6 +8,7 @@ import { drfRoute } from './drf.js';
 import { createFaultPlan, createLatency } from './faults.js';
 import { graphqlRoute } from './graphql-route.js';
 import { jsonServerRoutes } from './json-server-routes.js';
+import { openApiRoute } from './openapi-document.js';
 import { type DemoApiOptions, resolveOptions } from './options.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createRequestHandler } from './request-handler.js';
@@ -50,6 +51,7 @@ export async function startDemoApi(options: DemoApiOptions = {}): Promise<DemoAp
       searchRoute(data.cursorEvents),
       graphqlRoute(data.cursorEvents),
       accountsRoute(demoAccounts(data.users), data.posts),
+      openApiRoute(),
     ],
     stats,
     limiter: limit ? createRateLimiter(limit.requests, limit.perMs, limit.window) : undefined,
