@@ -92,37 +92,41 @@ export const endToEnd: Scenario = {
     const sqlite = `sqlite:${join(dir, 'coins.db')}`;
     const schema = `siphon_bench_e2e_${process.pid}`;
     const figures: Figure[] = [];
-    const api = await startDemoApi({ seed: 1, size: { coins: records } });
     try {
-      const [base, ours] = await bestOfTwo(
-        () => rawFetchLoop(api.url, records),
-        () => siphonSync(api.url, sqlite, 'replace', records, dir),
-      );
-      figures.push(figure('SQLite replace', 0.7, records, base, ours));
-      if (POSTGRES !== 'off') {
-        const database = `${POSTGRES}?schema=${schema}`;
-        const [pgBase, pgOurs] = await bestOfTwo(
+      const api = await startDemoApi({ seed: 1, size: { coins: records } });
+      try {
+        const [base, ours] = await bestOfTwo(
           () => rawFetchLoop(api.url, records),
-          () => siphonSync(api.url, database, 'replace', records, dir),
+          () => siphonSync(api.url, sqlite, 'replace', records, dir),
         );
-        figures.push(figure('PostgreSQL replace', 0.5, records, pgBase, pgOurs));
+        figures.push(figure('SQLite replace', 0.7, records, base, ours));
+        if (POSTGRES !== 'off') {
+          const database = `${POSTGRES}?schema=${schema}`;
+          const [pgBase, pgOurs] = await bestOfTwo(
+            () => rawFetchLoop(api.url, records),
+            () => siphonSync(api.url, database, 'replace', records, dir),
+          );
+          figures.push(figure('PostgreSQL replace', 0.5, records, pgBase, pgOurs));
+        }
+      } finally {
+        await api.close();
+      }
+      const changed = await startChangedCoins(records);
+      try {
+        // The table holds the unchanged coins (SQLite's replace above); each merge brings in the changed fifth.
+        const [base, ours] = await bestOfTwo(
+          () => rawFetchLoop(changed.url, records),
+          () => {
+            changed.change();
+            return siphonSync(changed.url, sqlite, 'merge', records, dir);
+          },
+        );
+        figures.push(figure('SQLite merge re-sync, 20 % changed', 0.7, records, base, ours));
+      } finally {
+        await changed.close();
       }
     } finally {
-      await api.close();
-    }
-    const changed = await startChangedCoins(records);
-    try {
-      // The table holds the unchanged coins (SQLite's replace above); each merge brings in the changed fifth.
-      const [base, ours] = await bestOfTwo(
-        () => rawFetchLoop(changed.url, records),
-        () => {
-          changed.change();
-          return siphonSync(changed.url, sqlite, 'merge', records, dir);
-        },
-      );
-      figures.push(figure('SQLite merge re-sync, 20 % changed', 0.7, records, base, ours));
-    } finally {
-      await changed.close();
+      // Also when a run fails: neither the file nor the schema outlives the scenario.
       rmSync(dir, { recursive: true, force: true });
       if (POSTGRES !== 'off') {
         const client = new pg.Client({ connectionString: POSTGRES });
