@@ -154,6 +154,25 @@ describe('SlidingWindowBudget, pauses and learned limits', () => {
     expect((grants[1] as Grant).at).toBeGreaterThanOrEqual(resetAt);
   });
 
+  it('spends a reported remainder on the requests still in flight, once grants are settled', async () => {
+    const budget = new SlidingWindowBudget();
+    // Three granted at once; the first is answered, saying 2 are left: the two still in flight take them.
+    for (let i = 0; i < 3; i++) await budget.acquire();
+    budget.settle();
+    const resetAt = Date.now() + 250;
+    budget.observe({ remaining: 2, resetAt });
+    const [next] = await acquireAll(budget, 1);
+    expect((next as Grant).at).toBeGreaterThanOrEqual(resetAt);
+  });
+
+  it('a caller that never settles is not taken to have everything in flight', async () => {
+    const budget = new SlidingWindowBudget();
+    for (let i = 0; i < 3; i++) await budget.acquire();
+    budget.observe({ remaining: 2, resetAt: Date.now() + 250 });
+    const grants = await acquireAll(budget, 2);
+    expect(grants.every((grant) => grant.waited === 0)).toBe(true);
+  });
+
   it('ignores observations it cannot turn into a wait', async () => {
     const budget = new SlidingWindowBudget();
     budget.observe({ remaining: 0 }); // no reset time

@@ -12,12 +12,12 @@ const SAME_WINDOW_MS = 1000;
  * requests before `resetAt`. Pure bookkeeping over an explicit `now`, so any
  * budget implementation (in-process or shared) can reuse it.
  *
- * The approximation: an observation describes the server's state when it
- * handled *that* request, not when the response arrived, so requests granted
- * in between (already in flight) are not subtracted from the first count
- * learned in a window; the budget can overshoot by at most the number of
- * requests in flight, once per window, and the resulting 429 pauses the
- * source. Within a window the count only ever goes down (local grants and
+ * An observation describes the server's state when it handled *that*
+ * request, not when the response arrived, so requests granted and still in
+ * flight are subtracted from the count it reports (a budget whose requests
+ * are settled, as the HttpClient's are, keeps that number); without that the
+ * budget overshot by up to the requests in flight once per window, and the
+ * resulting 429 paused the source. Within a window the count only ever goes down (local grants and
  * lower reports both count; a higher report comes from an older response),
  * and a report whose reset lies before the known window is a late straggler
  * from the previous one and is ignored. Once `resetAt` has passed the count
@@ -29,13 +29,19 @@ export class LearnedLimit {
   #allowance = Infinity;
   /** Epoch ms the learned window ends; before it nothing is known. */
   #resetAt = 0;
+  /** Granted requests not yet settled (answered or failed): the server may not have counted them yet. */
+  #inFlight = 0;
+  /** Whether grants are settled at all: a caller that never settles would otherwise look ever more in flight. */
+  #settling = false;
 
   observe(observation: RateLimitObservation, now: number): void {
     const { remaining, resetAt } = observation;
     // A count without a reset time cannot be turned into a wait.
     if (remaining === undefined || resetAt === undefined) return;
     if (!Number.isFinite(remaining) || remaining < 0 || !Number.isFinite(resetAt) || resetAt <= now) return;
-    const count = Math.floor(remaining);
+    // The count describes the server before the requests still in flight reached it: they are
+    // spent from it too, or a window's first report lets the budget overshoot by that many.
+    const count = Math.max(0, Math.floor(remaining) - (this.#settling ? this.#inFlight : 0));
     const known = now < this.#resetAt;
     if (!known || resetAt > this.#resetAt + SAME_WINDOW_MS) {
       this.#allowance = count;
@@ -52,8 +58,15 @@ export class LearnedLimit {
     return this.#resetAt;
   }
 
-  /** Counts one granted request against the learned window. */
+  /** Counts one granted request against the learned window, and as in flight until {@link settle}. */
   consume(now: number): void {
+    this.#inFlight += 1;
     if (now < this.#resetAt) this.#allowance -= 1;
+  }
+
+  /** One granted request was answered or failed (call it before observing its answer). */
+  settle(): void {
+    this.#settling = true;
+    if (this.#inFlight > 0) this.#inFlight -= 1;
   }
 }

@@ -237,6 +237,7 @@ export class RedisSlidingWindowBudget implements RateBudget {
   }
 
   settle(): void {
+    this.#learned.settle();
     const member = this.#unsettled.shift();
     if (member === undefined) return;
     // Not awaited: the request's answer is not held up by the bookkeeping. A

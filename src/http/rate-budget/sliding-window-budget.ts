@@ -91,6 +91,7 @@ export class SlidingWindowBudget implements RateBudget {
   }
 
   settle(): void {
+    this.#learned.settle();
     if (!this.#declared || !this.#holdUntilSettled || this.#pending === 0) return;
     this.#pending -= 1;
     this.#settled.push(Date.now());
