@@ -12,7 +12,8 @@ export const PER_PAGE = 250;
 export const CONCURRENCY = 4;
 export const POSTGRES = process.env.BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-const COLUMNS = {
+/** The reference model's column types (see src/demo-api/coins.ts), for every benchmark that stores coins. */
+export const COIN_COLUMNS = {
   id: 'text',
   symbol: 'text',
   name: 'text',
@@ -57,7 +58,7 @@ export function coinsConfigInput(baseUrl: string, database: string, write: 'repl
             primaryKey: 'id',
             table: 'coins',
             write,
-            columns: COLUMNS,
+            columns: COIN_COLUMNS,
           },
         },
       },

@@ -20,40 +20,14 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { parseJson, stringifyJson } from 'siphon-sync';
 import { openStore, parseColumnType, type Row, type Store, type TableDef, type WriteMode } from 'siphon-sync/store';
 import { type COIN_FIELDS, generateCoins } from '../../src/demo-api/coins.js';
+import { COIN_COLUMNS } from '../harness/coins-source.js';
 import { type Figure, percent, perSecond, type Scenario } from '../harness/figure.js';
 
 const BATCH = 1000;
 const POSTGRES = process.env.BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-// The reference model's types (see src/demo-api/coins.ts).
-const COLUMNS: Record<(typeof COIN_FIELDS)[number], string> = {
-  id: 'text',
-  symbol: 'text',
-  name: 'text',
-  image: 'text',
-  current_price: 'decimal(20,2)',
-  market_cap: 'bigint',
-  market_cap_rank: 'integer',
-  fully_diluted_valuation: 'bigint',
-  total_volume: 'bigint',
-  high_24h: 'decimal(20,2)',
-  low_24h: 'decimal(20,2)',
-  price_change_24h: 'decimal(20,2)',
-  price_change_percentage_24h: 'decimal(10,5)',
-  market_cap_change_24h: 'bigint',
-  market_cap_change_percentage_24h: 'decimal(10,5)',
-  circulating_supply: 'decimal(20,2)',
-  total_supply: 'decimal(20,2)',
-  max_supply: 'decimal(20,2)',
-  ath: 'decimal(20,2)',
-  ath_change_percentage: 'decimal(10,5)',
-  ath_date: 'timestamp',
-  atl: 'decimal(20,2)',
-  atl_change_percentage: 'decimal(20,5)',
-  atl_date: 'timestamp',
-  roi: 'json',
-  last_updated: 'timestamp',
-};
+// The reference model's types, shared with the end-to-end and memory scenarios.
+const COLUMNS: Record<(typeof COIN_FIELDS)[number], string> = COIN_COLUMNS;
 const NAMES = Object.keys(COLUMNS);
 
 type Case = { readonly label: string; readonly mode: WriteMode; readonly keyed: boolean; readonly again?: boolean };
