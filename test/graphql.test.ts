@@ -2,10 +2,10 @@ import { ConfigValidationError, fetchRecords, GraphqlError, parseConfig, type Wa
 import { type DemoApiServer, demoDataset, startDemoApi } from 'siphon-sync/demo-api';
 import { openStore, type Store } from 'siphon-sync/store';
 import { type SyncEvent, syncResources } from 'siphon-sync/sync';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, tableRows } from './helpers/async.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
-import { readBody, sendJson, startServer, type TestServer } from './helpers/test-server.js';
+import { readBody, sendJson, serversPerTest } from './helpers/test-server.js';
 
 // GraphQL resources: a POSTed { query, variables }, relay pages (pageInfo's
 // endCursor sent back as $after), records under edges[*].node, and errors in
@@ -24,22 +24,13 @@ const FIRST = 25;
 const PAGES = Math.ceil(events.length / FIRST);
 
 let demo: DemoApiServer;
-const servers: TestServer[] = [];
 beforeAll(async () => {
   demo = await startDemoApi({ seed: SEED, size });
 });
 afterAll(async () => {
   await demo.close();
 });
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function server(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const started = await startServer(handler);
-  servers.push(started);
-  return started;
-}
+const server = serversPerTest();
 
 function resource(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -2,10 +2,10 @@ import { ConfigError, CrossOriginError, fetchRecords, parseConfig, type WalkEven
 import { type DemoApiServer, demoDataset, startDemoApi } from 'siphon-sync/demo-api';
 import { openStore, type Store } from 'siphon-sync/store';
 import { syncResources } from 'siphon-sync/sync';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, tableRows } from './helpers/async.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
-import { readBody, sendJson, startServer, type TestServer } from './helpers/test-server.js';
+import { readBody, sendJson, serversPerTest } from './helpers/test-server.js';
 
 // POST and PUT with json or form bodies, a paginator's parameter in the body,
 // and the HTTP rules a body follows: retried as it was, redirected as RFC 9110
@@ -17,22 +17,13 @@ const ORDER_TYPES = ['order.created', 'order.refunded'];
 const orders = data.cursorEvents.filter((event) => ORDER_TYPES.includes(event.type));
 
 let demo: DemoApiServer;
-const servers: TestServer[] = [];
 beforeAll(async () => {
   demo = await startDemoApi({ seed: SEED });
 });
 afterAll(async () => {
   await demo.close();
 });
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function server(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const started = await startServer(handler);
-  servers.push(started);
-  return started;
-}
+const server = serversPerTest();
 
 describe('request bodies over HTTP', () => {
   it('walks the demo search with the cursor in the JSON body: every matching event, once, in order', async () => {

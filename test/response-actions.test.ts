@@ -2,10 +2,10 @@ import { fetchRecords, parseConfig, type WalkEvent } from 'siphon-sync';
 import { type DemoApiServer, demoAccounts, demoDataset, startDemoApi } from 'siphon-sync/demo-api';
 import { openStore, type Store } from 'siphon-sync/store';
 import { type SyncEvent, syncResources } from 'siphon-sync/sync';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, tableRows } from './helpers/async.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
-import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
+import { sendJson, serversPerTest } from './helpers/test-server.js';
 
 // responseActions: ordered rules on a response's status and body. `ignore`
 // ends that walk without records (the run goes on, and says how many),
@@ -19,22 +19,13 @@ const closed = accounts.filter((account) => account.status === 'closed');
 const activePosts = data.posts.filter((post) => accounts.find((account) => account.id === post.userId)?.status === 'active');
 
 let demo: DemoApiServer;
-const servers: TestServer[] = [];
 beforeAll(async () => {
   demo = await startDemoApi({ seed: SEED });
 });
 afterAll(async () => {
   await demo.close();
 });
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function server(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const started = await startServer(handler);
-  servers.push(started);
-  return started;
-}
+const server = serversPerTest();
 
 describe('response actions in a walk', () => {
   it('retries a 403 whose body says "rate limit", and a 200 whose error.code is NOT_READY', async () => {

@@ -1,10 +1,10 @@
 import { CoercionError, HttpStatusError, PaginationError, ParentValueError, parseConfig } from 'siphon-sync';
 import { openStore, type Store } from 'siphon-sync/store';
 import { type SyncEvent, syncResources } from 'siphon-sync/sync';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableRows } from './helpers/async.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
-import { sendJson, startServer, type TestServer } from './helpers/test-server.js';
+import { sendJson, serversPerTest } from './helpers/test-server.js';
 
 // What a run records of itself, what a later run takes over from it, and
 // what goes on the wire: the promises of docs/reliability.md, "Runs,
@@ -15,26 +15,18 @@ const fastRetry = { retries: 2, base: '10ms', max: '50ms' } as const;
 describe.each(dialects)('runs, resuming and requests (%s)', (dialect) => {
   let db: TestDatabase;
   let store: Store;
-  const servers: TestServer[] = [];
   let serial = 0;
   beforeAll(async () => {
     db = await createTestDatabase(dialect);
     store = await openStore(db.url);
     await store.init();
   });
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
   afterAll(async () => {
     await store.close();
     await db.drop();
   });
 
-  async function server(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-    const started = await startServer(handler);
-    servers.push(started);
-    return started;
-  }
+  const server = serversPerTest();
 
   /** A source of its own, each resource with a table of its own (`<resource>_<n>`), so tests never share rows. */
   function configOf(baseUrl: string, resources: Record<string, Record<string, unknown>>, source: Record<string, unknown> = {}) {

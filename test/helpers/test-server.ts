@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { afterEach } from 'vitest';
 
 export interface SeenRequest {
   readonly method: string;
@@ -62,4 +63,21 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Starts servers that last one test: call it where the tests are declared
+ * (a file or a describe block) and start servers with what it returns; each
+ * is closed after the test that started it.
+ */
+export function serversPerTest(): (handler: Handler) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return async (handler) => {
+    const started = await startServer(handler);
+    servers.push(started);
+    return started;
+  };
 }
