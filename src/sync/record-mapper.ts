@@ -12,6 +12,9 @@ export const EXTRA_COLUMN = '_extra';
 
 const JSON_TYPE: ColumnType = { kind: 'json' };
 
+/** Records whose field names a never-filled column's warning looks among for the field it probably meant. */
+const SAMPLED_RECORDS = 100;
+
 /** What the mapper starts from: the table as it is. */
 export interface MapperStart {
   /** The table's columns (for a resumed replace, its staging table's); empty when there is no table yet. */
@@ -63,7 +66,7 @@ export class RecordMapper {
   #table: TableDef | undefined;
   /** Declared columns whose field no record has had yet; emptied as fields appear, so the check costs one lookup per column while it lasts. */
   readonly #unfilled = new Set<number>();
-  /** Top-level field names of the first records, for naming the field a never-filled column probably meant. */
+  /** Top-level field names of the first {@link SAMPLED_RECORDS} records, for naming the field a never-filled column probably meant. */
   readonly #sampleFields = new Set<string>();
   #records = 0;
 
@@ -158,7 +161,8 @@ export class RecordMapper {
       // A field sent as null is there (a `deleted_at` that is null in every row is fine); only an absent one is suspicious.
       if (value !== undefined) this.#unfilled.delete(index);
     }
-    if (this.#sampleFields.size < 500 && record !== null && typeof record === 'object' && !Array.isArray(record)) {
+    // The first records are sample enough to name a likely field; later ones would only add a per-record cost.
+    if (this.#records <= SAMPLED_RECORDS && record !== null && typeof record === 'object' && !Array.isArray(record)) {
       for (const field of Object.keys(record)) this.#sampleFields.add(field);
     }
   }
