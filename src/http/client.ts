@@ -256,7 +256,16 @@ export class HttpClient {
       const action = init.responseActions?.find((rule) => rule.matches(raw.status, raw.text, () => this.#lenientBody(raw.text)));
       if (action?.action === 'ignore') {
         emit({ type: 'ignored', status: raw.status, rule: action.rule, url: response.url });
-        return { ...response, headers: raw.headers, url: raw.url, body: null, attempts: attempt, waitedMs, ignored: action.rule };
+        return {
+          ...response,
+          headers: raw.headers,
+          url: raw.url,
+          body: null,
+          attempts: attempt,
+          waitedMs,
+          rateLimit: info,
+          ignored: action.rule,
+        };
       }
       const ruleNote = action && `responseActions: ${action.rule}`;
       if (action?.action === 'fail') {
@@ -273,7 +282,7 @@ export class HttpClient {
       } else if (raw.status >= 200 && raw.status < 300) {
         const body = this.#parseBody(raw, summary, response, attempt);
         const limited = this.#limitedSignal(body);
-        if (!limited) return { ...response, headers: raw.headers, url: raw.url, body, attempts: attempt, waitedMs };
+        if (!limited) return { ...response, headers: raw.headers, url: raw.url, body, attempts: attempt, waitedMs, rateLimit: info };
         failure = new RateLimitedError(summary, response, limited, { attempt, retryNote });
         reason = 'rate limited (body)';
       } else if (this.#policy.statuses.has(raw.status)) {

@@ -1,4 +1,5 @@
 import type { Duration } from '../util/duration.js';
+import type { ServerRateInfo } from './rate-limit-headers.js';
 
 /** A query parameter value; arrays repeat the parameter, `null`/`undefined` omit it. */
 export type QueryValue = string | number | boolean | bigint | null | undefined | readonly (string | number | boolean)[];
@@ -29,6 +30,8 @@ export interface JsonResponse extends ResponseInfo {
   readonly attempts: number;
   /** Milliseconds spent waiting on the rate budget and retry backoff for this response. */
   readonly waitedMs: number;
+  /** What the response's rate-limit headers said, as the client read them for its budget. */
+  readonly rateLimit: ServerRateInfo;
   /** Set when a `responseActions` rule said to ignore the response (its body is then `null`): the rule in words. */
   readonly ignored?: string | undefined;
 }

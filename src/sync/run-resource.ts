@@ -2,7 +2,7 @@ import type { ResolvedConfig, ResolvedResource } from '../config/types.js';
 import { CoercionError } from '../errors/coercion-error.js';
 import { SiphonError } from '../errors/siphon-error.js';
 import type { ClientEvent } from '../http/client-options.js';
-import { parseRateLimitHeaders } from '../http/rate-limit-headers.js';
+import type { ServerRateInfo } from '../http/rate-limit-headers.js';
 import { widenedColumn } from '../store/column-widening.js';
 import { addTally, NO_TALLY } from '../store/run-tally.js';
 import type { RunRecord, RunTrigger, Store } from '../store/types.js';
@@ -310,7 +310,7 @@ async function commitBatches(loop: BatchLoop): Promise<string | null> {
         status: page.response.status,
         url: page.response.url,
         parents,
-        rateLimit: apiRateLimit(page.response.headers),
+        rateLimit: apiRateLimit(page.response.rateLimit),
       }),
   });
   for await (const batch of batches) {
@@ -378,8 +378,7 @@ async function commitBatches(loop: BatchLoop): Promise<string | null> {
 }
 
 /** The limit a page's response announced, for the run's timeline and the admin; `undefined` when it announced none. */
-function apiRateLimit(headers: Headers): ApiRateLimit | undefined {
-  const { limit, remaining, resetAt } = parseRateLimitHeaders(headers);
+function apiRateLimit({ limit, remaining, resetAt }: ServerRateInfo): ApiRateLimit | undefined {
   if (limit === undefined && remaining === undefined) return undefined;
   return { limit, remaining, resetAt: resetAt === undefined ? undefined : new Date(resetAt).toISOString() };
 }

@@ -3,6 +3,7 @@ import { ConfigError } from '../errors/config-error.js';
 import type { HttpClient } from '../http/client.js';
 import type { ClientEvent, HttpClientOptions } from '../http/client-options.js';
 import { type GraphqlRequest, graphqlProblem, graphqlRequestSchema } from '../http/graphql.js';
+import type { ServerRateInfo } from '../http/rate-limit-headers.js';
 import {
   type FormBody,
   type JsonBody,
@@ -104,6 +105,8 @@ export interface Page<T = unknown> {
     readonly headers: Headers;
     /** Redacted URL of the page. */
     readonly url: string;
+    /** What its rate-limit headers said (read once, by the client). */
+    readonly rateLimit: ServerRateInfo;
   };
   /**
    * Records the API says the whole walk holds, when it says so (the

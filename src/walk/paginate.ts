@@ -130,7 +130,7 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
         token: next ? withoutSecrets(next.token, client) : null,
         pageToken: withoutSecrets(head.step.token, client),
         ...announcedTotals(response, options.paginator),
-        response: { status: response.status, headers: response.headers, url: client.redact(response.url) },
+        response: { status: response.status, headers: response.headers, url: client.redact(response.url), rateLimit: response.rateLimit },
         attempts: response.attempts,
         waitedMs: response.waitedMs,
       };
