@@ -1,4 +1,6 @@
 import { Document, isMap, isScalar, type YAMLMap } from 'yaml';
+import { MAX_IDENTIFIER_LENGTH, validateIdentifier } from '../store/identifier.js';
+import { snakeCase } from '../util/snake-case.js';
 
 /*
  * A config guessed from an OpenAPI 3.x or Swagger 2.0 description that is
@@ -51,8 +53,17 @@ interface Draft {
   path: string;
   entry: Json;
   comments: Map<string, string>;
-  /** The fields a child may name as `{name.field}`: the primary key. */
+  /** The primary key, which a child's path parameter names unless it names another field. */
   key: string | undefined;
+  /** The fields of its records, which a child's `{name.field}` may name. */
+  fields: readonly string[];
+}
+
+/** Where path parameters no listed resource supplies get their value: one variable per parameter name. */
+interface PathVariables {
+  /** Prefix of the variable names (`GITHUB` for `${env:GITHUB_OWNER}`). */
+  readonly prefix: string;
+  readonly env: { name: string; description: string }[];
 }
 
 const json = (value: unknown): Json | undefined =>
@@ -84,6 +95,7 @@ export function configFromOpenApi(api: Json, options: OpenApiConfigOptions = {})
   const names = new Set<string>();
   const env: { name: string; description: string }[] = [];
   const schemes = new Set<string>();
+  const variables: PathVariables = { prefix: envPrefix(str(json(api.info)?.title)), env };
   for (const endpoint of endpoints) {
     const response = successResponse(endpoint.operation, swagger2);
     const records = response && recordsOf(response.schema);
@@ -91,8 +103,7 @@ export function configFromOpenApi(api: Json, options: OpenApiConfigOptions = {})
       skipped.push({ path: endpoint.path, reason: 'its response is not a list' });
       continue;
     }
-    const draft = resourceFor(endpoint, response, records, drafts, names, skipped);
-    if (!draft) continue;
+    const draft = resourceFor(endpoint, response, records, drafts, names, variables);
     drafts.push(draft);
     for (const requirement of list(endpoint.operation.security ?? api.security)) {
       for (const scheme of Object.keys(json(requirement) ?? {})) schemes.add(scheme);
@@ -117,6 +128,8 @@ export function configFromOpenApi(api: Json, options: OpenApiConfigOptions = {})
       sourceComments.set('baseUrl', ` securityScheme "${schemeName}" has no counterpart here: set auth by hand`);
     }
     if (schemes.size > 1) sourceComments.set('baseUrl', ` endpoints use ${[...schemes].join(', ')}; only "${schemeName}" is configured`);
+  } else {
+    sourceComments.set('baseUrl', ' the description declares no security for these endpoints: add auth if the API asks for a key or token');
   }
   source.resources = Object.fromEntries(drafts.map((draft) => [draft.name, draft.entry]));
 
@@ -264,20 +277,30 @@ function resourceFor(
   records: Records,
   drafts: readonly Draft[],
   names: Set<string>,
-  skipped: { path: string; reason: string }[],
-): Draft | undefined {
+  variables: PathVariables,
+): Draft {
   const comments = new Map<string, string>();
   let path = endpoint.path;
-  for (const param of pathParams(endpoint.path)) {
+  const pathNotes: string[] = [];
+  // One parent per resource: the deepest listed prefix, whose rows are walked; the other parameters come from the environment.
+  const links = pathParams(endpoint.path).map((param) => {
     const prefix = endpoint.path.slice(0, endpoint.path.indexOf(`{${param}}`)).replace(/\/$/, '');
-    const parent = drafts.find((draft) => draft.path === prefix && draft.key !== undefined);
-    if (!parent) {
-      skipped.push({ path: endpoint.path, reason: `path parameter {${param}} names no listed resource's key` });
-      return undefined;
+    const parent = drafts.find((draft) => draft.path === prefix);
+    const field = parent && parentField(param, parent);
+    return { param, parent: field === undefined ? undefined : parent, field };
+  });
+  const walked = links.findLast((link) => link.parent !== undefined);
+  for (const link of links) {
+    if (link === walked && link.parent) {
+      path = path.replace(`{${link.param}}`, `{${link.parent.name}.${link.field}}`);
+      pathNotes.push(`{${link.param}} guessed to be ${link.parent.name}'s ${link.field}: one walk per row of ${link.parent.name}`);
+      continue;
     }
-    path = path.replace(`{${param}}`, `{${parent.name}.${parent.key}}`);
-    comments.set('path', ` {${param}} guessed to be ${parent.name}'s ${parent.key}: one walk per row of ${parent.name}`);
+    const variable = pathVariable(link.param, endpoint.path, variables);
+    path = path.replace(`{${link.param}}`, `\${env:${variable}}`);
+    pathNotes.push(`{${link.param}} comes from the environment (${variable}): no listed resource supplies it`);
   }
+  if (pathNotes.length > 0) comments.set('path', ` ${pathNotes.join('; ')}`);
 
   const entry: Json = { path };
   const query = endpoint.parameters.filter((p) => p.in === 'query');
@@ -309,12 +332,24 @@ function resourceFor(
     if (key.guessed) comments.set('primaryKey', ` guessed from the field's name`);
   }
   const columns: Json = {};
+  const taken = new Set<string>();
+  const renamed: string[] = [];
   for (const [field, value] of Object.entries(properties)) {
     const type = columnTypeOf(json(value) ?? {});
-    if (type) columns[field] = type;
+    // A dot or bracket would make the field a path into the record; such a field is left to inference.
+    if (!type || /[.[\]"'\\]/.test(field)) continue;
+    const name = columnName(snakeCase(field), taken);
+    taken.add(name.toLowerCase());
+    if (name === snakeCase(field)) columns[field] = type;
+    else {
+      columns[field] = { name, type };
+      renamed.push(`${field} → ${name}`);
+    }
   }
+  if (renamed.length > 0) comments.set('columns', ` renamed, the default name being reserved or taken: ${renamed.join(', ')}`);
   if (Object.keys(columns).length > 0) entry.columns = columns;
-  if (pathParams(endpoint.path).length > 0 && response.documented.includes('404')) {
+  // Only under a parent: a 404 for a path the environment fills means a wrong value, which must fail.
+  if (walked !== undefined && response.documented.includes('404')) {
     entry.responseActions = [{ status: 404, action: 'ignore' }];
     comments.set('responseActions', ' the description documents a 404: a parent gone since it was listed is skipped, not a failure');
   }
@@ -322,14 +357,76 @@ function resourceFor(
   let name = resourceName(endpoint.path);
   for (let n = 2; names.has(name); n += 1) name = `${resourceName(endpoint.path)}_${n}`;
   names.add(name);
-  return { name, path: endpoint.path, entry, comments, key: key?.field };
+  // A child's placeholder must name a column (or the key) of its parent.
+  return {
+    name,
+    path: endpoint.path,
+    entry,
+    comments,
+    key: key?.field,
+    fields: [...new Set([...Object.keys(columns), ...(key ? [key.field] : [])])],
+  };
+}
+
+/**
+ * The parent's field a path parameter names: the field of that name
+ * (`{slug}`), the field it ends with (`{issue_number}` → `number`,
+ * `{orderId}` → `id`), or the primary key for a bare `{id}`-like name.
+ * `undefined` when it names none (`{username}` under records that have
+ * `login`): guessing the key there would walk the wrong URLs.
+ */
+function parentField(param: string, parent: Draft): string | undefined {
+  if (parent.fields.includes(param)) return param;
+  const suffixed = parent.fields
+    .filter((field) => param.endsWith(`_${field}`) || param.endsWith(field.charAt(0).toUpperCase() + field.slice(1)))
+    .sort((a, b) => b.length - a.length)[0];
+  if (suffixed !== undefined) return suffixed;
+  if (parent.key !== undefined && /^(id|key|uuid)$|[_a-z](id|Id|ID)$/.test(param)) return parent.key;
+  return undefined;
+}
+
+/** The variable a path parameter no listed resource supplies is read from, added to the env template once. */
+function pathVariable(param: string, path: string, variables: PathVariables): string {
+  const name = `${variables.prefix}_${identifier(param).toUpperCase()}`;
+  const known = variables.env.find((entry) => entry.name === name);
+  if (known === undefined)
+    variables.env.push({ name, description: `{${param}} in the paths (first: ${path}): one value for every resource using it` });
+  return name;
+}
+
+/** `GITHUB` from "GitHub's official OpenAPI spec": the first word of the title, as an env variable prefix. */
+function envPrefix(title: string | undefined): string {
+  const word = /[A-Za-z][A-Za-z0-9]*/.exec(title ?? '')?.[0];
+  return word === undefined ? 'API' : word.toUpperCase();
 }
 
 function resourceName(path: string): string {
   const segments = path
     .split('/')
     .filter((segment) => segment !== '' && !segment.includes('{') && segment !== 'api' && !/^v\d+$/i.test(segment));
-  return identifier(segments.join('_')) || 'root';
+  let name = identifier(segments.join('_')) || 'root';
+  // The name is the table's: leading words go first (the last ones say what the rows are), leaving room for a `_2`.
+  while (name.length > MAX_IDENTIFIER_LENGTH.table - 3 && name.includes('_')) name = name.slice(name.indexOf('_') + 1);
+  return name.slice(0, MAX_IDENTIFIER_LENGTH.table - 3);
+}
+
+/** `name`, or a variant of it when the database reserves it (`oid`) or another field's column has it. */
+function columnName(name: string, taken: ReadonlySet<string>): string {
+  const usable = (candidate: string): boolean => {
+    if (taken.has(candidate.toLowerCase())) return false;
+    try {
+      validateIdentifier(candidate, 'column');
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (usable(name)) return name;
+  // `_siphon…` is reserved as a prefix: dropping the underscore is enough.
+  const base = (/^_siphon/i.test(name) ? name.slice(1) : name).slice(0, MAX_IDENTIFIER_LENGTH.column - 9);
+  let candidate = `${base}_value`;
+  for (let n = 2; !usable(candidate); n += 1) candidate = `${base}_value${n}`;
+  return candidate;
 }
 
 function identifier(text: string): string {
@@ -357,22 +454,35 @@ function paginatorFor(query: readonly Json[], response: Response, records: Recor
   const pageParam = find(PAGE_PARAMS);
   const sizeParam = find(SIZE_PARAMS);
   const sizeParams: Json = {};
+  let sizeNote = '';
   if (sizeParam) {
+    const parameter = query.find((p) => p.name === sizeParam) ?? {};
     const schema = schemaOf(sizeParam);
-    const size =
-      typeof schema.maximum === 'number' ? Math.min(schema.maximum, 1000) : typeof schema.default === 'number' ? schema.default : 100;
+    // GitHub states its maximum only in prose: "The number of results per page (max 100)".
+    const stated = /\bmax(?:imum)?\.?\s*(?:is\s*|of\s*|:\s*)?(\d+)/i.exec(str(parameter.description) ?? str(schema.description) ?? '')?.[1];
+    const [size, from] =
+      typeof schema.maximum === 'number'
+        ? [Math.min(schema.maximum, 1000), 'its maximum']
+        : stated !== undefined
+          ? [Math.min(Number(stated), 1000), 'the maximum its description states']
+          : typeof schema.default === 'number'
+            ? [schema.default, 'its default']
+            : [100, 'no maximum or default documented'];
     sizeParams[sizeParam] = size;
+    sizeNote = ` page size ${size} in "${sizeParam}" (${from})`;
   }
-  const sizeNote = sizeParam ? ` page size ${String(sizeParams[sizeParam])} in "${sizeParam}" (its maximum, or else its default)` : '';
   const properties = records.path === '$' ? {} : allProperties(response.schema);
   const headers = Object.keys(response.headers).map((header) => header.toLowerCase());
 
   if (headers.includes('link')) {
+    // Pages numbered by a parameter and announced in a Link header (GitHub): following the link stops where the API
+    // says, which a page count would not (GitHub's search answers 422 past its 1,000th result).
     const start = pageParam ? startOf(schemaOf(pageParam)) : undefined;
+    const numbered = pageParam ? `; the pages are numbered by "${pageParam}" from ${start}, and each link carries the next number` : '';
     return {
       paginator: 'linkHeader',
       params: { ...(pageParam ? { [pageParam]: start } : {}), ...sizeParams },
-      note: ` the response documents a Link header: its rel="next" is followed${sizeNote ? `;${sizeNote}` : ''}`,
+      note: ` the response documents a Link header: its rel="next" is followed until there is none${numbered}${sizeNote ? `;${sizeNote}` : ''}`,
     };
   }
   const nextField = NEXT_URL_FIELDS.find((name) => {
@@ -414,7 +524,8 @@ function paginatorFor(query: readonly Json[], response: Response, records: Recor
 }
 
 function startOf(schema: Json): number {
-  return typeof schema.minimum === 'number' ? schema.minimum : 1;
+  if (typeof schema.minimum === 'number') return schema.minimum;
+  return schema.default === 0 ? 0 : 1;
 }
 
 function primaryKeyOf(properties: Json): { field: string; guessed: boolean } | undefined {
@@ -425,6 +536,14 @@ function primaryKeyOf(properties: Json): { field: string; guessed: boolean } | u
 }
 
 function columnTypeOf(schema: Json): string | undefined {
+  // `anyOf: [{ type: 'null' }, { $ref: … }]` and the like: one column type if every alternative agrees, else JSON.
+  const alternatives = [...list(schema.oneOf), ...list(schema.anyOf), ...list(schema.allOf)]
+    .map((part) => json(part) ?? {})
+    .filter((part) => !(part.type === 'null' || (Array.isArray(part.type) && part.type.every((t) => t === 'null'))));
+  if (typesOf(schema).length === 0 && alternatives.length > 0) {
+    const types = new Set(alternatives.map((part) => columnTypeOf(part)).filter((type) => type !== undefined));
+    return types.size === 1 ? [...types][0] : types.size > 1 ? 'json' : undefined;
+  }
   const [type] = typesOf(schema);
   switch (type) {
     case 'integer':

@@ -112,8 +112,8 @@ async function readDescription(spec: string): Promise<Record<string, unknown>> {
   const { parse } = await import('yaml');
   const { dereference } = await import('@readme/openapi-parser');
   try {
-    // JSON is YAML too.
-    const document: unknown = parse(text);
+    // JSON is YAML too, but JSON.parse reads a large description (GitHub's is 13 MB) an order of magnitude faster.
+    const document: unknown = /^\s*[{[]/.test(text) ? JSON.parse(text) : parse(text);
     return (await dereference(document as Parameters<typeof dereference>[0])) as unknown as Record<string, unknown>;
   } catch (error) {
     throw new OpenApiReadError(
