@@ -82,3 +82,82 @@ describe('a server that ignores the page parameter', () => {
     }
   });
 });
+
+describe('pages compared by their records, not their bodies', () => {
+  let api: TestServer;
+  beforeAll(async () => {
+    // /envelope: pages by `page`, in an envelope that differs on every response (a request id, the URL asked
+    // for, the records spaced differently). /ends: two pages agreeing in count, first and last record only.
+    api = await startServer((_req, res, seen, index) => {
+      const page = Number(seen.url.searchParams.get('page') ?? 1);
+      if (seen.url.pathname === '/envelope') {
+        const items = page <= 2 ? [1, 2, 3].map((n) => ({ id: (page - 1) * 3 + n, price: 0.1 })) : [];
+        const spacing = index % 2 === 0 ? undefined : 2;
+        sendJson(
+          res,
+          200,
+          `{"request_id":${index},"self":${JSON.stringify(seen.url.href)},"items":${JSON.stringify(items, null, spacing)}}`,
+        );
+      } else {
+        const items = page === 1 ? ['a', 'b', 'z'] : page === 2 ? ['a', 'c', 'z'] : [];
+        sendJson(
+          res,
+          200,
+          items.map((id) => ({ id })),
+        );
+      }
+    });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  async function walk(path: string, pageParam: string, change?: (record: Record<string, unknown>) => void) {
+    const paginator = { type: 'pageNumber', pageParam } as const;
+    // A bounded walk: a check that misses the repeat ends after 10 pages instead of never.
+    const pages: unknown[][] = [];
+    try {
+      for await (const page of paginate<Record<string, unknown>>({
+        url: `${api.url}${path}`,
+        paginator,
+        records: 'auto',
+        concurrency: 2,
+        maxPages: 10,
+      })) {
+        pages.push(structuredClone(page.records));
+        for (const record of page.records) change?.(record);
+      }
+      return { pages, error: undefined };
+    } catch (error) {
+      return { pages, error };
+    }
+  }
+
+  it('the same records in a body that changes around them are a repeated page', async () => {
+    const { pages, error } = await walk('/envelope', 'p');
+    expect(error).toBeInstanceOf(RepeatedPageError);
+    expect((error as Error).message).toContain('page 2 holds the same 3 records as page 1');
+    expect(pages).toHaveLength(1);
+  });
+
+  it('records the caller changed are still compared as the server sent them', async () => {
+    const { pages, error } = await walk('/envelope', 'p', (record) => {
+      record.id = `seen ${String(record.id)}`;
+      record.fetched = true;
+    });
+    expect(error).toBeInstanceOf(RepeatedPageError);
+    expect(pages).toHaveLength(1);
+  });
+
+  it('a walk the server honours reads every page of the envelope', async () => {
+    const { pages, error } = await walk('/envelope', 'page');
+    expect(error).toBeUndefined();
+    expect(pages.map((records) => records.map((record) => (record as { id: number }).id))).toEqual([[1, 2, 3], [4, 5, 6], []]);
+  });
+
+  it('pages that agree in their first and last record only are different pages', async () => {
+    const { pages, error } = await walk('/ends', 'page');
+    expect(error).toBeUndefined();
+    expect(pages).toEqual([[{ id: 'a' }, { id: 'b' }, { id: 'z' }], [{ id: 'a' }, { id: 'c' }, { id: 'z' }], []]);
+  });
+});

@@ -98,6 +98,11 @@ export class HttpClient {
     this.#origin = resolved.origin;
   }
 
+  /** How this client parses the numbers of a JSON body (the `numbers` option). */
+  get numbers(): NumberMode {
+    return this.#numbers;
+  }
+
   /** The origin credentials are sent to. */
   get origin(): string | undefined {
     return this.#origin;
@@ -261,6 +266,7 @@ export class HttpClient {
           headers: raw.headers,
           url: raw.url,
           body: null,
+          text: raw.text,
           attempts: attempt,
           waitedMs,
           rateLimit: info,
@@ -282,7 +288,8 @@ export class HttpClient {
       } else if (raw.status >= 200 && raw.status < 300) {
         const body = this.#parseBody(raw, summary, response, attempt);
         const limited = this.#limitedSignal(body);
-        if (!limited) return { ...response, headers: raw.headers, url: raw.url, body, attempts: attempt, waitedMs, rateLimit: info };
+        if (!limited)
+          return { ...response, headers: raw.headers, url: raw.url, body, text: raw.text, attempts: attempt, waitedMs, rateLimit: info };
         failure = new RateLimitedError(summary, response, limited, { attempt, retryNote });
         reason = 'rate limited (body)';
       } else if (this.#policy.statuses.has(raw.status)) {

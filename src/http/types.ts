@@ -26,6 +26,8 @@ export interface ResponseInfo {
 /** A parsed JSON response with the cost of getting it. */
 export interface JsonResponse extends ResponseInfo {
   readonly body: unknown;
+  /** The body as received (decoded as UTF-8), which `body` was parsed from. */
+  readonly text: string;
   /** Attempts it took (1 = no retry). */
   readonly attempts: number;
   /** Milliseconds spent waiting on the rate budget and retry backoff for this response. */

@@ -10,10 +10,11 @@ import { paramLocationOf } from '../pagination/option-fields.js';
 import { selectRecords } from '../pagination/records.js';
 import { createPaginator, type PaginatorConfig } from '../pagination/registry.js';
 import type { PageStep, PageToken } from '../pagination/types.js';
+import { parseJson } from '../util/exact-json.js';
 import { announcedTotals } from './announced-totals.js';
 import { buildPageRequest } from './build-url.js';
 import { type Page, type PaginateOptions, resolveWalkOptions } from './paginate-options.js';
-import { pageDigest, repeatedPageHint } from './repeated-page.js';
+import { RepeatedPageCheck, repeatedPageHint } from './repeated-page.js';
 
 interface InFlight {
   readonly step: PageStep;
@@ -42,8 +43,10 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
   const width = paginator.ahead ? concurrency : 1;
   const queue: InFlight[] = [];
   const seen = new Set<string>();
-  /** Digest of the previous page's records; a page number or offset the server ignores repeats them. */
-  let previousDigest: string | undefined;
+  /** A page number or offset the server ignores repeats the previous page's records. */
+  const repeated = new RepeatedPageCheck();
+  // Read as the walk read it: the page parsed and its records selected before.
+  const reread = (text: string): unknown[] => selectRecords(parseJson(text, client.numbers), options.records);
 
   const launch = (step: PageStep): void => {
     const controller = new AbortController();
@@ -107,13 +110,11 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
         seen.add(key);
       }
       // After the token check: a link back to a fetched page is the more precise diagnosis.
-      const digest = records.length > 0 ? pageDigest(records) : undefined;
-      if (digest !== undefined && digest === previousDigest) {
+      if (repeated.repeats(records, response.text, reread)) {
         const config = typeof options.paginator === 'object' ? (options.paginator as PaginatorConfig) : undefined;
         const hint = repeatedPageHint(paginator.type, config, paginator.describe());
         throw new RepeatedPageError(paginator.type, index, records.length, hint);
       }
-      previousDigest = digest;
       if (last) {
         cancelQueued();
       } else if (queue.length === 0) {
