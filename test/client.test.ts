@@ -257,6 +257,26 @@ describe('broken connections and bodies', () => {
     expect((error as Error).message).toContain('gave up after 2 attempts');
   });
 
+  it('a body arriving in pieces that split its characters reads whole, with no UTF-8 warning', async () => {
+    // A literal U+FFFD in the data is not a bad byte; the pieces cut a 2-, a 3- and a 4-byte character in two.
+    const text = '[{"name":"caf\u00e9 \u20ac \ud83d\ude00 \ufffd"}]';
+    const bytes = Buffer.from(text);
+    const cuts = [0, bytes.indexOf(0xc3) + 1, bytes.indexOf(0xe2) + 2, bytes.indexOf(0xf0) + 3, bytes.length];
+    const api = await server(async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes.length });
+      for (let at = 1; at < cuts.length; at += 1) {
+        res.write(bytes.subarray(cuts[at - 1], cuts[at]));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      res.end();
+    });
+    const events: ClientEvent[] = [];
+    const response = await client({ onEvent: (event) => events.push(event) }).getJson(api.url);
+    expect(response.text).toBe(text);
+    expect(response.body).toEqual([{ name: 'caf\u00e9 \u20ac \ud83d\ude00 \ufffd' }]);
+    expect(events.filter((event) => event.type === 'warning')).toEqual([]);
+  });
+
   it('refuses HTML and plain text with a snippet of what came back', async () => {
     const html = await server((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
