@@ -61,6 +61,11 @@ export class SqlStore implements Store {
 
   async ensureTable(table: TableDef): Promise<void> {
     this.#encoder(table);
+    // Nearly every run finds its table as declared. Seeing so needs no lock,
+    // and the schema lock would queue every run of every worker behind one
+    // another (one transaction at a time per database, whatever the table).
+    const shape = await this.#sql.describeTable(this.#db, table.name);
+    if (shape && missingColumns(table.name, shape, table).length === 0) return;
     await this.#changeSchema((db) => this.#ensure(db, table.name, table));
   }
 
