@@ -9,12 +9,13 @@ import { admin } from './scenarios/admin.js';
 import { distributed } from './scenarios/distributed.js';
 import { endToEnd } from './scenarios/end-to-end.js';
 import { latency } from './scenarios/latency.js';
+import { manyResources } from './scenarios/many-resources.js';
 import { memory } from './scenarios/memory.js';
 import { rateLimit } from './scenarios/rate-limit.js';
 import { startup } from './scenarios/startup.js';
 import { store } from './scenarios/store.js';
 
-const scenarios: readonly Scenario[] = [startup, store, rateLimit, latency, endToEnd, memory, distributed, admin];
+const scenarios: readonly Scenario[] = [startup, store, rateLimit, latency, endToEnd, memory, distributed, manyResources, admin];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
