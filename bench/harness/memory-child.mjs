@@ -4,31 +4,38 @@
 // tens of MB. Steps:
 //   sync DIR RECORDS CONFIG_JSON  syncs into DIR (the config's sqlite: file)
 //   csv DIR / xlsx DIR            export DIR's table `coins`
-//   idle                          loads the same modules and runs nothing (the floor)
+//   idle                          loads the sync's modules and runs nothing (the floor)
+// Each step imports only the entries it uses, as a program doing only that
+// would: a sync that imported `siphon-sync/export` too would carry exceljs.
 // Prints `{"maxRss": bytes}` on stdout at the end.
 import { join } from 'node:path';
-import { parseConfig } from 'siphon-sync';
-import { exportRows } from 'siphon-sync/export';
-import { openStore } from 'siphon-sync/store';
-import { syncResources } from 'siphon-sync/sync';
 
 const [step, dir, ...args] = process.argv.slice(2);
 
-if (step === 'sync') {
-  const [records, input] = args;
-  const config = parseConfig(JSON.parse(input), { cwd: dir });
-  const store = await openStore(config.database);
-  try {
-    await store.init();
-    const [outcome] = await syncResources({ config, store });
-    if (outcome?.error) throw outcome.error;
-    if (outcome?.run.status !== 'succeeded' || outcome.run.records !== Number(records)) {
-      throw new Error(`memory: run ${outcome?.run.status} with ${outcome?.run.records} of ${records} coins`);
+if (step === 'sync' || step === 'idle') {
+  const [{ parseConfig }, { openStore }, { syncResources }] = await Promise.all([
+    import('siphon-sync'),
+    import('siphon-sync/store'),
+    import('siphon-sync/sync'),
+  ]);
+  // idle stops here: the modules are loaded and nothing runs.
+  if (step === 'sync') {
+    const [records, input] = args;
+    const config = parseConfig(JSON.parse(input), { cwd: dir });
+    const store = await openStore(config.database);
+    try {
+      await store.init();
+      const [outcome] = await syncResources({ config, store });
+      if (outcome?.error) throw outcome.error;
+      if (outcome?.run.status !== 'succeeded' || outcome.run.records !== Number(records)) {
+        throw new Error(`memory: run ${outcome?.run.status} with ${outcome?.run.records} of ${records} coins`);
+      }
+    } finally {
+      await store.close();
     }
-  } finally {
-    await store.close();
   }
 } else if (step === 'csv' || step === 'xlsx') {
+  const [{ openStore }, { exportRows }] = await Promise.all([import('siphon-sync/store'), import('siphon-sync/export')]);
   const store = await openStore(`sqlite:${join(dir, 'coins.db')}`);
   try {
     const columns = (await store.tableColumns('coins')).map((column) => ({
@@ -40,7 +47,7 @@ if (step === 'sync') {
   } finally {
     await store.close();
   }
-} else if (step !== 'idle') {
+} else {
   throw new Error(`memory child: unknown step ${step}; expected sync, csv, xlsx or idle`);
 }
 // maxRSS is in kilobytes.
