@@ -119,8 +119,7 @@ function toRow(
   place: { readonly pageIndex: number; readonly page: Page; readonly position: number },
   parentValues?: Readonly<Record<string, unknown>>,
 ): Row | undefined {
-  const where = (): string => placeText(place.pageIndex, place.position, place.page.response.url);
-  const kept = process === undefined ? record : process(record, where);
+  const kept = process === undefined ? record : process(record, () => placeText(place.pageIndex, place.position, place.page.response.url));
   if (kept === undefined) {
     const { resource } = source;
     const key: Row = {};
@@ -208,7 +207,9 @@ async function* walkBatches(source: BatchSource): AsyncGenerator<Batch> {
       walked += 1;
       origins.push({ start: rows.length, page: pageIndex, url: page.response.url });
       let older = false;
-      for (const [position, record] of page.records.entries()) {
+      const { records } = page;
+      for (let position = 0; position < records.length; position += 1) {
+        const record = records[position];
         const value = cursor(record);
         if (desc && from !== null && value !== null && isOlder(value, from)) {
           older = true;

@@ -22,26 +22,36 @@ export function jsonPath(source: string): JsonPath {
   const cached = cache.get(source);
   if (cached) return cached;
   const segments = parseSegments(source);
-  const path: JsonPath = {
-    source,
-    segments,
-    get(document) {
-      let current: unknown = document;
-      for (const segment of segments) {
-        if (current === null || typeof current !== 'object') return undefined;
-        if (typeof segment === 'number') {
-          if (!Array.isArray(current)) return undefined;
-          current = current[segment < 0 ? current.length + segment : segment];
-        } else {
-          if (!Object.hasOwn(current, segment)) return undefined;
-          current = (current as Record<string, unknown>)[segment];
-        }
-      }
-      return current;
-    },
-  };
+  const [only] = segments;
+  // One key (a column's field, most often) is read for every record: without the loop.
+  const get = segments.length === 1 && typeof only === 'string' ? readKey(only) : readPath(segments);
+  const path: JsonPath = { source, segments, get };
   if (cache.size < 1000) cache.set(source, path);
   return path;
+}
+
+function readKey(key: string): (document: unknown) => unknown {
+  return (document) =>
+    document !== null && typeof document === 'object' && Object.hasOwn(document, key)
+      ? (document as Record<string, unknown>)[key]
+      : undefined;
+}
+
+function readPath(segments: readonly JsonPathSegment[]): (document: unknown) => unknown {
+  return (document) => {
+    let current: unknown = document;
+    for (const segment of segments) {
+      if (current === null || typeof current !== 'object') return undefined;
+      if (typeof segment === 'number') {
+        if (!Array.isArray(current)) return undefined;
+        current = current[segment < 0 ? current.length + segment : segment];
+      } else {
+        if (!Object.hasOwn(current, segment)) return undefined;
+        current = (current as Record<string, unknown>)[segment];
+      }
+    }
+    return current;
+  };
 }
 
 function parseSegments(source: string): JsonPathSegment[] {
