@@ -179,6 +179,19 @@ export async function checkResource(
   };
 }
 
+/**
+ * The table a run would start from before its first page, as `siphon check
+ * --offline` shows it: the declared columns, the parent's and the key's,
+ * typed as declared; the rest come from the data.
+ */
+export function declaredTable(
+  resource: ResolvedResource,
+  sqlType: (type: ColumnType) => string,
+): { def: TableDef | undefined; columns: CheckedColumn[] } {
+  const { table: def } = new RecordMapper(resource, { existing: [], tableExists: false }).needs();
+  return { def, columns: describeColumns(resource, def, [], [], sqlType) };
+}
+
 /** Parent rows a child check may walk under, at most this many. */
 const PARENT_ROWS_TRIED = 5;
 

@@ -18,6 +18,14 @@ export interface SubstitutedConfig {
   readonly failedPaths: readonly string[];
   /** Paths left holding a `${env:NAME}` whose variable is not set, because `keepMissing` allowed it. */
   readonly keptPaths: readonly string[];
+  /** Each such reference: where, and the variable it names. */
+  readonly kept: readonly MissingEnvReference[];
+}
+
+/** A `${env:NAME}` left as text because its variable is not set. */
+export interface MissingEnvReference {
+  readonly path: string;
+  readonly name: string;
 }
 
 export interface SubstituteOptions {
@@ -43,6 +51,7 @@ export function substituteEnv(input: unknown, env: ConfigEnv, issues: IssueList,
   const substitutions: EnvSubstitution[] = [];
   const failedPaths: string[] = [];
   const keptPaths: string[] = [];
+  const kept: MissingEnvReference[] = [];
   const keepMissing = options.keepMissing ?? (() => false);
 
   const substituteString = (text: string, path: string): string => {
@@ -57,6 +66,7 @@ export function substituteEnv(input: unknown, env: ConfigEnv, issues: IssueList,
       const value = env[name];
       if (value === undefined && keepMissing(path)) {
         if (!keptPaths.includes(path)) keptPaths.push(path);
+        kept.push({ path, name });
         return whole;
       }
       if (value === undefined) {
@@ -82,7 +92,7 @@ export function substituteEnv(input: unknown, env: ConfigEnv, issues: IssueList,
     return value;
   };
 
-  return { value: walk(input, ''), substitutions, failedPaths, keptPaths };
+  return { value: walk(input, ''), substitutions, failedPaths, keptPaths, kept };
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

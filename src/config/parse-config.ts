@@ -80,7 +80,7 @@ export function parseConfigIn(input: unknown, context: ParseConfigContext): Reso
     )
     // Stable: problems of one place keep the order they were found in.
     .sort((a, b) => rank(order, a.path) - rank(order, b.path));
-  if (reported.length === 0) return recordSubstitutions(resolved, substituted.substitutions);
+  if (reported.length === 0) return recordSubstitutions(resolved, substituted.substitutions, substituted.kept);
   throw new ConfigValidationError(reported, context.displayFile ?? file);
 }
 

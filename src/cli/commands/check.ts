@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { ReportCheck } from '../check-output.js';
 import { loadCliConfig, withConfigOption } from '../context.js';
 
@@ -13,7 +13,8 @@ export const CHECK_REQUEST = { retry: false, timeout: '5s' } as const;
  * each resource once, shows what a run would make of it (paginator, records
  * path, the columns of its table) and has the database compile each report
  * against those tables. It writes nothing: not the database file, not
- * Siphon's own tables.
+ * Siphon's own tables. With `--offline` it sends nothing and opens no
+ * database either: the config alone, as far as it can be judged.
  */
 export function checkCommand(): Command {
   return withConfigOption(
@@ -24,8 +25,19 @@ export function checkCommand(): Command {
       )
       .argument('[resources...]', 'source.resource ids or source names (default: all; reports are checked when every resource is)')
       .option('--json', 'print one JSON document instead of text')
-      .option('--columns', 'print a ready-to-paste columns: block for each resource instead, typed from its first page'),
-  ).action(async (only: string[], options: { config?: string; json?: boolean; columns?: boolean }) => {
+      .option('--columns', 'print a ready-to-paste columns: block for each resource instead, typed from its first page')
+      .addOption(
+        new Option(
+          '--offline',
+          'send no request and open no database: validate the config and show what each resource would do (first URL, paginator, records path, parent, declared columns); ' +
+            'an unset ${env:NAME} is a note, not an error',
+        ).conflicts('columns'),
+      ),
+  ).action(async (only: string[], options: { config?: string; json?: boolean; columns?: boolean; offline?: boolean }) => {
+    if (options.offline) {
+      await checkOffline(only, options);
+      return;
+    }
     const started = performance.now();
     const { ClientPool } = await import('../../sync/client-pool.js');
     const { selectResources } = await import('../../sync/sync-resources.js');
@@ -109,4 +121,53 @@ export function checkCommand(): Command {
     }
     if (!ok) process.exitCode = 1;
   });
+}
+
+/**
+ * `siphon check --offline`: the config as far as it can be judged without
+ * the API or the database. A `${env:NAME}` whose variable is not set stays as
+ * text and is a note (a generated config names variables the user fills in
+ * later); `database` must still resolve, it says which SQL the reports are.
+ */
+async function checkOffline(only: string[], options: { config?: string; json?: boolean }): Promise<void> {
+  const { selectResources } = await import('../../sync/sync-resources.js');
+  const { envSubstitutions, missingEnvReferences } = await import('../../config/env-substitutions.js');
+  const { parseDatabaseUrl } = await import('../../store/database-url.js');
+  const offline = await import('../check-offline.js');
+  const config = await loadCliConfig(options, 'read');
+  const kind = parseDatabaseUrl(config.database).kind;
+  const dialect =
+    kind === 'postgres'
+      ? (await import('../../store/postgres/dialect.js')).postgresDialect
+      : (await import('../../store/sqlite/dialect.js')).sqliteDialect;
+  // Values variables filled may be secrets: shown by name, longest first so a value inside another is not split.
+  const filled = [...envSubstitutions(config)].filter((entry) => entry.value !== '').sort((a, b) => b.value.length - a.value.length);
+  const mask = (text: string): string => filled.reduce((out, entry) => out.replaceAll(entry.value, `\${env:${entry.name}}`), text);
+  const missing = offline.missingVariables(missingEnvReferences(config));
+  const text = !options.json;
+  if (text) process.stdout.write(offline.formatOfflineHeader(config, kind, missing));
+  const selected = selectResources(config, only);
+  const resources: import('../check-offline.js').OfflineResourceCheck[] = [];
+  for (const resource of selected) {
+    const { check } = offline.describeOffline(resource, (type) => dialect.sqlType(type), mask);
+    resources.push(check);
+    if (text) process.stdout.write(offline.formatOfflineResource(check));
+  }
+  let reports: ReportCheck[] = [];
+  // As online: reports read tables of any resource, so they are checked only when every resource was.
+  if (selected.length === config.resources.length) {
+    const tables = config.resources.map((resource) => offline.describeOffline(resource, (type) => dialect.sqlType(type), mask).tableCheck);
+    reports = await offline.checkReportsOffline(config, tables);
+    for (const report of reports) {
+      if (text) process.stdout.write(offline.formatOfflineReport(report));
+      else if (report.status === 'failed') process.stderr.write(offline.formatOfflineReport(report));
+    }
+  }
+  const ok = reports.every((report) => report.status !== 'failed');
+  if (options.json) {
+    process.stdout.write(
+      offline.formatOfflineJson({ ok, offline: true, config: config.file, database: kind, missingEnv: missing, resources, reports }),
+    );
+  }
+  if (!ok) process.exitCode = 1;
 }
