@@ -38,8 +38,9 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
   const maxPages = pageLimit(walkLimit, options.paginator);
   const client = options.client ?? new HttpClient({ ...options, origin: new URL(baseUrl).origin, onEvent: options.onEvent });
   const walk = new AbortController();
-  const stopWalk = (): void => walk.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', stopWalk, { once: true });
+  // Joined per request rather than listened to: a fan-out runs many walks
+  // on one run's signal, and more than 10 listeners on it set off Node's leak warning.
+  const stops = options.signal ? [walk.signal, options.signal] : [walk.signal];
   const width = paginator.ahead ? concurrency : 1;
   const queue: InFlight[] = [];
   const seen = new Set<string>();
@@ -51,7 +52,7 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
   const launch = (step: PageStep): void => {
     const controller = new AbortController();
     const { url, body } = buildPageRequest(baseUrl, options.params, parts, inBody, step.patch, (value) => client.secrets.occursIn(value));
-    const signal = AbortSignal.any([walk.signal, controller.signal]);
+    const signal = AbortSignal.any([...stops, controller.signal]);
     // A client of the walk's own already reports to `onEvent`; a shared one reports each request's events here.
     const onEvent = options.client ? options.onEvent : undefined;
     const result = client.getJson(url, { method, body, responseActions, signal, headers: step.patch.headers, onEvent });
@@ -139,7 +140,6 @@ export async function* paginate<T = unknown>(options: PaginateOptions): AsyncGen
     }
   } finally {
     cancelQueued();
-    options.signal?.removeEventListener('abort', stopWalk);
     walk.abort(new Error('walk finished'));
     if (!options.client) await client.close();
   }
