@@ -2,7 +2,7 @@
 // walk ≥ 6× as fast as one; a fan-out over 1,000 parents with 50 ms latency
 // should use ≥ 80 % of the declared budget.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchRecords, parseConfig } from 'siphon-sync';
 import { startDemoApi } from 'siphon-sync/demo-api';
@@ -70,9 +70,11 @@ async function fanOut(parents: number): Promise<Figure> {
     await store.init();
     await syncResources({ config, store, only: ['demo.posts'] });
     api.resetStats();
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const [outcome] = await syncResources({ config, store, only: ['demo.comments'] });
     const elapsed = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
     if (outcome?.error) throw outcome.error;
     const requests = api.stats().requests;
     const ideal = ((requests - requestsPerSecond) / requestsPerSecond) * 1000;
@@ -84,6 +86,8 @@ async function fanOut(parents: number): Promise<Figure> {
       measured: `${ms(elapsed)} (${percent(ideal / elapsed)})`,
       ratio: ideal / elapsed,
       pass: ideal / elapsed >= 0.8,
+      // The walk and the demo API share this process: when the machine is busy, its CPU share rather than the budget can set the pace.
+      note: `${((cpu.user + cpu.system) / 1000 / requests).toFixed(1)} ms of CPU a request (Siphon and the demo API), ${percent((cpu.user + cpu.system) / 1000 / elapsed)} of a core; load average ${loadavg()[0]!.toFixed(1)}`,
     };
   } finally {
     await store.close();
