@@ -154,6 +154,10 @@ describe('siphon init', () => {
       expect(yaml).toContain('baseUrl: http://127.0.0.1:9000');
       expect(yaml).toMatch(/# \{id\} guessed to be posts's id/);
       expect(readFileSync(join(db.dir, '.env.example'), 'utf8')).toMatch(/^DRF_TOKEN=$/m);
+      // Valid before the demo API runs or the token is set: the missing variable is a note.
+      const offline = await runCli(['check', '--offline'], { cwd: db.dir, env: { DRF_TOKEN: undefined, SIPHON_DATABASE: undefined } });
+      expect(offline.code, `${offline.stdout}${offline.stderr}`).toBe(0);
+      expect(offline.stdout).toContain('note: ${env:DRF_TOKEN} is not set (sources.siphon.auth.token)');
       writeFileSync(join(db.dir, 'siphon.yaml'), 'kept');
       const again = await runCli(['init'], { cwd: db.dir });
       expect(again.code).not.toBe(0);
@@ -165,7 +169,7 @@ describe('siphon init', () => {
     } finally {
       await db.drop();
     }
-  });
+  }, 60_000);
 
   it('reads a Swagger 2.0 description: offset paging in an envelope, basic auth, a child, --exclude by tag', async () => {
     const db = await createTestDatabase('sqlite');
