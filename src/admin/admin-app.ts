@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { packageVersion } from '../cli/version.js';
+import { packageVersion } from '../util/package-version.js';
 import type { AdminEnv } from './admin-env.js';
 import { AdminHttpError } from './admin-http-error.js';
 import type { AdminAppOptions } from './admin-options.js';

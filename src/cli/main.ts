@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../util/package-version.js';
 import { adminCommand } from './commands/admin.js';
 import { checkCommand } from './commands/check.js';
 import { demoApiCommand } from './commands/demo-api.js';
@@ -14,7 +15,6 @@ import { workerCommand } from './commands/worker.js';
 import { environmentHelp } from './environment.js';
 import { ExitCode, exitCodeFor } from './exit-code.js';
 import { addLogOptions, configureLogs } from './log-settings.js';
-import { packageVersion } from './version.js';
 
 /** Builds the `siphon` command line; exported for tests. */
 export function createProgram(): Command {

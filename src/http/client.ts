@@ -12,11 +12,11 @@ import { JsonDepthError, type NumberMode, parseJson } from '../util/exact-json.j
 import { redactUrl, snippet } from '../util/redact.js';
 import type { SecretValues } from '../util/secret-values.js';
 import { type ClientEvent, type HttpClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js';
-import { parseRateLimitHeaders, type ServerRateInfo } from './rate-limit-headers.js';
+import { parseRateLimitHeaders } from './rate-limit-headers.js';
 import type { ResponseActionMatcher } from './response-actions.js';
 import { backoffDelay, type RetryPolicy } from './retry-policy.js';
 import { type RawResponse, sendOnce } from './send-once.js';
-import type { Auth, AuthContext, JsonResponse, OutgoingRequest, RateBudget } from './types.js';
+import type { Auth, AuthContext, JsonResponse, OutgoingRequest, RateBudget, ServerRateInfo } from './types.js';
 import { loadUndici } from './undici-module.js';
 
 /** Headers that carry credentials and never follow a link to another origin. */

@@ -1,10 +1,4 @@
-import type { RateLimitObservation } from './types.js';
-
-/** What a response's headers say about the source's limits, plus how long it asked to be left alone. */
-export interface ServerRateInfo extends RateLimitObservation {
-  /** Milliseconds `Retry-After` asks to wait (0 when its date has passed). */
-  readonly retryAfterMs?: number | undefined;
-}
+import type { RateLimitObservation, ServerRateInfo } from './types.js';
 
 /**
  * Milliseconds a `Retry-After` value asks to wait: delta-seconds (decimals

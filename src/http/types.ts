@@ -1,5 +1,4 @@
 import type { Duration } from '../util/duration.js';
-import type { ServerRateInfo } from './rate-limit-headers.js';
 
 /** A query parameter value; arrays repeat the parameter, `null`/`undefined` omit it. */
 export type QueryValue = string | number | boolean | bigint | null | undefined | readonly (string | number | boolean)[];
@@ -75,6 +74,12 @@ export interface RateLimitObservation {
   readonly remaining?: number | undefined;
   /** Epoch milliseconds at which the window resets. */
   readonly resetAt?: number | undefined;
+}
+
+/** What a response's headers say about the source's limits, plus how long it asked to be left alone. */
+export interface ServerRateInfo extends RateLimitObservation {
+  /** Milliseconds `Retry-After` asks to wait (0 when its date has passed). */
+  readonly retryAfterMs?: number | undefined;
 }
 
 /**

@@ -2,11 +2,8 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { ColumnType } from './column-type.js';
 import { createRunEventsTable } from './run-events.js';
 import { createRunPagerIndexes } from './run-pager.js';
-import type { SiphonTables } from './siphon-tables.js';
+import { RUNS_TABLE, type SiphonTables, STATE_TABLE } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
-
-export const RUNS_TABLE = '_siphon_runs';
-export const STATE_TABLE = '_siphon_state';
 
 /**
  * Creates `_siphon_runs` and `_siphon_state` when missing. Call inside a

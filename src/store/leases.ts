@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import { STATE_TABLE } from './bookkeeping.js';
-import type { SiphonTables } from './siphon-tables.js';
+import { type SiphonTables, STATE_TABLE } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
 import type { StoreLeases } from './types.js';
 

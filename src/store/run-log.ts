@@ -1,14 +1,13 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { stringifyJson } from '../util/exact-json.js';
 import type { JsonValue } from '../util/json.js';
-import { RUNS_TABLE, STATE_TABLE } from './bookkeeping.js';
 import { type ColumnWidening, widenedColumn } from './column-widening.js';
 import { RunEventLog } from './run-events.js';
 import type { RunPage, RunPageQuery, StoreRunEvents } from './run-history-types.js';
 import { RunPager } from './run-pager.js';
 import { RecordReader } from './run-record.js';
 import type { RunTally } from './run-tally.js';
-import type { RunsTable, SiphonTables } from './siphon-tables.js';
+import { RUNS_TABLE, type RunsTable, type SiphonTables, STATE_TABLE } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
 import type { BatchWrite, CompleteRun, FailOptions, ResourceState, RunRecord, RunTrigger, StateReset, StoreRuns } from './types.js';
 

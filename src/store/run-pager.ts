@@ -1,8 +1,7 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
-import { RUNS_TABLE } from './bookkeeping.js';
 import type { RunPage, RunPageQuery } from './run-history-types.js';
 import { RecordReader } from './run-record.js';
-import type { SiphonTables } from './siphon-tables.js';
+import { RUNS_TABLE, type SiphonTables } from './siphon-tables.js';
 import type { StoreDialect } from './store-dialect.js';
 
 /** Runs per page unless the query says otherwise, and the most it may ask for. */

@@ -7,6 +7,9 @@ type Counter = KyselyColumn<DriverInteger, number | undefined, number>;
 type Timestamp = KyselyColumn<unknown, string, string>;
 type NullableTimestamp = KyselyColumn<unknown, string | null | undefined, string | null>;
 
+export const RUNS_TABLE = '_siphon_runs';
+export const STATE_TABLE = '_siphon_state';
+
 /** `_siphon_runs`: one row per run, the history `siphon runs` prints. */
 export interface RunsTable {
   id: Generated<DriverInteger>;

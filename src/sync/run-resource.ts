@@ -2,7 +2,7 @@ import type { ResolvedConfig, ResolvedResource } from '../config/types.js';
 import { CoercionError } from '../errors/coercion-error.js';
 import { SiphonError } from '../errors/siphon-error.js';
 import type { ClientEvent } from '../http/client-options.js';
-import type { ServerRateInfo } from '../http/rate-limit-headers.js';
+import type { ServerRateInfo } from '../http/types.js';
 import { widenedColumn } from '../store/column-widening.js';
 import { addTally, NO_TALLY } from '../store/run-tally.js';
 import type { RunRecord, RunTrigger, Store } from '../store/types.js';

@@ -3,7 +3,6 @@ import { ConfigError } from '../errors/config-error.js';
 import type { HttpClient } from '../http/client.js';
 import type { ClientEvent, HttpClientOptions } from '../http/client-options.js';
 import { type GraphqlRequest, graphqlProblem, graphqlRequestSchema } from '../http/graphql.js';
-import type { ServerRateInfo } from '../http/rate-limit-headers.js';
 import {
   type FormBody,
   type JsonBody,
@@ -14,7 +13,7 @@ import {
 } from '../http/request-body.js';
 import { headersSchema, queryParamsSchema } from '../http/request-fields.js';
 import { type ResponseAction, responseActionsSchema } from '../http/response-actions.js';
-import type { QueryParams } from '../http/types.js';
+import type { QueryParams, ServerRateInfo } from '../http/types.js';
 import { paramLocationOf } from '../pagination/option-fields.js';
 import { recordsPathSchema } from '../pagination/records.js';
 import type { PaginatorConfig } from '../pagination/registry.js';

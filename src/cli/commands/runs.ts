@@ -180,7 +180,7 @@ function formatDetail(run: RunDetail): string {
 const field = (name: string, value: unknown): string => `${`${name}:`.padEnd(12)}${cellText(value)}`;
 
 async function hasHistory(store: Store): Promise<boolean> {
-  const { RUNS_TABLE } = await import('../../store/bookkeeping.js');
+  const { RUNS_TABLE } = await import('../../store/siphon-tables.js');
   return store.hasTable(RUNS_TABLE);
 }
 

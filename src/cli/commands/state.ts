@@ -113,7 +113,7 @@ function stateResetCommand(): Command {
 }
 
 async function hasBookkeeping(store: Store): Promise<boolean> {
-  const { RUNS_TABLE, STATE_TABLE } = await import('../../store/bookkeeping.js');
+  const { RUNS_TABLE, STATE_TABLE } = await import('../../store/siphon-tables.js');
   return (await store.hasTable(RUNS_TABLE)) && (await store.hasTable(STATE_TABLE));
 }
 
