@@ -157,7 +157,9 @@ describe('the test services', () => {
         );
         expect(run.output).toContain('failing instead of skipping them');
         expect(run.output).not.toMatch(/✓|passed/);
-        expect(run.ms).toBeLessThan(10_000);
+        // The setup gives up on a service within 2 s; on an idle machine the whole run ends in about
+        // 4 s. The bound is loose because starting vitest alone can take 20 s on a busy one.
+        expect(run.ms).toBeLessThan(45_000);
       },
       60_000,
     );
