@@ -37,6 +37,30 @@ describe('exact numbers through the JSON parser', () => {
     expect(parseJson('[1e5, 2.5E-3, 0.1, -0, 9007199254740991, 1.50]')).toEqual([100000, 0.0025, 0.1, -0, 9007199254740991, 1.5]);
     expect(parseJson('{"id": "3e4f", "n": 7}')).toEqual({ id: '3e4f', n: 7 });
   });
+
+  it('exact numbers anywhere a value can be, beside strings that look like numbers or hold U+0001', () => {
+    const big = '12345678901234567890';
+    const parsed = parseJson(
+      `{"__proto__": ${big}, "1": -${big}, "s": "\\u0001${big}", "t": "${big}", "a": [[0.12345678901234567], {"e": 1e400}]}`,
+    ) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+    expect(Object.keys(parsed)).toEqual(['1', '__proto__', 's', 't', 'a']);
+    expect(Object.getOwnPropertyDescriptor(parsed, '__proto__')?.value).toBe(BigInt(big));
+    expect(parsed['1']).toBe(-BigInt(big));
+    expect(parsed.s).toBe(`\u0001${big}`);
+    expect(parsed.t).toBe(big);
+    const [[decimal], { e }] = parsed.a as [[unknown], { e: unknown }];
+    expect(String(decimal)).toBe('0.12345678901234567');
+    expect(String(e)).toBe('1e400');
+    expect(parseJson(`${big}`)).toBe(BigInt(big));
+    expect(parseJson(`{"a": ${big}, "a": 1}`)).toEqual({ a: 1 });
+  });
+
+  it('malformed text around an exact number is refused, never read as something else', () => {
+    for (const text of ['{12345678901234567890: 1}', '[12345678901234567890.]', '[--12345678901234567890]', '[1e]', '[1 2e5]']) {
+      expect(() => parseJson(text), text).toThrow(SyntaxError);
+    }
+  });
 });
 
 describe('nesting depth', () => {
