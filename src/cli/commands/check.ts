@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
+import type { OfflineResourceCheck } from '../check-offline.js';
 import type { ReportCheck } from '../check-output.js';
+import type { ResourceCheck } from '../check-resource.js';
 import { loadCliConfig, withConfigOption } from '../context.js';
 
 /**
@@ -147,16 +149,17 @@ async function checkOffline(only: string[], options: { config?: string; json?: b
   const text = !options.json;
   if (text) process.stdout.write(offline.formatOfflineHeader(config, kind, missing));
   const selected = selectResources(config, only);
-  const resources: import('../check-offline.js').OfflineResourceCheck[] = [];
+  const resources: OfflineResourceCheck[] = [];
+  const tables: ResourceCheck[] = [];
   for (const resource of selected) {
-    const { check } = offline.describeOffline(resource, (type) => dialect.sqlType(type), mask);
+    const { check, tableCheck } = offline.describeOffline(resource, (type) => dialect.sqlType(type), mask);
     resources.push(check);
+    tables.push(tableCheck);
     if (text) process.stdout.write(offline.formatOfflineResource(check));
   }
   let reports: ReportCheck[] = [];
   // As online: reports read tables of any resource, so they are checked only when every resource was.
   if (selected.length === config.resources.length) {
-    const tables = config.resources.map((resource) => offline.describeOffline(resource, (type) => dialect.sqlType(type), mask).tableCheck);
     reports = await offline.checkReportsOffline(config, tables);
     for (const report of reports) {
       if (text) process.stdout.write(offline.formatOfflineReport(report));
