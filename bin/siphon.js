@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+import { applyHeapSettings } from '../dist/cli/heap-settings.js';
 
+// Before anything else is loaded: see heap-settings.ts for why and what.
+applyHeapSettings();
+const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv);

@@ -7,8 +7,15 @@
 //   idle                          loads the sync's modules and runs nothing (the floor)
 // Each step imports only the entries it uses, as a program doing only that
 // would: a sync that imported `siphon-sync/export` too would carry exceljs.
+// Every step starts with the heap settings the `siphon` command applies
+// (src/cli/heap-settings.ts), so the figures are those of `siphon run` and
+// `siphon export`; BENCH_V8_DEFAULTS=1 leaves V8's defaults, as in a program
+// of one's own that sets none.
 // Prints `{"maxRss": bytes}` on stdout at the end.
 import { join } from 'node:path';
+import { applyHeapSettings } from '../../dist/cli/heap-settings.js';
+
+if (process.env.BENCH_V8_DEFAULTS !== '1') applyHeapSettings();
 
 const [step, dir, ...args] = process.argv.slice(2);
 
