@@ -274,10 +274,13 @@ export const manyResources: Scenario = {
     const dir = mkdtempSync(join(tmpdir(), 'siphon-bench-'));
     const api = await startDemoApi({ seed: 3, size: { users: 2 } });
     const admin = new pg.Client({ connectionString: POSTGRES });
-    await admin.connect();
-    const redis = new Redis(REDIS, { maxRetriesPerRequest: null });
+    const redis = new Redis(REDIS, { maxRetriesPerRequest: null, lazyConnect: true });
+    let connected = false;
     let store: Store | undefined;
     try {
+      await admin.connect();
+      connected = true;
+      await redis.connect();
       const { file, config } = writeConfig(dir, api.url, `${POSTGRES}?schema=${schema}&application_name=${application}`, count);
       store = await openStore(config.database);
       await store.init();
@@ -326,9 +329,12 @@ export const manyResources: Scenario = {
         } satisfies Figure,
       ];
     } finally {
-      await store?.close();
-      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => admin.end());
-      await dropPrefix(redis, prefix).finally(() => redis.disconnect());
+      // Also when a step failed: neither the schema nor the queue's keys outlive the scenario.
+      await store?.close().catch(() => undefined);
+      if (connected) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+      await admin.end().catch(() => undefined);
+      if (redis.status === 'ready') await dropPrefix(redis, prefix).catch(() => undefined);
+      redis.disconnect();
       await api.close();
       rmSync(dir, { recursive: true, force: true });
     }
