@@ -123,6 +123,22 @@ describe('siphon check --offline', () => {
     expect(document.reports).toEqual([{ report: 'orders_total', status: 'unchecked', error: expect.stringContaining('PostgreSQL') }]);
   });
 
+  it('shows a baseUrl whose variable is not set as written, not as a stand-in', async () => {
+    const file = writeConfig('unset-base.yaml', [
+      'database: sqlite:./shop.db',
+      'sources:',
+      '  later:',
+      '    baseUrl: ${env:OFFLINE_BASE}/v2',
+      '    resources:',
+      '      items: { path: /items, params: { per_page: 20 } }',
+    ]);
+    const result = await runCli(['check', '--offline', '--config', file]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('note: ${env:OFFLINE_BASE} is not set (sources.later.baseUrl)');
+    expect(result.stdout).toContain('GET ${env:OFFLINE_BASE}/v2/items?per_page=20 (not sent)');
+    expect(result.stdout).toContain('paginator: auto (strategy detected from the first response)');
+  });
+
   it('fails a report SQLite cannot compile against the declared columns, with exit code 1', async () => {
     const file = writeConfig('shop-bad-report.yaml', [
       ...shop('sqlite:./shop.db'),

@@ -53,6 +53,8 @@ export function describeOffline(
   resource: ResolvedResource,
   sqlType: (type: ColumnType) => string,
   mask: (text: string) => string,
+  /** The source's `baseUrl` as written, when it holds a variable that is not set (the config then holds a stand-in). */
+  writtenBaseUrl?: string,
 ): { check: OfflineResourceCheck; tableCheck: ResourceCheck } {
   const inBody = paramLocationOf(resource.paginator) === 'body';
   const parts = resource.graphql ? { json: graphqlBody(resource.graphql) } : { json: resource.json, form: resource.form };
@@ -62,9 +64,11 @@ export function describeOffline(
   try {
     url = readableUrl(buildPageRequest(resource.url, resource.params, parts, inBody, step.patch).url.toString());
   } catch {
-    // A base URL still holding a `${env:…}` is no URL yet: shown as written.
     url = resource.url;
   }
+  // A base URL still holding a `${env:…}` is no URL yet: shown as written.
+  const base = resource.source.baseUrl;
+  if (writtenBaseUrl !== undefined && url.startsWith(base)) url = writtenBaseUrl.replace(/\/+$/, '') + url.slice(base.length);
   const { def, columns } = declaredTable(resource, sqlType);
   const table = { name: resource.table.name, write: resource.write, primaryKey: resource.table.primaryKey };
   const check: OfflineResourceCheck = {

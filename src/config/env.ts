@@ -26,6 +26,8 @@ export interface SubstitutedConfig {
 export interface MissingEnvReference {
   readonly path: string;
   readonly name: string;
+  /** The whole value as written (`https://${env:HOST}/v1`). */
+  readonly text: string;
 }
 
 export interface SubstituteOptions {
@@ -66,7 +68,7 @@ export function substituteEnv(input: unknown, env: ConfigEnv, issues: IssueList,
       const value = env[name];
       if (value === undefined && keepMissing(path)) {
         if (!keptPaths.includes(path)) keptPaths.push(path);
-        kept.push({ path, name });
+        kept.push({ path, name, text });
         return whole;
       }
       if (value === undefined) {

@@ -135,6 +135,7 @@ async function checkOffline(only: string[], options: { config?: string; json?: b
   const { selectResources } = await import('../../sync/sync-resources.js');
   const { envSubstitutions, missingEnvReferences } = await import('../../config/env-substitutions.js');
   const { parseDatabaseUrl } = await import('../../store/database-url.js');
+  const { joinPath } = await import('../../util/option-path.js');
   const offline = await import('../check-offline.js');
   const config = await loadCliConfig(options, 'read');
   const kind = parseDatabaseUrl(config.database).kind;
@@ -145,14 +146,22 @@ async function checkOffline(only: string[], options: { config?: string; json?: b
   // Values variables filled may be secrets: shown by name, longest first so a value inside another is not split.
   const filled = [...envSubstitutions(config)].filter((entry) => entry.value !== '').sort((a, b) => b.value.length - a.value.length);
   const mask = (text: string): string => filled.reduce((out, entry) => out.replaceAll(entry.value, `\${env:${entry.name}}`), text);
-  const missing = offline.missingVariables(missingEnvReferences(config));
+  const references = missingEnvReferences(config);
+  const missing = offline.missingVariables(references);
+  const writtenBaseUrl = (source: string): string | undefined =>
+    references.find((reference) => reference.path === joinPath('', 'sources', source, 'baseUrl'))?.text;
   const text = !options.json;
   if (text) process.stdout.write(offline.formatOfflineHeader(config, kind, missing));
   const selected = selectResources(config, only);
   const resources: OfflineResourceCheck[] = [];
   const tables: ResourceCheck[] = [];
   for (const resource of selected) {
-    const { check, tableCheck } = offline.describeOffline(resource, (type) => dialect.sqlType(type), mask);
+    const { check, tableCheck } = offline.describeOffline(
+      resource,
+      (type) => dialect.sqlType(type),
+      mask,
+      writtenBaseUrl(resource.source.name),
+    );
     resources.push(check);
     tables.push(tableCheck);
     if (text) process.stdout.write(offline.formatOfflineResource(check));
