@@ -105,7 +105,8 @@ describe('the installed package', () => {
     ['siphon-sync/sync', [], ['better-sqlite3', 'pg', 'bullmq', 'ioredis', 'exceljs']],
     ['siphon-sync/runtime', ['croner'], ['better-sqlite3', 'pg', 'bullmq', 'ioredis', 'exceljs']],
     ['siphon-sync/distributed', ['bullmq', 'ioredis'], ['better-sqlite3', 'pg', 'exceljs']],
-    ['siphon-sync/export', ['exceljs', 'csv-stringify'], ['better-sqlite3', 'pg', 'bullmq', 'ioredis', 'kysely']],
+    // Each writer loads with the first export in its format.
+    ['siphon-sync/export', [], ['better-sqlite3', 'pg', 'bullmq', 'ioredis', 'kysely', 'exceljs', 'csv-stringify']],
     ['siphon-sync/demo-api', [], heavy],
     // The admin loads its web stack; the database driver, the queue and the spreadsheet writer load when used.
     ['siphon-sync/admin', ['hono', '@hono/node-server', 'zod'], ['better-sqlite3', 'pg', 'bullmq', 'ioredis', 'exceljs', 'prom-client']],
