@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import { parseJson } from 'siphon-sync';
 import { type DemoApiServer, startDemoApi } from 'siphon-sync/demo-api';
 import { openStore } from 'siphon-sync/store';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { runCli } from './helpers/cli.js';
 import { createTestDatabase, dialects, type TestDatabase } from './helpers/databases.js';
 import { sendJson, startServer } from './helpers/test-server.js';
+
+// Every test starts siphon processes, each seconds of start-up on a loaded machine.
+vi.setConfig({ testTimeout: 90_000 });
 
 // `siphon check` is a dry run: one attempt per request, the columns a run
 // would create, and each report compiled by the database against them.
