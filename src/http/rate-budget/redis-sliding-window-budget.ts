@@ -229,6 +229,7 @@ export class RedisSlidingWindowBudget implements RateBudget {
   }
 
   async pauseUntil(until: number): Promise<void> {
+    this.#learned.refused(Date.now());
     const ms = Math.ceil(until - Date.now());
     if (!Number.isFinite(ms) || ms <= 0) return;
     await this.#patiently(() => this.#script(PAUSE, [this.#pauseKey], [String(ms)]));

@@ -85,6 +85,7 @@ export class SlidingWindowBudget implements RateBudget {
   }
 
   pauseUntil(until: number): void {
+    this.#learned.refused(Date.now());
     if (!Number.isFinite(until) || until <= this.#pausedUntil) return;
     this.#pausedUntil = until;
     this.#pump();
