@@ -36,23 +36,24 @@ let dir: string;
 let db: TestDatabase;
 const running: WorkerProcess[] = [];
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'siphon-test-'));
-  const started = await startRedisServer({ appendOnlyDir: dir });
-  if (typeof started === 'string') throw new Error(started);
-  server = started;
-  db = await createTestDatabase('postgres');
-});
-afterAll(async () => {
-  // Only the workers this file started, by pid.
-  for (const worker of running) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
-  await server?.stop();
-  await db?.drop();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 // describeWithRedis: it needs redis-server on PATH, which is what the Redis suites fall back on too.
 describeWithRedis(`Redis restarted ${RESTARTS} time(s) during a distributed run`, () => {
+  // Inside the suite: without Redis it is skipped, and its private redis-server is never started.
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'siphon-test-'));
+    const started = await startRedisServer({ appendOnlyDir: dir });
+    if (typeof started === 'string') throw new Error(started);
+    server = started;
+    db = await createTestDatabase('postgres');
+  });
+  afterAll(async () => {
+    // Only the workers this file started, by pid.
+    for (const worker of running) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+    await server?.stop();
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it.for(['merge', 'append'] as const)(
     '%s: the run completes as one attempt, exact, within the rate limit, nothing fetched twice',
     { timeout: RELIABILITY.full ? 1_800_000 : 150_000 },
@@ -135,7 +136,7 @@ describeWithRedis(`Redis restarted ${RESTARTS} time(s) during a distributed run`
   );
 });
 
-describe('the shared rate budget through a Redis outage', () => {
+describeWithRedis('the shared rate budget through a Redis outage', () => {
   let alone: RedisServer;
   beforeAll(async () => {
     const started = await startRedisServer();
