@@ -7,7 +7,7 @@ import { loadConfig, RedisUnavailableError } from 'siphon-sync';
 import { demoDataset, startDemoApi } from 'siphon-sync/demo-api';
 import { RedisSlidingWindowBudget } from 'siphon-sync/distributed';
 import { openStore } from 'siphon-sync/store';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, it } from 'vitest';
 import { enqueueRun, QUEUE_NAME, type RunResult, type SiphonJobData } from '../src/runtime/distributed/index.js';
 import { createRedisConnection } from '../src/runtime/distributed/redis-connection.js';
 import { tableRows } from './helpers/async.js';
