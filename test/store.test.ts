@@ -44,7 +44,7 @@ function postgresDatabase(): TestDatabase {
 
 function runNode(args: string[]): Promise<void> {
   return new Promise((resolvePromise, reject) => {
-    execFile(process.execPath, args, { cwd: new URL('..', import.meta.url).pathname, timeout: 20_000 }, (error, _stdout, stderr) =>
+    execFile(process.execPath, args, { cwd: new URL('..', import.meta.url).pathname, timeout: 80_000 }, (error, _stdout, stderr) =>
       error ? reject(new Error(`${error.message}\n${stderr}`)) : resolvePromise(),
     );
   });
@@ -473,6 +473,7 @@ describe.each([
   });
 
   describe('several processes', () => {
+    // Four processes each load the TypeScript sources through tsx: seconds apiece, tens of seconds on a loaded machine.
     it('can all init, ensure the same table and write to a fresh database at once', async () => {
       const fresh = createDatabase();
       const storeModule = new URL('../src/store/index.ts', import.meta.url).pathname;
@@ -505,7 +506,7 @@ describe.each([
       } finally {
         await fresh.drop();
       }
-    });
+    }, 90_000);
   });
 
   describe('runs', () => {
