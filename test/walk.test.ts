@@ -15,13 +15,21 @@ async function server(...args: Parameters<typeof startServer>): Promise<TestServ
 }
 
 /** `total` numbered records served by `?page=` with `size` per page, each page after a random delay. */
-async function pagedServer(total: number, size: number, jitterMs = 0, options: { totalHeader?: boolean } = {}) {
+async function pagedServer(total: number, size: number, jitterMs = 0, options: { totalHeader?: boolean; holdUntil?: number } = {}) {
   let inFlight = 0;
   let maxInFlight = 0;
+  let held = true;
   const api = await server(async (_req, res, seen) => {
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
     const page = Number(seen.url.searchParams.get('page') ?? '1');
+    // The first requests wait (up to 10 s) until `holdUntil` are in at once: whether the walk keeps
+    // that many in flight then does not depend on how fast a loaded machine answers the others.
+    if (options.holdUntil !== undefined && held) {
+      const until = Date.now() + 10_000;
+      while (inFlight < options.holdUntil && Date.now() < until) await sleep(5);
+      held = false;
+    }
     if (jitterMs) await sleep(Math.random() * jitterMs);
     const records = Array.from({ length: Math.max(0, Math.min(size, total - (page - 1) * size)) }, (_, i) => ({
       id: (page - 1) * size + i + 1,
@@ -34,7 +42,7 @@ async function pagedServer(total: number, size: number, jitterMs = 0, options: {
 
 describe('concurrent walks', () => {
   it('keeps N pages in flight and still delivers them in order', async () => {
-    const { api, maxInFlight } = await pagedServer(400, 10, 40);
+    const { api, maxInFlight } = await pagedServer(400, 10, 40, { holdUntil: 4 });
     const pages = await collect(
       paginate<{ id: number }>({ url: `${api.url}/items`, params: { per_page: 10 }, paginator: 'pageNumber', concurrency: 4 }),
     );
