@@ -10,6 +10,13 @@ import { describeEvent } from './timeline.js';
 /** A live view stops after this long, whatever the run does; the browser reconnects if it still looks. */
 const MAX_STREAM_MS = 30 * 60 * 1000;
 
+/**
+ * A run's row says it ended just before its last timeline events are written
+ * (they are kept a few at a time, best effort): after the row, the stream
+ * waits this long at most for the `run-end` event before it ends.
+ */
+const END_GRACE_MS = 2_000;
+
 /** A timeline event as a live view shows it. */
 export function liveEvent(event: RunEvent) {
   return { id: event.id, at: event.at, type: event.type, text: describeEvent(event) };
@@ -53,11 +60,14 @@ export async function liveRun(c: AdminContext, state: AdminState, runId: number)
   return streamSSE(c, async (stream) => {
     let lastId = Number.isSafeInteger(resumeFrom) ? resumeFrom : 0;
     let facts: TimelineFacts | undefined;
+    let timelineEnded = false;
+    let endedAt: number | undefined;
     const deadline = Date.now() + MAX_STREAM_MS;
     while (!stream.aborted && Date.now() < deadline) {
       const run = await findRun(state.store, runId);
       const events = maskedEvents(state.config, await state.store.runs.events.list(runId, facts === undefined ? {} : { after: lastId }));
       facts = timelineFacts(events, facts);
+      if (events.some((event) => event.type === 'run-end')) timelineEnded = true;
       const fresh = events.filter((event) => event.id > lastId);
       if (fresh.length > 0) {
         lastId = fresh.at(-1)?.id ?? lastId;
@@ -65,10 +75,14 @@ export async function liveRun(c: AdminContext, state: AdminState, runId: number)
       }
       const figures = liveFigures(runProgress(run, facts, state.now()));
       if (run.status !== 'running') {
-        await stream.writeSSE({ event: 'end', data: JSON.stringify(figures) });
-        return;
+        endedAt ??= Date.now();
+        if (timelineEnded || Date.now() - endedAt >= END_GRACE_MS) {
+          await stream.writeSSE({ event: 'end', data: JSON.stringify(figures) });
+          return;
+        }
+      } else {
+        await stream.writeSSE({ event: 'run', data: JSON.stringify(figures) });
       }
-      await stream.writeSSE({ event: 'run', data: JSON.stringify(figures) });
       await stream.sleep(state.livePollMs);
     }
   });
