@@ -55,6 +55,15 @@ export const cursorOptionsSchema = strategyOptions('cursor', {
  * Opaque cursors handed out by the server (`next_cursor`, `nextPageToken`).
  * Token: `{ cursor: string | null }`, `null` being the first page.
  */
+/** The cursor a `{ cursor }` page token resumes from (cursor and relay walks alike). */
+export function resumedCursor(type: string, resume: PageToken): string | null {
+  const value = resume.cursor;
+  if (value !== null && typeof value !== 'string') {
+    throw new PaginationError(type, `cannot resume from token ${describeValue(resume)}: expected { cursor: string | null }`);
+  }
+  return value;
+}
+
 export function cursor(options: CursorOptions = {}): Paginator {
   const type = 'cursor';
   const header = options.cursorHeader;
@@ -84,12 +93,7 @@ export function cursor(options: CursorOptions = {}): Paginator {
   return {
     type,
     start(resume?: PageToken) {
-      if (resume === undefined) return step(null);
-      const value = resume.cursor;
-      if (value !== null && typeof value !== 'string') {
-        throw new PaginationError(type, `cannot resume from token ${describeValue(resume)}: expected { cursor: string | null }`);
-      }
-      return step(value);
+      return step(resume === undefined ? null : resumedCursor(type, resume));
     },
     next(ctx) {
       if (checkStop(type, options, ctx, { pageSize: options.pageSize, autoHasMore: true }).reason !== undefined) return null;

@@ -3,6 +3,7 @@ import { describeValue } from '../util/describe-value.js';
 import { jsonPath } from '../util/json-path.js';
 import { nonEmptyString } from '../util/option-fields.js';
 import type { OptionShape } from '../util/strict-options.js';
+import { resumedCursor } from './cursor.js';
 import { jsonPathOption, stopOptionsShape, strategyOptions } from './option-fields.js';
 import { checkStop } from './stop-conditions.js';
 import type { PageContext, PageStep, PageToken, Paginator, StopOptions } from './types.js';
@@ -76,12 +77,7 @@ export function relay(options: RelayOptions): Paginator {
   return {
     type,
     start(resume?: PageToken) {
-      if (resume === undefined) return step(null);
-      const value = resume.cursor;
-      if (value !== null && typeof value !== 'string') {
-        throw new PaginationError(type, `cannot resume from token ${describeValue(resume)}: expected { cursor: string | null }`);
-      }
-      return step(value);
+      return step(resume === undefined ? null : resumedCursor(type, resume));
     },
     next(ctx) {
       // hasNextPage decides; an empty page still stops unless stopOnEmpty is false.
